@@ -1,0 +1,52 @@
+# tanzhi set-up: `make demo` and `make test` are the whole story (README).
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+VENV := .venv
+STAMP := $(VENV)/.synced
+VENDOR := src/tanzhi/web/static/vendor
+export TANZHI_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: demo test env assets system-deps serve lint bench clean
+
+## Python environment from uv.lock (uv itself comes from the package registry when missing)
+env: $(STAMP)
+$(STAMP): pyproject.toml uv.lock
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --frozen
+	@touch $(STAMP)
+
+## Front-end libraries from the npm registry (package-lock.json), copied next to the app
+assets: $(VENDOR)/.built
+$(VENDOR)/.built: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	mkdir -p $(VENDOR)
+	cp node_modules/echarts/dist/echarts.min.js node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	@touch $@
+
+## Debian packages the tests need: chromium for the end-to-end tests, CJK fonts for PDFs
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi; \
+	fi
+
+demo: env assets
+	$(UV) run tanzhi db upgrade
+	$(UV) run tanzhi demo
+	$(UV) run tanzhi serve --host 127.0.0.1 --port 8000
+
+serve: env assets
+	$(UV) run tanzhi serve
+
+test: env assets system-deps
+	$(UV) run pytest
+
+lint: env
+	$(UV) run ruff check src tests
+	$(UV) run lint-imports
+
+bench: env
+	for b in bench/bench_*.py; do $(UV) run python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var .pytest_cache

@@ -1,0 +1,96 @@
+"""Root Typer app `tanzhi`: platform commands plus each domain's sub-app."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+from rich.console import Console
+
+from tanzhi.config import Settings
+from tanzhi.kernel.errors import TanzhiError
+
+app = typer.Typer(help="tanzhi 碳智 — regional climate-plan platform", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema 数据库", no_args_is_help=True)
+audit_app = typer.Typer(help="Audit log 审计日志", no_args_is_help=True)
+unit_app = typer.Typer(help="Units 计量单位", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(audit_app, name="audit")
+app.add_typer(unit_app, name="unit")
+
+err = Console(stderr=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head")) -> None:
+    """Create or upgrade the database schema (Alembic)."""
+    from tanzhi.migrate import upgrade
+
+    settings = Settings()
+    upgrade(settings, revision)
+    typer.echo(f"database at {revision}: {settings.resolved_database_url}")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recompute the hash chain and report any edited or deleted entry."""
+    from tanzhi.kernel.audit import make_session_factory, verify_chain
+    from tanzhi.kernel.db import make_engine
+
+    factory = make_session_factory(make_engine(Settings()))
+    with factory() as session:
+        findings = verify_chain(session)
+        total = session.execute(
+            __import__("sqlalchemy").text("SELECT COUNT(*) FROM kernel_audit_entry")
+        ).scalar_one()
+    if findings:
+        for f in findings:
+            err.print(f"[red]✗[/red] {f}")
+        raise typer.Exit(code=1)
+    typer.echo(f"audit chain intact: {total} entries / 审计链完整：{total} 条")
+
+
+@unit_app.command("convert")
+def unit_convert(quantity: str, unit: str) -> None:
+    """Convert a quantity, e.g. `tanzhi unit convert "1 万吨标准煤" GJ` → 293076."""
+    from tanzhi.kernel.units import COAL_CONTEXT, parse_quantity, registry
+
+    q = parse_quantity(quantity)
+    target = registry().Unit(unit)
+    # Crossing between standard coal and joules is the GB/T 2589 definition, which a user who
+    # asks for it explicitly means; kWh→tce stays an error (different dimension, no context).
+    with registry().context(COAL_CONTEXT):
+        try:
+            value = q.to(target).magnitude
+        except Exception:  # noqa: BLE001 — re-raised with the bilingual dimension message
+            from tanzhi.kernel.units import conversion_factor
+
+            value = q.magnitude * conversion_factor(str(q.units), unit)
+    typer.echo(f"{value:.10g}")
+
+
+@app.command("serve")
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve the web app."""
+    import uvicorn
+
+    from tanzhi.web import create_app
+
+    uvicorn.run(create_app(Settings()), host=host, port=port)
+
+
+def main() -> None:
+    """Entry point: run the app, turning tanzhi errors into a clear message and exit code 2."""
+    try:
+        app(standalone_mode=False)
+    except TanzhiError as exc:
+        err.print(f"[red]错误 / error:[/red] {exc}")
+        sys.exit(2)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (typer.Exit, click.exceptions.Exit) as exc:
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        sys.exit(1)

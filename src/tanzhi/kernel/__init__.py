@@ -1,0 +1,1 @@
+"""Shared kernel: units, GWP, regions, factors, provenance, storage and errors used by every domain."""

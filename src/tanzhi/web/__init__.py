@@ -1,0 +1,5 @@
+"""Web layer: the FastAPI app factory, the route list and the base templates."""
+
+from tanzhi.web.app import create_app
+
+__all__ = ["create_app"]

@@ -1,0 +1,11 @@
+"""The one list of (router, prefix) pairs the app mounts."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from tanzhi.web import system
+
+ROUTES: list[tuple[APIRouter, str]] = [
+    (system.router, "/api/v1"),
+]

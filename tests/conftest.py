@@ -1,0 +1,62 @@
+"""Shared fixtures: settings on a temporary SQLite file, and the same on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tanzhi.config import Settings
+
+POSTGRES_URL = os.environ.get("TANZHI_TEST_POSTGRES_URL")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings on a fresh SQLite file in a temporary data directory."""
+    return Settings(data_dir=tmp_path / "data", secret_key="test-secret")
+
+
+def _postgres_schema_url(base_url: str, schema: str) -> str:
+    sep = "&" if "?" in base_url else "?"
+    return f"{base_url}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def storage_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
+    """Settings for each backend; PostgreSQL uses a throw-away schema.
+
+    Under CI the PostgreSQL run is required: an unreachable server fails the test (issue #2).
+    """
+    if request.param == "sqlite":
+        yield Settings(data_dir=tmp_path / "data", secret_key="test-secret")
+        return
+    if not POSTGRES_URL:
+        if IN_CI:
+            pytest.fail("CI needs TANZHI_TEST_POSTGRES_URL for the PostgreSQL storage tests")
+        pytest.skip("TANZHI_TEST_POSTGRES_URL not set")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:  # noqa: BLE001 — the message says why
+        admin.dispose()
+        if IN_CI:
+            pytest.fail(f"PostgreSQL not reachable at {POSTGRES_URL}: {exc}")
+        pytest.skip(f"PostgreSQL not reachable: {exc}")
+    try:
+        yield Settings(
+            data_dir=tmp_path / "data",
+            database_url=_postgres_schema_url(POSTGRES_URL, schema),
+            secret_key="test-secret",
+        )
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
