@@ -16,6 +16,29 @@ db_app = typer.Typer(help="Database schema 数据库", no_args_is_help=True)
 audit_app = typer.Typer(help="Audit log 审计日志", no_args_is_help=True)
 unit_app = typer.Typer(help="Units 计量单位", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+
+
+_mounted: list[bool] = []
+
+
+def cli_app() -> typer.Typer:
+    """The root app with each domain's Typer sub-app mounted (`tanzhi region list` …)."""
+    if not _mounted:
+        _mount_domain_apps()
+        _mounted.append(True)
+    return app
+
+
+def _mount_domain_apps() -> None:
+    from tanzhi.access.cli import app as user_app
+    from tanzhi.demo.cli import demo
+    from tanzhi.kernel.cli import factor_app, region_app
+
+    app.add_typer(region_app, name="region")
+    app.add_typer(factor_app, name="factor")
+    app.add_typer(user_app, name="user")
+    app.command("demo")(demo)
+
 app.add_typer(audit_app, name="audit")
 app.add_typer(unit_app, name="unit")
 
@@ -83,7 +106,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
 def main() -> None:
     """Entry point: run the app, turning tanzhi errors into a clear message and exit code 2."""
     try:
-        app(standalone_mode=False)
+        cli_app()(standalone_mode=False)
     except TanzhiError as exc:
         err.print(f"[red]错误 / error:[/red] {exc}")
         sys.exit(2)

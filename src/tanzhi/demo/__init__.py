@@ -1,0 +1,1 @@
+"""Deterministic synthetic demo data for Zhejiang, its cities and counties."""
