@@ -1,0 +1,260 @@
+"""Access use cases: create users, authenticate with a rate limit, and check region scope."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy.orm import Session
+
+from tanzhi.access import store
+from tanzhi.access.model import (
+    DEPARTMENTS,
+    REGION_ROLES,
+    ROLE_LEVEL,
+    LoginFailed,
+    LoginThrottled,
+    Role,
+    User,
+)
+from tanzhi.kernel.db import utcnow
+from tanzhi.kernel.errors import DataError, NotFound, PermissionDenied
+from tanzhi.kernel.regions import get_region, list_regions
+
+# NIST SP 800-63B §5.1.1.2: memorised secrets of at least 8 characters, no composition rules.
+MIN_PASSWORD_LENGTH = 8
+USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
+LOGIN_WINDOW = timedelta(minutes=1)
+
+
+@lru_cache(maxsize=1)
+def password_hasher() -> PasswordHasher:
+    """The argon2id hasher (argon2-cffi defaults: RFC 9106 low-memory profile)."""
+    return PasswordHasher()
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    # Verifying against a throw-away hash for unknown users keeps the response time the same,
+    # so timing does not reveal which user names exist.
+    return password_hasher().hash("tanzhi-no-such-user")
+
+
+def normalise_department(department: str) -> str:
+    """Department id from its id or short Chinese name (e.g. ``"林业"`` → ``"forestry"``)."""
+    if department in DEPARTMENTS:
+        return department
+    for key, (zh, en) in DEPARTMENTS.items():
+        if department in (zh, en):
+            return key
+    raise DataError.at(
+        f"未知部门“{department}”，可选：{'、'.join(zh for zh, _ in DEPARTMENTS.values())}",
+        f"unknown department '{department}'; choose one of {', '.join(DEPARTMENTS)}",
+        column="department",
+    )
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    display_name: str,
+    region_code: str | None = None,
+    department: str | None = None,
+    enterprise_id: str | None = None,
+) -> User:
+    """Create an account with an argon2id password hash.
+
+    Parameters
+    ----------
+    role
+        Region-bound roles (province admin, city/county/department officer, analyst) need
+        `region_code`, at the level the role implies; a department officer also needs
+        `department`; an enterprise reporter needs `enterprise_id`.
+
+    Raises
+    ------
+    DataError
+        Bad user name, short password, missing or wrong scope, or a taken user name.
+    """
+    role = Role(role)
+    if not USERNAME_PATTERN.match(username):
+        raise DataError.at("用户名须为 3–64 位字母、数字或 _ . @ -",
+                           "user name must be 3–64 letters, digits or _ . @ -", column="username")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DataError.at(f"密码至少 {MIN_PASSWORD_LENGTH} 位",
+                           f"password must have at least {MIN_PASSWORD_LENGTH} characters",
+                           column="password")
+    if role is Role.PUBLIC:
+        raise DataError.at("匿名公众无需账号", "the anonymous public has no accounts",
+                           column="role")
+    if store.get_user_row(session, username) is not None:
+        raise DataError.at(f"用户名“{username}”已存在", f"user name '{username}' is taken",
+                           column="username")
+    if role in REGION_ROLES and not region_code:
+        raise DataError.at(f"角色“{role.label_zh}”须指定所属地区",
+                           f"role '{role.label_en}' needs a region", column="region_code")
+    if region_code:
+        region = get_region(session, region_code)
+        if region is None:
+            raise DataError.at(f"未知地区代码 {region_code}", f"unknown region code {region_code}",
+                               column="region_code")
+        level = ROLE_LEVEL.get(role)
+        if level is not None and str(region.level) != level:
+            raise DataError.at(
+                f"角色“{role.label_zh}”的地区须为{level}级，{region.name_zh}是{region.level}级",
+                f"role '{role.label_en}' needs a {level} region; {region.name_en} is a "
+                f"{region.level}", column="region_code")
+    if role is Role.DEPARTMENT_OFFICER:
+        if not department:
+            raise DataError.at("部门用户须指定部门", "a department officer needs a department",
+                               column="department")
+    if department:
+        department = normalise_department(department)
+    if role is Role.ENTERPRISE_REPORTER and not enterprise_id:
+        raise DataError.at("企业填报员须指定企业", "an enterprise reporter needs an enterprise",
+                           column="enterprise_id")
+    row = store.create_user_row(
+        session, username=username, display_name=display_name, role=role.value,
+        region_code=region_code, department=department, enterprise_id=enterprise_id,
+        password_hash=password_hasher().hash(password), active=True,
+    )
+    return row.to_model()
+
+
+def get_user(session: Session, user_id: int) -> User | None:
+    """The active user with id `user_id`, or None (also for deactivated accounts)."""
+    row = store.get_user_row_by_id(session, user_id)
+    return row.to_model() if row is not None and row.active else None
+
+
+def list_users(session: Session, *, within: User | None = None) -> list[User]:
+    """All users, or those whose region lies in `within`'s scope (for a non-province admin)."""
+    if within is None:
+        return [r.to_model() for r in store.list_user_rows(session)]
+    return [r.to_model() for r in store.list_user_rows(session, region_codes=scope_codes(
+        session, within))]
+
+
+def set_password(session: Session, *, username: str, password: str) -> None:
+    """Replace a user's password."""
+    row = store.get_user_row(session, username)
+    if row is None:
+        raise NotFound(f"用户 {username} 不存在 / no user {username}")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DataError.at(f"密码至少 {MIN_PASSWORD_LENGTH} 位",
+                           f"password must have at least {MIN_PASSWORD_LENGTH} characters",
+                           column="password")
+    row.password_hash = password_hasher().hash(password)
+    session.flush()
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite returns naive datetimes for timezone-aware columns; tanzhi stores UTC only.
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def authenticate(
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    client: str,
+    max_failures: int = 5,
+    now: datetime | None = None,
+) -> User:
+    """Check a user name and password, refusing after too many recent failures.
+
+    After `max_failures` failed attempts for (`username`, `client`) within one minute, every
+    attempt is refused, even with the right password, until the oldest of them is a minute old.
+    A failed attempt is committed before the refusal is raised, so the count survives the
+    caller's rollback; it lives in `access_login_attempt` so that it holds across workers and
+    restarts.  A hash made with older argon2 parameters is upgraded on success.
+
+    Parameters
+    ----------
+    client
+        The client's address (or other stable client id).
+    max_failures
+        `Settings.login_attempts_per_minute`.
+    now
+        The current time (UTC); tests pass it to move through the window.
+
+    Raises
+    ------
+    LoginThrottled
+        Too many recent failures (a `PermissionDenied`); carries `retry_after_s`.
+    LoginFailed
+        Unknown user, deactivated account or wrong password (a `PermissionDenied`).
+    """
+    now = now or utcnow()
+    client = client[:64]
+    failures = store.list_recent_failures(
+        session, username=username[:64], client=client, since=now - LOGIN_WINDOW)
+    if len(failures) >= max_failures:
+        # The block lifts when enough failures have aged out of the window.
+        oldest_counting = _aware(failures[len(failures) - max_failures])
+        wait = (oldest_counting + LOGIN_WINDOW - now).total_seconds()
+        raise LoginThrottled(max(1, math.ceil(wait)))
+    row = store.get_user_row(session, username)
+    hasher = password_hasher()
+    ok = False
+    try:
+        if row is not None and row.active:
+            ok = hasher.verify(row.password_hash, password)
+        else:
+            hasher.verify(_dummy_hash(), password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        ok = False
+    if not ok or row is None:
+        store.create_login_attempt(session, username=username[:64], client=client,
+                                   succeeded=False, at=now)
+        session.commit()
+        raise LoginFailed()
+    if hasher.check_needs_rehash(row.password_hash):
+        row.password_hash = hasher.hash(password)
+    store.create_login_attempt(session, username=username, client=client, succeeded=True, at=now)
+    return row.to_model()
+
+
+def region_lineage(session: Session, region_code: str) -> list[str]:
+    """`region_code` and its ancestors, nearest first (e.g. 330602 → 330602, 330600, 330000)."""
+    lineage = [region_code]
+    region = get_region(session, region_code)
+    # Bounded walk: a parent cycle in stored data must not hang a request.
+    while region is not None and region.parent_code and len(lineage) < 12:
+        lineage.append(region.parent_code)
+        region = get_region(session, region.parent_code)
+    return lineage
+
+
+def in_scope(session: Session, user: User, region_code: str) -> bool:
+    """Whether `user` may see `region_code`: their own region or any region below it.
+
+    A city officer (scope 330600) sees 330600 and its counties (330602 …) and anything added
+    below them; not the province, not another city.
+    """
+    if user.region_code is None or not user.active:
+        return False
+    return user.region_code in region_lineage(session, region_code)
+
+
+def require_in_scope(session: Session, user: User, region_code: str) -> None:
+    """Raise `PermissionDenied` unless `region_code` is in `user`'s scope."""
+    if not in_scope(session, user, region_code):
+        raise PermissionDenied(
+            f"无权查看地区 {region_code}（您的范围：{user.region_code or '无'}）"
+            f" / region {region_code} is outside your scope ({user.region_code or 'none'})")
+
+
+def scope_codes(session: Session, user: User) -> list[str]:
+    """Every region code in `user`'s scope: their region and all regions below it."""
+    if user.region_code is None:
+        return []
+    return [user.region_code] + [r.code for r in list_regions(session, parent=user.region_code)]

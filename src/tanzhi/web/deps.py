@@ -1,0 +1,120 @@
+"""Route dependencies: `DbSession`, `CurrentUser`, `OptionalUser`, `require(...)`, and `render`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from tanzhi.access import Role, User, get_user, require_in_scope
+from tanzhi.kernel.errors import PermissionDenied
+from tanzhi.kernel.regions import require_region
+from tanzhi.web.security import NotAuthenticated, csrf_token
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One session per request, one transaction: committed if the route succeeds, else rolled back.
+
+    Writes are audited under the logged-in user's name (set by `optional_user`).
+    """
+    session = request.app.state.session_factory()
+    session.info["actor"] = "anonymous"
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+DbSession = Annotated[Session, Depends(get_db)]
+
+
+def optional_user(request: Request, db: DbSession) -> User | None:
+    """The logged-in user, or None for an anonymous visitor."""
+    user_id = request.session.get("uid")
+    if user_id is None:
+        return None
+    user = get_user(db, int(user_id))
+    if user is None:
+        # Account deleted or deactivated since login: the session is void.
+        request.session.clear()
+        return None
+    request.state.user = user
+    db.info["actor"] = user.username
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+
+
+def current_user(user: OptionalUser) -> User:
+    """The logged-in user; raises `NotAuthenticated` (HTML: redirect to login, API: 401)."""
+    if user is None:
+        raise NotAuthenticated()
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def require(
+    *, roles: Iterable[Role] | None = None, region_param: str | None = None
+) -> Callable[..., User]:
+    """The one guard for a route: the user's role, and the region the route is asked about.
+
+    Parameters
+    ----------
+    roles
+        Roles allowed on the route; None allows every logged-in user.
+    region_param
+        Name of the path or query parameter holding a GB/T 2260 code; when present in the
+        request, the region must exist (else 404) and lie in the user's scope (else 403).
+
+    Examples
+    --------
+    ``user: Annotated[User, Depends(require(roles={Role.PROVINCE_ADMIN}, region_param="code"))]``
+    """
+    allowed = frozenset(Role(r) for r in roles) if roles is not None else None
+
+    def guard(request: Request, user: CurrentUser, db: DbSession) -> User:
+        if allowed is not None and user.role not in allowed:
+            raise PermissionDenied(
+                f"角色“{user.role.label_zh}”无权执行此操作 / "
+                f"role '{user.role.label_en}' may not do this")
+        if region_param is not None:
+            code = request.path_params.get(region_param) or request.query_params.get(region_param)
+            if code:
+                require_region(db, code)
+                require_in_scope(db, user, code)
+        return user
+
+    return guard
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render a page in the request's language.
+
+    Every page passes `json_url` (its JSON twin under `/api/v1`), and `provenance` (list of
+    `{title, edition, publisher, licence}`) and `synthetic` for what it displays.
+    """
+    locale = getattr(request.state, "locale", request.app.state.settings.default_locale)
+    templates = request.app.state.template_sets.get(locale) or request.app.state.templates
+    full = {
+        "request": request,
+        "user": getattr(request.state, "user", None),
+        "csrf_token": csrf_token(request),
+        "json_url": None,
+        "provenance": [],
+        "synthetic": False,
+    }
+    full.update(context or {})
+    return templates.TemplateResponse(request, template, full, status_code=status_code)

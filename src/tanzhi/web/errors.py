@@ -1,0 +1,109 @@
+"""Turn errors into answers: JSON problem documents under /api, friendly pages elsewhere."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from tanzhi.access import LoginThrottled
+from tanzhi.kernel.errors import (
+    ConsistencyError,
+    DataError,
+    NotFound,
+    PermissionDenied,
+    TanzhiError,
+)
+from tanzhi.web.deps import render
+from tanzhi.web.security import NotAuthenticated
+
+API_PREFIX = "/api/"
+PROBLEM_JSON = "application/problem+json"
+
+# (status, English title, Chinese title), most specific class first.
+_STATUS: tuple[tuple[type[TanzhiError], int, str, str], ...] = (
+    (NotAuthenticated, 401, "Not logged in", "未登录"),
+    (LoginThrottled, 429, "Too many attempts", "尝试次数过多"),
+    (PermissionDenied, 403, "Forbidden", "无权访问"),
+    (NotFound, 404, "Not found", "未找到"),
+    (DataError, 422, "Invalid data", "数据有误"),
+    (ConsistencyError, 409, "Inconsistent data", "数据不一致"),
+    (TanzhiError, 400, "Bad request", "请求有误"),
+)
+_HTTP_TITLES = {
+    404: ("Not found", "未找到"), 405: ("Method not allowed", "不支持的请求方法"),
+    413: ("Payload too large", "上传内容过大"), 401: ("Not logged in", "未登录"),
+    403: ("Forbidden", "无权访问"),
+}
+
+
+def wants_json(request: Request) -> bool:
+    """API paths and clients that ask only for JSON get problem documents."""
+    accept = request.headers.get("accept", "")
+    return request.url.path.startswith(API_PREFIX) or (
+        "application/json" in accept and "text/html" not in accept)
+
+
+def classify(exc: TanzhiError) -> tuple[int, str, str]:
+    """HTTP status and titles (en, zh) for a tanzhi error."""
+    for cls, status, title_en, title_zh in _STATUS:
+        if isinstance(exc, cls):
+            return status, title_en, title_zh
+    return 400, "Bad request", "请求有误"  # pragma: no cover — TanzhiError is the last entry
+
+
+def _problem(status: int, title: str, detail: str, **extra: object) -> JSONResponse:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def _error_page(request: Request, status: int, title_en: str, title_zh: str, detail: str,
+                problems: list[dict] | None = None) -> Response:
+    return render(request, "error.html", {
+        "status": status, "title_en": title_en, "title_zh": title_zh, "detail": detail,
+        "problems": problems or [],
+    }, status_code=status)
+
+
+async def tanzhi_error_handler(request: Request, exc: Exception) -> Response:
+    """RFC 9457 problem JSON for the API; a page (or the login redirect) for browsers."""
+    assert isinstance(exc, TanzhiError)
+    status, title_en, title_zh = classify(exc)
+    problems = [p.as_dict() for p in exc.problems] if isinstance(exc, DataError) else None
+    headers = {}
+    if isinstance(exc, LoginThrottled):
+        headers["Retry-After"] = str(exc.retry_after_s)
+    if wants_json(request):
+        extra: dict[str, object] = {"title_zh": title_zh}
+        if problems is not None:
+            extra["problems"] = problems
+        response: Response = _problem(status, title_en, str(exc), **extra)
+    elif isinstance(exc, NotAuthenticated):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+    else:
+        response = _error_page(request, status, title_en, title_zh, str(exc), problems)
+    response.headers.update(headers)
+    return response
+
+
+async def http_error_handler(request: Request, exc: Exception) -> Response:
+    """Framework HTTP errors (404 route, 405, 413 …) in the same two shapes."""
+    assert isinstance(exc, StarletteHTTPException)
+    title_en, title_zh = _HTTP_TITLES.get(exc.status_code, ("Error", "出错了"))
+    detail = exc.detail if isinstance(exc.detail, str) else title_en
+    if wants_json(request) or exc.status_code == 413:
+        response: Response = _problem(exc.status_code, title_en, detail, title_zh=title_zh)
+    else:
+        response = _error_page(request, exc.status_code, title_en, title_zh, detail)
+    for key, value in (exc.headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers on `app`."""
+    app.add_exception_handler(TanzhiError, tanzhi_error_handler)
+    app.add_exception_handler(StarletteHTTPException, http_error_handler)

@@ -1,0 +1,93 @@
+"""UI languages: gettext catalogs compiled at start-up, number formats, a Jinja env per locale."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from io import BytesIO
+from pathlib import Path
+
+import jinja2
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+LOCALES = ("zh_CN", "en")
+DOMAIN = "messages"
+
+# Chinese readers count in 万 (10^4), 亿 (10^8) and 万亿 (10^12), largest first; statistical
+# yearbooks print figures this way, so the dashboard does too.
+_ZH_UNITS = ((1e12, "万亿"), (1e8, "亿"), (1e4, "万"))
+
+
+def supported_locale(value: str | None) -> str | None:
+    """The supported locale a user's choice names (``en_US`` → ``en``; ``zh`` → ``zh_CN``)."""
+    if not value:
+        return None
+    value = value.replace("-", "_")
+    for locale in LOCALES:
+        if value.lower() == locale.lower() or value.split("_")[0].lower() == locale.split("_")[0]:
+            return locale
+    return None
+
+
+def load_translations(locale: str, *, locale_dir: Path = LOCALE_DIR) -> Translations:
+    """Compile `locale`'s `messages.po` in memory (no `.mo` file is committed or written)."""
+    po_path = locale_dir / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with po_path.open("rb") as fh:
+        catalog = read_po(fh, locale=locale, domain=DOMAIN)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+def format_number(value: float | int | None, locale: str, *, digits: int = 2) -> str:
+    """A number as a reader of `locale` expects it.
+
+    Chinese: 万/亿/万亿 with `digits` decimals from 10 000 up, plain below; English: grouped
+    thousands.  ``None`` and NaN show as an em dash.
+
+    >>> format_number(123456789, "zh_CN")
+    '1.23 亿'
+    >>> format_number(56789, "zh_CN")
+    '5.68 万'
+    >>> format_number(123456789, "en")
+    '123,456,789'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if locale.startswith("zh"):
+        size = abs(value)
+        pattern = "0." + "0" * digits if digits else "0"
+        for index, (scale, unit) in enumerate(_ZH_UNITS):
+            if size >= scale:
+                # 99 999 999 rounds to 10000.00 万, which a reader expects as 1.00 亿.
+                if index > 0 and round(size / scale, digits) >= 1e4:
+                    scale, unit = _ZH_UNITS[index - 1]
+                shown = format_decimal(value / scale, format=pattern, locale="zh_CN")
+                return f"{shown} {unit}"
+        return format_decimal(value, format="0." + "#" * max(digits, 0), locale="zh_CN")
+    return format_decimal(value, format="#,##0." + "#" * max(digits, 0), locale="en")
+
+
+def make_environment(directories: Sequence[Path], locale: str) -> jinja2.Environment:
+    """A Jinja environment whose `_()` and `{% trans %}` speak `locale`, with a `num` filter."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in directories]),
+        autoescape=jinja2.select_autoescape(default_for_string=True, default=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    translations = load_translations(locale)
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["num"] = lambda value, digits=2: format_number(value, locale, digits=digits)
+    chinese = locale.startswith("zh")
+    # Data carries both names (name_zh/name_en); `pick` shows the one for this language.
+    env.globals["pick"] = lambda zh, en: (zh or en) if chinese else (en or zh)
+    env.globals["locale"] = locale
+    env.globals["html_lang"] = "zh-CN" if locale.startswith("zh") else "en"
+    return env

@@ -1,0 +1,143 @@
+"""HTML pages of the shell: login, logout, the region dashboard, adding a unit below a region."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from tanzhi.access import REGION_ROLES, LoginFailed, LoginThrottled, User, authenticate
+from tanzhi.kernel.errors import DataError
+from tanzhi.kernel.regions import list_regions, require_region
+from tanzhi.web.api import (
+    ADDABLE_LEVELS,
+    LEVEL_COUNT_LABELS,
+    LEVEL_LABELS,
+    REGION_ADMIN_ROLES,
+    RegionOut,
+    add_below,
+    dashboard_summary,
+    region_sources,
+)
+from tanzhi.web.deps import DbSession, OptionalUser, render, require
+from tanzhi.web.security import rotate_session
+
+router = APIRouter(include_in_schema=False)
+
+
+def safe_next(target: str | None) -> str:
+    """A local path to go to after login; anything else (other hosts, `//x`) goes home."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def _login_page(request: Request, db: Session, *, next_url: str, username: str = "",
+                error: str | None = None, status_code: int = 200) -> Response:
+    # The installation's top region (e.g. 浙江省) names whose platform this is.
+    tops = list_regions(db, level="province")
+    return render(request, "login.html", {
+        "next": next_url, "username": username, "error": error, "json_url": "/api/v1/me",
+        "home_region": tops[0] if len(tops) == 1 else None,
+    }, status_code=status_code)
+
+
+@router.get("/login")
+def login_form(request: Request, db: DbSession, user: OptionalUser,
+               next: Annotated[str | None, Query()] = None) -> Response:  # noqa: A002
+    """The login form (already logged in: straight on)."""
+    if user is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    return _login_page(request, db, next_url=safe_next(next))
+
+
+@router.post("/login")
+def login_submit(
+    request: Request, db: DbSession,
+    username: Annotated[str, Form()], password: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/",  # noqa: A002
+) -> Response:
+    """Check the credentials; on success start a fresh session and go on."""
+    settings = request.app.state.settings
+    zh = getattr(request.state, "locale", "zh_CN").startswith("zh")
+    try:
+        user = authenticate(db, username.strip(), password,
+                            client=request.client.host if request.client else "unknown",
+                            max_failures=settings.login_attempts_per_minute)
+    except (LoginFailed, LoginThrottled) as exc:
+        status = 429 if isinstance(exc, LoginThrottled) else 401
+        return _login_page(request, db, next_url=safe_next(next), username=username,
+                           error=exc.message_zh if zh else exc.message_en, status_code=status)
+    rotate_session(request, uid=user.id)
+    return RedirectResponse(safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    """End the session and return to the login form."""
+    rotate_session(request)
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.get("/")
+def home(
+    request: Request, db: DbSession,
+    user: Annotated[User, Depends(require(roles=REGION_ROLES, region_param="region"))],
+    region: Annotated[str | None, Query()] = None,
+) -> Response:
+    """Home dashboard: the map of the user's region, drilling province → city → county."""
+    code = region or user.region_code or ""
+    summary = dashboard_summary(db, user, code)
+    # htmx drills in place: it gets the side panel, with the breadcrumb swapped out of band.
+    partial = request.headers.get("HX-Request") == "true"
+    response = render(request, "_dashboard_panel.html" if partial else "dashboard.html", {
+        "oob": partial,
+        "summary": summary,
+        "can_add": user.role in REGION_ADMIN_ROLES,
+        "count_labels": LEVEL_COUNT_LABELS,
+        "json_url": f"/api/v1/dashboard?region={code}",
+        "provenance": summary.provenance,
+        "synthetic": summary.synthetic,
+    })
+    response.headers["Vary"] = "HX-Request, Cookie"
+    return response
+
+
+def _region_form(request: Request, parent: RegionOut, *, values: dict[str, str] | None = None,
+                 problems: list[dict] | None = None, status_code: int = 200) -> Response:
+    return render(request, "region_new.html", {
+        "parent": parent, "values": values or {}, "problems": problems or [],
+        "levels": [(lvl.value, *LEVEL_LABELS[lvl.value]) for lvl in ADDABLE_LEVELS],
+        "json_url": f"/api/v1/regions?parent={parent.code}",
+        "provenance": list(region_sources()),
+    }, status_code=status_code)
+
+
+@router.get("/regions/{parent}/new")
+def region_new(
+    request: Request, parent: str, db: DbSession,
+    user: Annotated[User, Depends(require(roles=REGION_ADMIN_ROLES, region_param="parent"))],
+) -> Response:
+    """Form to add a town/street, village, park or pilot zone below region `parent`."""
+    return _region_form(request, RegionOut.of(require_region(db, parent)))
+
+
+@router.post("/regions/{parent}/new")
+def region_create(
+    request: Request, parent: str, db: DbSession,
+    user: Annotated[User, Depends(require(roles=REGION_ADMIN_ROLES, region_param="parent"))],
+    code: Annotated[str, Form()], name_zh: Annotated[str, Form()],
+    name_en: Annotated[str, Form()], level: Annotated[str, Form()],
+) -> Response:
+    """Add the unit; problems are listed on the form, field by field."""
+    above = RegionOut.of(require_region(db, parent))
+    values = {"code": code, "name_zh": name_zh, "name_en": name_en, "level": level}
+    try:
+        added = add_below(db, parent_code=parent, code=code, name_zh=name_zh,
+                          name_en=name_en, level=level)
+    except DataError as exc:
+        return _region_form(request, above, values=values,
+                            problems=[p.as_dict() for p in exc.problems], status_code=422)
+    return RedirectResponse(f"/?region={added.parent_code}", status_code=303)

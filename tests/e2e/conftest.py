@@ -1,0 +1,102 @@
+"""End-to-end fixtures: the real app under uvicorn on loopback, and headless Debian chromium."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from tanzhi.access import Role, create_user
+from tanzhi.config import Settings
+from tanzhi.kernel.audit import make_session_factory
+from tanzhi.kernel.db import Base, make_engine, unit_of_work
+from tanzhi.kernel.regions import seed_regions
+from tanzhi.migrate import upgrade
+from tanzhi.web import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PASSWORD = "correct horse battery"
+
+
+def prepare_database(settings: Settings) -> None:
+    """Schema, packaged regions, a province admin and a Shaoxing city officer."""
+    upgrade(settings)
+    engine = make_engine(settings)
+    Base.metadata.create_all(engine)  # until the lead's migration carries the new tables
+    with unit_of_work(make_session_factory(engine), actor="e2e") as s:
+        seed_regions(s)
+        create_user(s, username="province", password=PASSWORD, role=Role.PROVINCE_ADMIN,
+                    display_name="省气候办", region_code="330000")
+        create_user(s, username="shaoxing", password=PASSWORD, role=Role.CITY_OFFICER,
+                    display_name="绍兴市生态环境局", region_code="330600")
+    engine.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of the app served by uvicorn in a background thread on a temp SQLite database."""
+    data_dir = tmp_path_factory.mktemp("e2e") / "data"
+    settings = Settings(data_dir=data_dir, secret_key="e2e-secret")
+    prepare_database(settings)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless chromium from Debian (Playwright drives it; no downloaded browser)."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium not installed (make system-deps)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

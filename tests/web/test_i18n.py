@@ -1,0 +1,72 @@
+"""UI languages: complete catalogs compiled in memory, and numbers as each reader expects them."""
+
+from __future__ import annotations
+
+import pytest
+from babel.messages.pofile import read_po
+
+from tanzhi.web.i18n import LOCALE_DIR, format_number, load_translations, supported_locale
+
+
+@pytest.mark.parametrize(("value", "exp"), [
+    (123456789, "1.23 亿"),
+    (56789, "5.68 万"),
+    (10000, "1.00 万"),
+    (9999, "9999"),
+    (12.5, "12.5"),
+    (0, "0"),
+    (-56789, "-5.68 万"),
+    (99_999_999, "1.00 亿"),        # 9999.9999 万 would round to 10000.00 万
+    (3.2e12, "3.20 万亿"),
+    (None, "—"),
+    (float("nan"), "—"),
+])
+def test_chinese_numbers_use_wan_and_yi(value, exp) -> None:
+    assert format_number(value, "zh_CN") == exp
+
+
+@pytest.mark.parametrize(("value", "exp"), [
+    (123456789, "123,456,789"), (56789, "56,789"), (1234.567, "1,234.57"), (-0.5, "-0.5")])
+def test_english_numbers_are_grouped_by_thousands(value, exp) -> None:
+    assert format_number(value, "en") == exp
+
+
+def test_digits_can_be_chosen() -> None:
+    assert format_number(123456789, "zh_CN", digits=0) == "1 亿"
+    assert format_number(1234.5, "en", digits=0) == "1,234"  # half-even rounding (CLDR)
+
+
+def test_every_ui_string_has_a_chinese_translation() -> None:
+    with (LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        catalog = read_po(fh)
+    untranslated = [m.id for m in catalog if m.id and not m.string]
+    assert untranslated == []
+    with (LOCALE_DIR / "en" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        english = {m.id for m in read_po(fh) if m.id}
+    assert english == {m.id for m in catalog if m.id}
+
+
+def test_catalog_compiles_in_memory() -> None:
+    assert load_translations("zh_CN").gettext("Log in") == "登录"
+    assert load_translations("en").gettext("Log in") == "Log in"
+
+
+@pytest.mark.parametrize(("asked", "exp"), [
+    ("en", "en"), ("en-US", "en"), ("zh", "zh_CN"), ("zh_CN", "zh_CN"), ("fr", None), (None, None)])
+def test_language_choice_maps_to_a_supported_locale(asked, exp) -> None:
+    assert supported_locale(asked) == exp
+
+
+def test_synthetic_badge_and_provenance_footer_render(client) -> None:
+    templates = client.app.state.template_sets["en"]
+    html = templates.get_template("_provenance.html").render(
+        synthetic=True, json_url="/api/v1/x", provenance=[{
+            "title": "Demo statistics", "title_zh": "演示统计", "edition": "2025",
+            "publisher": "tanzhi", "licence": "CC0"}])
+    assert "合成演示数据 / synthetic demo data" in html
+    assert "Demo statistics" in html and "edition 2025" in html and "CC0" in html
+    zh = client.app.state.template_sets["zh_CN"].get_template("_provenance.html").render(
+        synthetic=False, json_url=None, provenance=[{
+            "title": "Demo statistics", "title_zh": "演示统计", "edition": "2025",
+            "publisher": "tanzhi", "licence": "CC0"}])
+    assert "演示统计" in zh and "合成演示数据" not in zh
