@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from babel.messages.pofile import read_po
 
-from tanzhi.web.i18n import LOCALE_DIR, format_number, load_translations, supported_locale
+from tanzhi.http.i18n import LOCALE_DIR, format_number, load_translations, supported_locale
 
 
 @pytest.mark.parametrize(("value", "exp"), [

@@ -22,8 +22,8 @@ from tanzhi.kernel.regions import (
     list_regions,
     require_region,
 )
-from tanzhi.web.deps import CurrentUser, DbSession, OptionalUser, require
-from tanzhi.web.security import csrf_token, rotate_session
+from tanzhi.http.deps import CurrentUser, DbSession, OptionalUser, require
+from tanzhi.http.security import csrf_token, rotate_session
 
 router = APIRouter(tags=["shell"])
 

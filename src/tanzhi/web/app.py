@@ -14,9 +14,9 @@ from tanzhi.config import Settings
 from tanzhi.kernel.audit import make_session_factory
 from tanzhi.kernel.db import make_engine
 from tanzhi.web.errors import install_error_handlers
-from tanzhi.web.i18n import LOCALES, make_environment
+from tanzhi.http.i18n import LOCALES, make_environment
 from tanzhi.web.routes import ROUTES
-from tanzhi.web.security import (
+from tanzhi.http.security import (
     SESSION_COOKIE,
     SESSION_MAX_AGE_S,
     LocaleMiddleware,

@@ -16,8 +16,8 @@ from tanzhi.kernel.errors import (
     PermissionDenied,
     TanzhiError,
 )
-from tanzhi.web.deps import render
-from tanzhi.web.security import NotAuthenticated
+from tanzhi.http.deps import render
+from tanzhi.http.security import NotAuthenticated
 
 API_PREFIX = "/api/"
 PROBLEM_JSON = "application/problem+json"

@@ -21,8 +21,8 @@ from tanzhi.web.api import (
     dashboard_summary,
     region_sources,
 )
-from tanzhi.web.deps import DbSession, OptionalUser, render, require
-from tanzhi.web.security import rotate_session
+from tanzhi.http.deps import DbSession, OptionalUser, render, require
+from tanzhi.http.security import rotate_session
 
 router = APIRouter(include_in_schema=False)
 

@@ -12,7 +12,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tanzhi.kernel.errors import PermissionDenied
-from tanzhi.web.i18n import supported_locale
+from tanzhi.http.i18n import supported_locale
 
 SESSION_COOKIE = "tanzhi_session"
 LANG_COOKIE = "tanzhi_lang"

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from tanzhi.access import Role, User, get_user, require_in_scope
 from tanzhi.kernel.errors import PermissionDenied
 from tanzhi.kernel.regions import require_region
-from tanzhi.web.security import NotAuthenticated, csrf_token
+from tanzhi.http.security import NotAuthenticated, csrf_token
 
 
 def get_db(request: Request) -> Iterator[Session]:
