@@ -401,6 +401,11 @@ def build_heat() -> tuple[list[Out], list[str]]:
     return [out], []
 
 
+# IPCC 2006 Vol.5 Table 3.1 site classes → the 4.A sub-category they belong to.
+SWDS_CATEGORY = {
+    "managed_anaerobic": "4.A.1", "managed_semi_aerobic": "4.A.1",
+    "unmanaged_deep": "4.A.2", "unmanaged_shallow": "4.A.2", "uncategorised_swds": "4.A.3",
+}
 CATEGORY = re.compile(r"\b([1-5](?:\.[A-H](?:\.\d{1,2}(?:\.[a-z])?)?)?)\b")
 
 
@@ -410,8 +415,10 @@ def build_ipcc(defaults: list[dict[str, str]], fuels: list[dict[str, str]]) -> t
         item, parameter, gas, unit, variant, variant_zh, override = ipcc_rule(row)
         value = num(row["value"]) if override is None else override
         match = CATEGORY.search(row["sector_scope"])
+        category = SWDS_CATEGORY.get(variant) if parameter == "mcf" and item == "landfill" else None
         out = Out("ipcc-2006", item, parameter, value, unit, gas=gas,
-                  category=match.group(1) if match else "", variant=variant, variant_zh=variant_zh,
+                  category=category or (match.group(1) if match else ""), variant=variant,
+                  variant_zh=variant_zh,
                   source=src(row), locator=row["locator"], confidence=row["confidence"],
                   uncertainty_pct=uncertainty(row["note"], value))
         if unit != row["unit"]:

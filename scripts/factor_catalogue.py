@@ -118,16 +118,9 @@ ITEMS: list[tuple[str, str, str, str, tuple[str, ...]]] = [
      "manure_system", ()),
     # Soils, nitrogen flows, rice
     ("managed_soils", "农用地", "Managed soils (N inputs)", "soil_n", ("农田土壤", "农用地土壤")),
-    ("flooded_rice_n", "稻田氮输入", "N inputs to flooded rice", "soil_n", ("稻田",)),
-    ("pasture_cpp", "放牧排泄(牛、家禽、猪)", "Urine and dung on pasture: cattle, poultry, pigs",
-     "soil_n", ()),
-    ("pasture_so", "放牧排泄(羊和其他)", "Urine and dung on pasture: sheep and other animals",
-     "soil_n", ()),
-    ("n_volatilisation", "氮挥发与再沉降", "N volatilisation and re-deposition", "soil_n", ()),
-    ("n_leaching", "氮淋溶径流", "N leaching and runoff", "soil_n", ("淋溶径流",)),
     ("synthetic_fertiliser_n", "化肥氮", "Synthetic fertiliser N", "soil_n", ("化肥", "氮肥")),
     ("organic_n", "有机氮", "Organic N (manure, residues)", "soil_n", ("有机肥",)),
-    ("rice", "水稻", "Rice cultivation", "crop", ("稻田甲烷", "水稻种植")),
+    ("rice", "水稻", "Rice cultivation", "crop", ("稻田", "稻田甲烷", "水稻种植")),
     # Waste
     ("paper", "纸/纸板", "Paper and cardboard", "waste", ("纸张", "纸类")),
     ("textiles", "纺织物", "Textiles", "waste", ("织物",)),
@@ -144,7 +137,7 @@ ITEMS: list[tuple[str, str, str, str, tuple[str, ...]]] = [
     ("open_burning", "露天焚烧", "Open burning of waste", "waste_treatment", ()),
     ("domestic_wastewater", "生活污水", "Domestic wastewater", "wastewater", ()),
     ("industrial_wastewater", "工业废水", "Industrial wastewater (COD basis)", "wastewater", ("污水",)),
-    ("wastewater_n", "污水氮", "Nitrogen in wastewater", "wastewater", ("污水N2O",)),
+    ("wastewater_n", "污水氮", "Nitrogen in wastewater", "wastewater", ("污水N2O", "wastewater_n2o")),
     # Forestry
     ("forest", "森林", "Forest land biomass", "forest",
      ("森林生物量", "根茎比", "生物量转换扩展因子", "木材密度")),

@@ -119,22 +119,22 @@ def ipcc_rule(row: dict[str, str]) -> tuple[str, str, str, str, str, str, float 
         return item, "n_excretion_rate", "", "kgN/t/day", v[0], v[1], None
     if p == "EF3_direct_N2O_manure":
         return item_of(zh), "direct_n2o_ef", "N2O", "kgN2ON/kgN", "", "", None
-    if p == "EF1_direct_N2O":
-        return "managed_soils", "direct_n2o_ef", "N2O", "kgN2ON/kgN", "", "", None
-    if p == "EF1FR_direct_N2O":
-        return "flooded_rice_n", "direct_n2o_ef", "N2O", "kgN2ON/kgN", "", "", None
-    if p in ("EF3PRP_CPP", "EF3PRP_SO"):
-        return ("pasture_cpp" if p.endswith("CPP") else "pasture_so"), "direct_n2o_ef", "N2O", "kgN2ON/kgN", "", "", None
-    if p == "EF4_indirect_N2O":
-        return "n_volatilisation", "indirect_n2o_ef", "N2O", "kgN2ON/kgN", "", "", None
-    if p == "EF5_indirect_N2O":
-        return "n_leaching", "indirect_n2o_ef", "N2O", "kgN2ON/kgN", "", "", None
-    if p == "FracGASF":
-        return "synthetic_fertiliser_n", "frac_gas", "", "dimensionless", "", "", None
-    if p == "FracGASM":
-        return "organic_n", "frac_gas", "", "dimensionless", "", "", None
-    if p == "FracLEACH-(H)":
-        return "n_leaching", "frac_leach", "", "dimensionless", "", "", None
+    # Every Tier 1 managed-soil parameter belongs to the managed-soils item (3.C.4/3.C.5), so the
+    # soil N2O method finds them all under one item; the parameter says which one it is.
+    soils = {
+        "EF1_direct_N2O": ("direct_n2o_ef", "N2O", "kgN2ON/kgN"),
+        "EF1FR_direct_N2O": ("direct_n2o_ef_flooded_rice", "N2O", "kgN2ON/kgN"),
+        "EF3PRP_CPP": ("direct_n2o_ef_prp_cpp", "N2O", "kgN2ON/kgN"),
+        "EF3PRP_SO": ("direct_n2o_ef_prp_so", "N2O", "kgN2ON/kgN"),
+        "EF4_indirect_N2O": ("indirect_n2o_ef_deposition", "N2O", "kgN2ON/kgN"),
+        "EF5_indirect_N2O": ("indirect_n2o_ef_leaching", "N2O", "kgN2ON/kgN"),
+        "FracGASF": ("frac_gasf", "", "dimensionless"),
+        "FracGASM": ("frac_gasm", "", "dimensionless"),
+        "FracLEACH-(H)": ("frac_leach", "", "dimensionless"),
+    }
+    if p in soils:
+        parameter, gas, unit_ = soils[p]
+        return "managed_soils", parameter, gas, unit_, "", "", None
     if p == "EFc_baseline_CH4":
         return "rice", "ch4_ef_baseline", "CH4", "kgCH4/ha/day", "", "", None
     if p in ("SFw_scaling_factor", "SFp_scaling_factor", "CFOA_conversion_factor"):
@@ -186,7 +186,7 @@ def ipcc_rule(row: dict[str, str]) -> tuple[str, str, str, str, str, str, float 
     if p == "EF_N2O_effluent":
         return "wastewater_n", "n2o_ef_effluent", "N2O", "kgN2ON/kgN", "", "", None
     if p == "EF_N2O_plant":
-        return "domestic_wastewater", "n2o_ef_plant", "N2O", "gN2O/person/yr", "advanced_centralised", "集中式高级处理厂", None
+        return "wastewater_n", "n2o_ef_plant", "N2O", "gN2O/person/yr", "advanced_centralised", "集中式高级处理厂", None
     if p == "F_NON-CON":
         v = "developing" if "developing" in en else "developed"
         return "wastewater_n", "f_non_con", "", "dimensionless", v, {"developing": "发展中国家", "developed": "发达国家"}[v], None
