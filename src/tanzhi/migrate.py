@@ -9,15 +9,19 @@ from alembic.config import Config
 from sqlalchemy import Engine, MetaData
 
 from tanzhi.config import Settings
-from tanzhi.kernel import audit as _audit  # noqa: F401  (registers audit tables)
-from tanzhi.kernel.db import Base, make_engine
+from tanzhi.kernel.audit import make_session_factory
+from tanzhi.kernel.db import Base, make_engine, unit_of_work
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
 
 def metadata() -> MetaData:
     """Every table of every domain, for Alembic autogenerate and checks."""
-    from tanzhi import access  # noqa: F401  (each domain's store registers its tables)
+    # Each module below defines tables on Base; importing it registers them.
+    from tanzhi.access import store as _access_store  # noqa: F401
+    from tanzhi.kernel import factor_sets as _factor_sets  # noqa: F401
+    from tanzhi.kernel import regions as _regions  # noqa: F401
+    from tanzhi.kernel import statistics as _statistics  # noqa: F401
 
     return Base.metadata
 
@@ -38,4 +42,11 @@ def upgrade(settings: Settings, revision: str = "head") -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+    if revision == "head":
+        # Reference regions are part of a usable schema: every region-scoped row and user
+        # points at one. Seeding is idempotent and audited like any other write.
+        from tanzhi.kernel.regions import seed_regions
+
+        with unit_of_work(make_session_factory(engine), actor="system:upgrade") as session:
+            seed_regions(session)
     engine.dispose()

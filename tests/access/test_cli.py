@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 from tanzhi.access.cli import app
 from tanzhi.config import Settings
 from tanzhi.kernel.audit import make_session_factory
-from tanzhi.kernel.db import Base, make_engine, unit_of_work
+from tanzhi.kernel.db import make_engine, unit_of_work
 from tanzhi.kernel.regions import seed_regions
 from tanzhi.migrate import upgrade
 
@@ -17,7 +17,6 @@ from tanzhi.migrate import upgrade
 def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     upgrade(settings)
     engine = make_engine(settings)
-    Base.metadata.create_all(engine)
     with unit_of_work(make_session_factory(engine), actor="test") as s:
         seed_regions(s)
     engine.dispose()

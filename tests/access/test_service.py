@@ -22,7 +22,7 @@ from tanzhi.access import service as access_service
 from tanzhi.access.store import LoginAttemptRow, UserRow
 from tanzhi.config import Settings
 from tanzhi.kernel.audit import make_session_factory
-from tanzhi.kernel.db import Base, make_engine, unit_of_work, utcnow
+from tanzhi.kernel.db import make_engine, unit_of_work, utcnow
 from tanzhi.kernel.errors import DataError, PermissionDenied
 from tanzhi.kernel.regions import add_region, seed_regions
 from tanzhi.migrate import upgrade
@@ -36,7 +36,6 @@ PASSWORD = "correct horse battery"
 def factory(storage_settings: Settings):
     upgrade(storage_settings)
     engine = make_engine(storage_settings)
-    Base.metadata.create_all(engine)  # until the lead's migration carries access_* tables
     factory = make_session_factory(engine)
     with unit_of_work(factory, actor="test") as s:
         seed_regions(s)

@@ -6,13 +6,12 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-import tanzhi.access  # noqa: F401  (registers access_* tables for create_all)
 import tanzhi.kernel.statistics  # noqa: F401  (registers kernel_statistic)
 from tanzhi.config import Settings
 from tanzhi.demo import model as m
 from tanzhi.demo.calc import generate
 from tanzhi.demo.cli import demo
-from tanzhi.kernel.db import Base, make_engine
+from tanzhi.kernel.db import make_engine
 from tanzhi.kernel.regions import packaged_regions
 from tanzhi.migrate import upgrade
 
@@ -21,7 +20,6 @@ def test_demo_command_prints_every_login(settings: Settings,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     upgrade(settings)
     engine = make_engine(settings)
-    Base.metadata.create_all(engine)  # until the lead's migration carries every table
     engine.dispose()
     monkeypatch.setenv("TANZHI_DATA_DIR", str(settings.data_dir))
     app = typer.Typer()

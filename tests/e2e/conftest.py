@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -11,12 +12,9 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from tanzhi.access import Role, create_user
 from tanzhi.config import Settings
-from tanzhi.kernel.audit import make_session_factory
-from tanzhi.kernel.db import Base, make_engine, unit_of_work
-from tanzhi.kernel.regions import seed_regions
-from tanzhi.migrate import upgrade
+from tanzhi.demo.model import DEMO_PASSWORD
+from tanzhi.demo.service import build_demo
 from tanzhi.web import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -24,21 +22,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-quic"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PASSWORD = "correct horse battery"
-
-
 def prepare_database(settings: Settings) -> None:
-    """Schema, packaged regions, a province admin and a Shaoxing city officer."""
-    upgrade(settings)
-    engine = make_engine(settings)
-    Base.metadata.create_all(engine)  # until the lead's migration carries the new tables
-    with unit_of_work(make_session_factory(engine), actor="e2e") as s:
-        seed_regions(s)
-        create_user(s, username="province", password=PASSWORD, role=Role.PROVINCE_ADMIN,
-                    display_name="省气候办", region_code="330000")
-        create_user(s, username="shaoxing", password=PASSWORD, role=Role.CITY_OFFICER,
-                    display_name="绍兴市生态环境局", region_code="330600")
-    engine.dispose()
+    """The demo database exactly as `make demo` builds it (issue #2: tried as a new user would)."""
+    build_demo(settings)
 
 
 def _free_port() -> int:
@@ -72,6 +58,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def browser():
     """Headless chromium from Debian (Playwright drives it; no downloaded browser)."""
     if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("Debian chromium missing under CI (make system-deps installs it)")
         pytest.skip("Debian chromium not installed (make system-deps)")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
@@ -82,7 +70,7 @@ def browser():
 
 @pytest.fixture
 def password() -> str:
-    return PASSWORD
+    return DEMO_PASSWORD
 
 
 @pytest.fixture

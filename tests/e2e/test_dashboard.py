@@ -26,7 +26,7 @@ def test_login_then_drill_from_province_to_shaoxing(
     assert page.locator("label[for=username]").inner_text() == "用户名"
     page.screenshot(path=str(artifacts / "e2e-01-login.png"))
 
-    page.fill("#username", "province")
+    page.fill("#username", "zj.admin")
     page.fill("#password", password)
     page.click("#login-form button[type=submit]")
 
@@ -86,7 +86,7 @@ def test_city_officer_starts_at_the_city_in_english(
         live_server, page, artifacts, password) -> None:
     page.goto(live_server + "/login?lang=en")
     assert page.locator("#login-form h2").inner_text() == "Log in"
-    page.fill("#username", "shaoxing")
+    page.fill("#username", "sx.city")
     page.fill("#password", password)
     page.click("#login-form button[type=submit]")
     _ready(page, map_region="330600")

@@ -40,6 +40,7 @@ def _entries(factory) -> list[dict]:
     with factory() as s:
         rows = s.execute(text(
             "SELECT seq, actor, action, entity, before_json, after_json FROM kernel_audit_entry "
+            "WHERE entity = 'test_widget' "
             "ORDER BY seq")).all()
     return [dict(r._mapping) for r in rows]
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from tanzhi.config import Settings
 from tanzhi.kernel.audit import AuditEntry, make_session_factory
-from tanzhi.kernel.db import Base, make_engine, unit_of_work
+from tanzhi.kernel.db import make_engine, unit_of_work
 from tanzhi.kernel.errors import DataError, NotFound
 from tanzhi.kernel.factor_sets import (
     FactorRow,
@@ -310,7 +310,6 @@ def factory(storage_settings: Settings):
     upgrade(storage_settings)
     engine = make_engine(storage_settings)
     # Until the lead's migration includes kernel_factor_set / kernel_factor.
-    Base.metadata.create_all(engine)
     yield make_session_factory(engine)
     engine.dispose()
 
@@ -398,7 +397,6 @@ def test_cli_load_stores_a_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("TANZHI_DATA_DIR", str(settings.data_dir))
     upgrade(settings)
     engine = make_engine(settings)
-    Base.metadata.create_all(engine)
     engine.dispose()
     path = tmp_path / "set.csv"
     path.write_text(CSV_HEADER + "cn-heat/heat/co2_ef,热力,co2_ef,CO2,0.1,tCO2/GJ,,,,x\n",

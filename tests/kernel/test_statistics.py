@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from tanzhi.config import Settings
 from tanzhi.kernel.audit import make_session_factory, verify_chain
-from tanzhi.kernel.db import Base, make_engine, unit_of_work
+from tanzhi.kernel.db import make_engine, unit_of_work
 from tanzhi.kernel.errors import DataError
 from tanzhi.kernel.regions import seed_regions
 from tanzhi.kernel.statistics import (
@@ -28,7 +28,6 @@ pytestmark = pytest.mark.storage
 def factory(storage_settings: Settings):
     upgrade(storage_settings)
     engine = make_engine(storage_settings)
-    Base.metadata.create_all(engine)  # until the lead's migration carries kernel_statistic
     factory = make_session_factory(engine)
     with unit_of_work(factory, actor="test") as s:
         seed_regions(s)
