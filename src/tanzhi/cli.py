@@ -16,6 +16,8 @@ db_app = typer.Typer(help="Database schema 数据库", no_args_is_help=True)
 audit_app = typer.Typer(help="Audit log 审计日志", no_args_is_help=True)
 unit_app = typer.Typer(help="Units 计量单位", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(audit_app, name="audit")
+app.add_typer(unit_app, name="unit")
 
 
 _mounted: list[bool] = []
@@ -30,6 +32,8 @@ def cli_app() -> typer.Typer:
 
 
 def _mount_domain_apps() -> None:
+    # Mounted when the CLI is built rather than when this module is imported (DESIGN.md:
+    # nothing built at import time), so importing tanzhi.cli never drags in every domain.
     from tanzhi.access.cli import app as user_app
     from tanzhi.demo.cli import demo
     from tanzhi.kernel.cli import factor_app, region_app
@@ -39,10 +43,8 @@ def _mount_domain_apps() -> None:
     app.add_typer(user_app, name="user")
     app.command("demo")(demo)
 
-app.add_typer(audit_app, name="audit")
-app.add_typer(unit_app, name="unit")
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 @db_app.command("upgrade")
@@ -58,15 +60,15 @@ def db_upgrade(revision: str = typer.Argument("head")) -> None:
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Recompute the hash chain and report any edited or deleted entry."""
-    from tanzhi.kernel.audit import make_session_factory, verify_chain
+    from sqlalchemy import func, select
+
+    from tanzhi.kernel.audit import AuditEntry, make_session_factory, verify_chain
     from tanzhi.kernel.db import make_engine
 
     factory = make_session_factory(make_engine(Settings()))
     with factory() as session:
         findings = verify_chain(session)
-        total = session.execute(
-            __import__("sqlalchemy").text("SELECT COUNT(*) FROM kernel_audit_entry")
-        ).scalar_one()
+        total = session.scalar(select(func.count()).select_from(AuditEntry))
     if findings:
         for f in findings:
             err.print(f"[red]✗[/red] {f}")
@@ -106,7 +108,10 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
 def main() -> None:
     """Entry point: run the app, turning tanzhi errors into a clear message and exit code 2."""
     try:
-        cli_app()(standalone_mode=False)
+        # With standalone_mode off, click returns (not raises) the code of a `typer.Exit`.
+        code = cli_app()(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except TanzhiError as exc:
         err.print(f"[red]错误 / error:[/red] {exc}")
         sys.exit(2)

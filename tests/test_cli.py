@@ -1,0 +1,76 @@
+"""The root `tanzhi` command as scripts call it: contracts from issue #2."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from tanzhi.config import Settings
+from tanzhi.kernel.db import make_engine
+from tanzhi.migrate import upgrade
+
+TANZHI = str(Path(sys.executable).with_name("tanzhi"))
+
+
+def _run(*args: str, settings: Settings | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    if settings is not None:
+        env["TANZHI_DATA_DIR"] = str(settings.data_dir)
+        if settings.database_url:
+            env["TANZHI_DATABASE_URL"] = settings.database_url
+    return subprocess.run([TANZHI, *args], capture_output=True, text=True, env=env, check=False)
+
+
+def test_region_list_prints_the_90_county_level_units(settings: Settings) -> None:
+    proc = _run("region", "list", "--parent", "330000", "--level", "county", "--format", "csv",
+                settings=settings)
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.reader(io.StringIO(proc.stdout)))
+    assert rows[0] == ["code", "name", "level", "parent"]
+    assert len(rows) == 91
+    assert ["330603", "柯桥区", "county", "330600"] in rows
+
+
+def test_unit_convert_wan_tce_to_gigajoules() -> None:
+    proc = _run("unit", "convert", "1 万吨标准煤", "GJ")
+    assert proc.returncode == 0, proc.stderr
+    assert float(proc.stdout) == pytest.approx(293076, rel=1e-5)
+
+
+def test_unit_convert_wrong_dimension_is_a_bilingual_error() -> None:
+    proc = _run("unit", "convert", "1 万吨", "GJ")
+    assert proc.returncode == 2
+    assert "不能换算" in proc.stderr and "cannot be converted" in proc.stderr
+
+
+def test_audit_verify_reports_an_entry_edited_behind_the_apps_back(
+        storage_settings: Settings) -> None:
+    upgrade(storage_settings)  # seeds regions: 102 audited inserts
+    ok = _run("audit", "verify", settings=storage_settings)
+    assert ok.returncode == 0, ok.stderr
+    assert "102" in ok.stdout
+    engine = make_engine(storage_settings)
+    with engine.begin() as conn:
+        conn.execute(text(
+            "UPDATE kernel_audit_entry SET after_json = replace(after_json, '柯桥区', '篡改区') "
+            "WHERE entity_key = '330603'"))
+    engine.dispose()
+    bad = _run("audit", "verify", settings=storage_settings)
+    assert bad.returncode == 1
+    assert "edited" in bad.stderr and "被修改" in bad.stderr
+
+
+def test_db_upgrade_then_demo_then_verify(settings: Settings) -> None:
+    assert _run("db", "upgrade", settings=settings).returncode == 0
+    demo = _run("demo", settings=settings)
+    assert demo.returncode == 0, demo.stderr
+    assert "zj.admin" in demo.stdout
+    verify = _run("audit", "verify", settings=settings)
+    assert verify.returncode == 0, verify.stderr
