@@ -58,13 +58,27 @@ def test_login_then_drill_from_province_to_shaoxing(
 
     _ready(page, map_region="330600")
     assert page.locator(MAP).get_attribute("data-feature-count") == "6"
+    # The panel (and its out-of-band breadcrumb) arrives after the map is drawn.
+    page.wait_for_selector("#summary[data-code='330600']")
     crumbs = page.locator("#breadcrumb li").all_inner_texts()
     assert [c.strip() for c in crumbs] == ["浙江省", "绍兴市"]
-    page.wait_for_selector("#summary[data-code='330600']")
     assert page.locator("#summary .region-name").inner_text() == "绍兴市"
     assert page.url.endswith("/?region=330600")
     page.wait_for_timeout(400)  # let the map's fade-in finish before the picture
     page.screenshot(path=str(artifacts / "e2e-04-shaoxing.png"))
+
+    # Key statistics of Shaoxing: synthetic demo values marked, the plan's figures quoted.
+    page.wait_for_selector("#key-stats-chart[data-ready='1'] svg")
+    card = page.locator("#key-stats")
+    assert card.locator("h2").inner_text() == "主要指标"
+    coal = card.locator("tr[data-key='coal_industrial'] td[data-year='2020']")
+    assert coal.locator(".stat-value").inner_text() == "846.60 万"
+    assert coal.locator(".mark-stated").get_attribute("title").startswith(
+        "规划文本数据 / stated in plan — 降至 2020年的 846.6 万吨")
+    assert card.locator("tr[data-key='population'] .mark-synthetic").count() == 2
+    assert page.locator(".topbar .badge-synthetic").is_visible()
+    card.scroll_into_view_if_needed()
+    card.screenshot(path=str(artifacts / "e2e-07-shaoxing-stats.png"))
 
     # A county: selected on the city map, its details in the panel.
     page.click("#children a[data-region='330603']")

@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from tanzhi.access import Role, User, get_user, require_in_scope
+from tanzhi.http.security import NotAuthenticated, csrf_token
 from tanzhi.kernel.errors import PermissionDenied
 from tanzhi.kernel.regions import require_region
-from tanzhi.http.security import NotAuthenticated, csrf_token
 
 
 def get_db(request: Request) -> Iterator[Session]:

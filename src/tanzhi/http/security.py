@@ -11,8 +11,8 @@ from fastapi import Request
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tanzhi.kernel.errors import PermissionDenied
 from tanzhi.http.i18n import supported_locale
+from tanzhi.kernel.errors import PermissionDenied
 
 SESSION_COOKIE = "tanzhi_session"
 LANG_COOKIE = "tanzhi_lang"

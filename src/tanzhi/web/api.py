@@ -11,6 +11,8 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from tanzhi.access import REGION_ROLES, Role, User, authenticate, in_scope
+from tanzhi.http.deps import CurrentUser, DbSession, OptionalUser, require
+from tanzhi.http.security import csrf_token, rotate_session
 from tanzhi.kernel.errors import DataError
 from tanzhi.kernel.provenance import dataset_dir, load_meta
 from tanzhi.kernel.regions import (
@@ -22,8 +24,7 @@ from tanzhi.kernel.regions import (
     list_regions,
     require_region,
 )
-from tanzhi.http.deps import CurrentUser, DbSession, OptionalUser, require
-from tanzhi.http.security import csrf_token, rotate_session
+from tanzhi.web.dashboard import KeyStatsOut, dataset_sources, key_statistics
 
 router = APIRouter(tags=["shell"])
 
@@ -106,6 +107,7 @@ class DashboardOut(BaseModel):
     map_depth: int
     synthetic: bool
     provenance: list[Source]
+    statistics: KeyStatsOut | None = None
 
 
 class MeOut(BaseModel):
@@ -177,12 +179,17 @@ def dashboard_summary(db: Any, user: User, code: str) -> DashboardOut:
     else:
         map_region = next((c.code for c in reversed(lineage[:-1])
                            if c.level in ("city", "province")), code)
+    # Issue #2: statistics are demo (synthetic) unless a seed plan states them; say which.
+    stats = key_statistics(db, code)
+    sources = list(region_sources())
+    if stats is not None:
+        sources += [Source(**s) for s in dataset_sources(stats.datasets)]
     return DashboardOut(
         region=RegionOut.of(region), lineage=lineage, children=children,
         counts={level.value: counts.get(level.value, 0) for level in RegionLevel
                 if level is not RegionLevel.PROVINCE},
-        map_region=map_region, map_depth=1, synthetic=False,
-        provenance=list(region_sources()),
+        map_region=map_region, map_depth=1, synthetic=bool(stats and stats.synthetic),
+        provenance=sources, statistics=stats,
     )
 
 

@@ -11,11 +11,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from tanzhi import __version__
 from tanzhi.config import Settings
-from tanzhi.kernel.audit import make_session_factory
-from tanzhi.kernel.db import make_engine
-from tanzhi.web.errors import install_error_handlers
 from tanzhi.http.i18n import LOCALES, make_environment
-from tanzhi.web.routes import ROUTES
 from tanzhi.http.security import (
     SESSION_COOKIE,
     SESSION_MAX_AGE_S,
@@ -23,6 +19,10 @@ from tanzhi.http.security import (
     SecurityHeadersMiddleware,
     csrf_protect,
 )
+from tanzhi.kernel.audit import make_session_factory
+from tanzhi.kernel.db import make_engine
+from tanzhi.web.errors import install_error_handlers
+from tanzhi.web.routes import ROUTES
 
 WEB_DIR = Path(__file__).resolve().parent
 PACKAGE_DIR = WEB_DIR.parent

@@ -9,6 +9,8 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tanzhi.access import LoginThrottled
+from tanzhi.http.deps import render
+from tanzhi.http.security import NotAuthenticated
 from tanzhi.kernel.errors import (
     ConsistencyError,
     DataError,
@@ -16,8 +18,6 @@ from tanzhi.kernel.errors import (
     PermissionDenied,
     TanzhiError,
 )
-from tanzhi.http.deps import render
-from tanzhi.http.security import NotAuthenticated
 
 API_PREFIX = "/api/"
 PROBLEM_JSON = "application/problem+json"

@@ -9,6 +9,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from tanzhi.access import REGION_ROLES, LoginFailed, LoginThrottled, User, authenticate
+from tanzhi.http.deps import DbSession, OptionalUser, render, require
+from tanzhi.http.security import rotate_session
 from tanzhi.kernel.errors import DataError
 from tanzhi.kernel.regions import list_regions, require_region
 from tanzhi.web.api import (
@@ -21,8 +23,6 @@ from tanzhi.web.api import (
     dashboard_summary,
     region_sources,
 )
-from tanzhi.http.deps import DbSession, OptionalUser, render, require
-from tanzhi.http.security import rotate_session
 
 router = APIRouter(include_in_schema=False)
 

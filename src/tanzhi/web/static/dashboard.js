@@ -152,6 +152,55 @@
     if (code) { show(code, { push: false }); }
   });
 
+  // Key statistics: energy total and constant-price GDP, 2015–2025, on two axes. Points a plan
+  // states are drawn as diamonds; the panel is re-rendered by htmx, so redraw after each swap.
+  var statsChart = null;
+  function drawStats() {
+    var box = document.getElementById("key-stats-chart");
+    if (statsChart) { statsChart.dispose(); statsChart = null; }
+    if (!box) { return; }
+    var d = box.dataset, years = JSON.parse(d.years);
+    function points(values, flags) {
+      return values.map(function (v, i) {
+        return flags[i] === false && v !== null
+          ? { value: v, symbol: "diamond", symbolSize: 10, stated: true } : { value: v };
+      });
+    }
+    function line(name, values, flags, color, axis) {
+      return { name: name, type: "line", yAxisIndex: axis, data: points(values, flags),
+               smooth: false, symbol: "circle", symbolSize: 5, lineStyle: { width: 2, color: color },
+               itemStyle: { color: color } };
+    }
+    function fmt(v) { return v === null || v === undefined ? "—" : Math.round(v).toLocaleString(english ? "en" : "zh-CN"); }
+    statsChart = echarts.init(box, null, { renderer: "svg" });
+    statsChart.setOption({
+      animation: false,
+      grid: { left: 48, right: 48, top: 56, bottom: 24 },
+      legend: { top: 0, left: 0, orient: "vertical", itemGap: 4, itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11.5, color: "#4a5565" } },
+      tooltip: { trigger: "axis", textStyle: { fontSize: 12 }, formatter: function (ps) {
+        var out = ps[0].axisValue;
+        ps.forEach(function (p) {
+          out += "<br>" + p.marker + echarts.format.encodeHTML(p.seriesName) + "：<strong>" + fmt(p.value) + "</strong>" +
+                 (p.data && p.data.stated ? " (" + echarts.format.encodeHTML(d.statedLabel) + ")" : "");
+        });
+        return out;
+      } },
+      xAxis: { type: "category", data: years, boundaryGap: false,
+               axisLine: { lineStyle: { color: "#b8c0cc" } }, axisLabel: { color: "#4a5565", fontSize: 11 } },
+      yAxis: [0, 1].map(function (i) {
+        return { type: "value", scale: true, splitNumber: 4, position: i ? "right" : "left",
+                 splitLine: { show: !i, lineStyle: { color: "#eef1f4" } },
+                 axisLabel: { color: i ? "#0f8b8d" : "#1f5fae", fontSize: 11, formatter: fmt } };
+      }),
+      series: [line(d.energyLabel, JSON.parse(d.energy), JSON.parse(d.energySynthetic), "#1f5fae", 0),
+               line(d.gdpLabel, JSON.parse(d.gdp), JSON.parse(d.gdpSynthetic), "#0f8b8d", 1)]
+    });
+    box.dataset.ready = "1";
+  }
+  window.addEventListener("resize", function () { if (statsChart) { statsChart.resize(); } });
+  document.body.addEventListener("htmx:afterSettle", drawStats);
+  drawStats();
+
   el.dataset.initialRegion = el.dataset.region;
   history.replaceState({ region: el.dataset.region }, "", window.location.href);
   drawMap(el.dataset.mapRegion, 1).then(function () {

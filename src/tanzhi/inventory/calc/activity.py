@@ -1,0 +1,441 @@
+"""Activity × factor for every sector: input checks, factor joins, units, lineage, terms."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from tanzhi.inventory.calc.estimate import EstimateBuilder
+from tanzhi.inventory.model import (
+    ACTIVITY_COLUMNS,
+    FactorLike,
+    FactorLookup,
+    NotationKey,
+)
+from tanzhi.kernel.errors import DataError, Location, NotFound, Problem, UnitError
+from tanzhi.kernel.units import conversion_factor
+
+# Words factor tables use for a pure number; pint has no unit "fraction".
+_DIMENSIONLESS = {"", "1", "fraction", "ratio", "dimensionless", "no dimension", "-", "none"}
+
+# Stoichiometric mass ratios (IPCC 2006 Vol.2 Ch.1 §1.4.1, Vol.4 Ch.11 Eq.11.1, Vol.5 Ch.3 Eq.3.5).
+C_TO_CO2 = 44.0 / 12.0
+N2ON_TO_N2O = 44.0 / 28.0
+C_TO_CH4 = 16.0 / 12.0
+# N2O-N per N as openscm-units spells it ("kg N2ON/kg N" would parse as kg·N2ON/kg·N).
+N2ON_UNITS = ("kgN2ON/kgN", "kgN2ON/kg", "1")
+
+
+# ---------------------------------------------------------------------------------------------
+# Activity input
+
+# Marks a frame `prepare_activity` already checked, so sector functions called from
+# `compute_inventory` do not check it again (pandas keeps `attrs` through copies and slices).
+_PREPARED = "tanzhi.inventory.prepared"
+_PREPARED_COLUMNS = frozenset({*ACTIVITY_COLUMNS, "uncertainty_pct", "activity_id", "_row"})
+
+
+def prepare_activity(activity: pd.DataFrame, *, source: str | None = None) -> pd.DataFrame:
+    """Check and normalise a long activity table.
+
+    Parameters
+    ----------
+    activity
+        Columns ``region_code, year, category, item, value, unit`` and optionally
+        ``uncertainty_pct`` (95 % half-width, % of the value), ``activity_id`` and
+        ``variant`` (the variant of the row item's factors: technology, cement type …).
+    source
+        File name used in error locations.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same rows with typed columns, ``uncertainty_pct`` (NaN when unknown), ``activity_id``
+        (the frame index as text when absent) and ``_row`` (1-based sheet row, header = row 1).
+
+    Raises
+    ------
+    DataError
+        Every missing column, blank key, non-numeric value and duplicate id, with its row.
+    """
+    if activity.attrs.get(_PREPARED) and _PREPARED_COLUMNS <= set(activity.columns):
+        return activity
+    missing = [c for c in ACTIVITY_COLUMNS if c not in activity.columns]
+    if missing:
+        raise DataError(
+            [Problem(f"活动水平表缺少“{c}”列", f"activity table lacks column '{c}'",
+                     Location(source, None, c)) for c in missing]
+        )
+    frame = activity.copy()
+    if "_row" not in frame.columns:
+        frame["_row"] = np.arange(len(frame)) + 2
+    problems: list[Problem] = []
+
+    def flag(mask: pd.Series, column: str, zh: str, en: str) -> None:
+        for row in frame.loc[mask, "_row"]:
+            problems.append(Problem(zh, en, Location(source, int(row), column)))
+
+    for col in ("region_code", "category", "item", "unit"):
+        text = frame[col].astype("string").str.strip()
+        flag(text.isna() | (text == ""), col, f"“{col}”为空", f"'{col}' is blank")
+        frame[col] = text.fillna("").astype(str)
+    year = pd.to_numeric(frame["year"], errors="coerce")
+    flag(year.isna() | (year != year.round()), "year", "年份不是整数", "year is not an integer")
+    value = pd.to_numeric(frame["value"], errors="coerce")
+    flag(value.isna(), "value", "数值缺失或不是数字", "value is missing or not a number")
+    if "uncertainty_pct" in frame.columns:
+        unc = pd.to_numeric(frame["uncertainty_pct"], errors="coerce")
+        bad = frame["uncertainty_pct"].notna() & (unc.isna() | (unc < 0))
+        flag(bad, "uncertainty_pct", "不确定性须为非负百分数",
+             "uncertainty must be a non-negative %")
+    else:
+        unc = pd.Series(np.nan, index=frame.index)
+    if "activity_id" in frame.columns:
+        ids = frame["activity_id"].astype("string").fillna("").astype(str)
+    else:
+        ids = pd.Series(frame.index.astype(str), index=frame.index)
+    flag(ids.duplicated(keep=False) | (ids == ""), "activity_id",
+         "活动数据编号重复或为空", "activity id is duplicated or blank")
+    if problems:
+        raise DataError(problems)
+    frame["year"] = year.astype("int64")
+    frame["value"] = value.astype("float64")
+    frame["uncertainty_pct"] = unc.astype("float64")
+    frame["activity_id"] = ids.astype(str)
+    if "variant" in frame.columns:
+        frame["variant"] = frame["variant"].astype("string").str.strip().fillna("").astype(str)
+    frame.attrs[_PREPARED] = True
+    return frame
+
+
+def select_categories(activity: pd.DataFrame, prefixes: Iterable[str]) -> pd.DataFrame:
+    """Rows whose category is one of `prefixes` or below one (``1.A`` takes ``1.A.1.a``)."""
+    cat = activity["category"]
+    mask = pd.Series(False, index=activity.index)
+    for prefix in prefixes:
+        mask |= (cat == prefix) | cat.str.startswith(prefix + ".")
+    return activity.loc[mask]
+
+
+# ---------------------------------------------------------------------------------------------
+# Units
+
+
+def _clean_unit(unit: str) -> str:
+    text = str(unit).strip()
+    return "1" if text.lower() in _DIMENSIONLESS else text
+
+
+@lru_cache(maxsize=8192)
+def unit_scale(unit: str, target: str, context: str | None = None) -> float | None:
+    """Multiplier from `unit` to `target`, or None when they measure different things.
+
+    Examples
+    --------
+    >>> unit_scale("kJ/kg", "MJ/t"), unit_scale("fraction", "1"), unit_scale("t", "m**3")
+    (1.0, 1.0, None)
+    """
+    try:
+        return conversion_factor(_clean_unit(unit), _clean_unit(target), context=context)
+    except UnitError:
+        return None
+
+
+def scale_to_options(
+    units: pd.Series, options: Sequence[str], *, fill: pd.Series | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-row multiplier to the first option whose dimension matches, and that option.
+
+    Options may contain ``{activity_unit}``, filled per row from `fill`.  Rows matching no
+    option get NaN and an empty option (the caller raises with its own context).
+    """
+    pairs = pd.DataFrame({"u": units.astype(str).to_numpy(),
+                          "f": (fill.astype(str).to_numpy() if fill is not None else "")})
+    uniq = pairs.drop_duplicates()
+    scale: dict[tuple[str, str], tuple[float, str]] = {}
+    for u, f in uniq.itertuples(index=False):
+        found = (np.nan, "")
+        for option in options:
+            target = option.replace("{activity_unit}", f"({f})" if f else "1")
+            mult = unit_scale(u, target)
+            if mult is not None:
+                found = (mult, option.replace("{activity_unit}", f))
+                break
+        scale[(u, f)] = found
+    keys = list(zip(pairs["u"], pairs["f"], strict=True))
+    mult = np.fromiter((scale[k][0] for k in keys), dtype="float64", count=len(keys))
+    chosen = np.array([scale[k][1] for k in keys], dtype=object)
+    return mult, chosen
+
+
+def canonical_activity(
+    frame: pd.DataFrame, options: Sequence[str], *, what_zh: str, what_en: str,
+    source: str | None = None,
+) -> pd.DataFrame:
+    """Add ``activity_value``/``activity_unit``: the value in the first matching canonical unit.
+
+    The unit's dimension decides (never a guess from the number): e.g. fuel given in 万吨 goes
+    to ``t`` and needs a calorific value, fuel in 亿立方米 goes to ``m**3``.
+
+    Raises
+    ------
+    DataError
+        Rows whose unit matches none of `options`, with their row and unit.
+    """
+    mult, chosen = scale_to_options(frame["unit"], options)
+    bad = np.isnan(mult)
+    if bad.any():
+        rows = frame.loc[bad]
+        raise DataError([
+            Problem(f"{what_zh}的单位“{u}”不可用，应为 {' / '.join(options)} 之一",
+                    f"unit '{u}' cannot be used for {what_en}; "
+                    f"expected one of {', '.join(options)}",
+                    Location(source, int(r), "unit"))
+            for u, r in zip(rows["unit"], rows["_row"], strict=True)
+        ])
+    out = frame.copy()
+    out["activity_value"] = frame["value"].to_numpy() * mult
+    out["activity_unit"] = chosen.astype(str)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Factors
+
+
+class FactorCache:
+    """A memoising FactorLookup: one library call per distinct key within a compilation.
+
+    Parameters
+    ----------
+    library
+        The factor library (kernel `FactorLibrary` or any `FactorLookup`).
+    variants
+        Variant choices for parameters the activity rows do not determine (climate class,
+        technology, landfill type …), keyed ``"<item>/<parameter>"`` or ``"<parameter>"``;
+        e.g. ``{"OX": "uncovered", "swine/EF_enteric_CH4": "developing"}``.
+    """
+
+    def __init__(self, library: FactorLookup,
+                 variants: Mapping[str, str] | None = None) -> None:
+        self._library = library
+        self.variants: dict[str, str] = dict(variants or {})
+        self._memo: dict[tuple, FactorLike | str] = {}
+
+    def lookup(self, **key: object) -> FactorLike:
+        """Like `FactorLookup.lookup`; raises NotFound for an absent factor.
+
+        ``variant`` is passed on only when set, so libraries without variants work too.
+        """
+        if key.get("variant") is None:
+            key.pop("variant", None)
+        memo_key = tuple(sorted(key.items()))
+        if memo_key not in self._memo:
+            try:
+                self._memo[memo_key] = self._library.lookup(**key)
+            except (NotFound, LookupError) as exc:
+                self._memo[memo_key] = str(exc) or f"no factor for {dict(key)}"
+        found = self._memo[memo_key]
+        if isinstance(found, str):
+            raise NotFound(found)
+        return found
+
+    def variant_for(self, item: str, parameter: str) -> str | None:
+        """The configured variant of `parameter` for `item`, if any."""
+        return self.variants.get(f"{item}/{parameter}") or self.variants.get(parameter)
+
+
+def as_cache(factors: FactorLookup, variants: Mapping[str, str] | None = None) -> FactorCache:
+    """Wrap a factor library once, so several sector functions share the lookups."""
+    if isinstance(factors, FactorCache):
+        return factors
+    return FactorCache(factors, variants)
+
+
+@dataclass(frozen=True)
+class FactorSpec:
+    """Which factor a method needs and in which unit it computes with it.
+
+    Attributes
+    ----------
+    name
+        Column prefix in the working frame (``name``, ``name_id``, ``name_u``).
+    parameter
+        The library's parameter name (e.g. ``net_calorific_value``).
+    units
+        Canonical unit options, first match wins; ``{activity_unit}`` is filled per row.
+    item
+        A fixed item id; None uses each row's own item.
+    gas
+        Passed to the lookup.
+    by_category
+        Pass the row's category to the lookup (factors that differ by sector).
+    optional
+        A missing factor gives NaN (the caller reports NE) instead of an error.
+    variant
+        A fixed variant.  Otherwise the variant comes from the cache's configured choices,
+        then (``variant_from_item``) the row's item, then, for factors of the row's own item,
+        the activity's optional ``variant`` column.
+    variant_from_item
+        The row's item names the variant of a fixed item (rice water regime → variant of
+        item ``rice``).
+    """
+
+    name: str
+    parameter: str
+    units: tuple[str, ...]
+    item: str | None = None
+    gas: str | None = None
+    by_category: bool = False
+    optional: bool = False
+    variant: str | None = None
+    variant_from_item: bool = False
+
+
+def attach_factors(
+    frame: pd.DataFrame, factors: FactorLookup, specs: Sequence[FactorSpec],
+    *, item_column: str = "item",
+) -> pd.DataFrame:
+    """Add each spec's factor value (in its canonical unit), id and uncertainty to `frame`.
+
+    One library lookup per distinct (item, category, region, year); values join back with a
+    vectorised merge.  Region and year always go to the lookup, so a library can hold
+    provincial or time-varying factors.
+
+    Raises
+    ------
+    NotFound
+        A required factor is absent (message names item, parameter, region and year).
+    DataError
+        A factor's unit fits none of the spec's canonical units.
+    """
+    cache = as_cache(factors)
+    out = frame.copy()
+    for spec in specs:
+        item = (pd.Series(spec.item, index=out.index, dtype=object) if spec.item
+                else out[item_column].astype(object))
+        category = (out["category"].astype(str) if spec.by_category
+                    else pd.Series("", index=out.index, dtype=object))
+        keys = pd.DataFrame({"_item": item, "_cat": category,
+                             "_region": out["region_code"].astype(object),
+                             "_year": out["year"].astype("int64"),
+                             "_variant": _variants(out, spec, item, cache, item_column)},
+                            index=out.index)
+        uniq = keys.drop_duplicates()
+        found = []
+        for it, cat, region, year, variant in uniq.itertuples(index=False):
+            try:
+                f = cache.lookup(item=it, parameter=spec.parameter, gas=spec.gas,
+                                 category=cat or None, region_code=region, year=int(year),
+                                 variant=variant or None)
+            except NotFound as exc:
+                if not spec.optional:
+                    raise NotFound(
+                        f"缺少排放因子/参数 {spec.parameter}"
+                        f"（{it}，{spec.gas or ''}，{region}，{year}）"
+                        f" / missing factor {spec.parameter} for item '{it}'"
+                        f"{' gas ' + spec.gas if spec.gas else ''}, region {region}, year {year}"
+                        f"{' variant ' + variant if variant else ''} ({exc})"
+                    ) from exc
+                found.append((np.nan, "1", None, np.nan))
+                continue
+            u = f.uncertainty_pct
+            found.append((float(f.value), str(f.unit), str(f.id),
+                          np.nan if u is None else float(u)))
+        table = uniq.reset_index(drop=True).assign(
+            _v=[x[0] for x in found], _unit=[x[1] for x in found],
+            _id=[x[2] for x in found], _u=[x[3] for x in found],
+        )
+        joined = keys.reset_index(drop=True).merge(
+            table, how="left", on=["_item", "_cat", "_region", "_year", "_variant"], sort=False
+        )
+        fill = out["activity_unit"] if "activity_unit" in out.columns else None
+        mult, chosen = scale_to_options(joined["_unit"], spec.units, fill=fill)
+        bad = np.isnan(mult) & joined["_v"].notna().to_numpy()
+        if bad.any():
+            first = joined.loc[bad].iloc[0]
+            raise DataError(Problem(
+                f"因子 {first['_id']}（{spec.parameter}）的单位“{first['_unit']}”不可用，"
+                f"应为 {' / '.join(spec.units)} 之一",
+                f"factor {first['_id']} ({spec.parameter}) has unit '{first['_unit']}'; "
+                f"expected one of {', '.join(spec.units)}",
+            ))
+        out[spec.name] = joined["_v"].to_numpy(dtype="float64") * np.nan_to_num(mult, nan=1.0)
+        out[spec.name + "_id"] = joined["_id"].to_numpy(dtype=object)
+        out[spec.name + "_u"] = joined["_u"].to_numpy(dtype="float64")
+    return out
+
+
+def _variants(frame: pd.DataFrame, spec: FactorSpec, item: pd.Series, cache: FactorCache,
+              item_column: str) -> pd.Series:
+    """The variant of `spec`'s factor for each row ("" for none); see `FactorSpec.variant`."""
+    if spec.variant:
+        return pd.Series(spec.variant, index=frame.index, dtype=object)
+    per_item = {i: cache.variant_for(str(i), spec.parameter) or "" for i in item.unique()}
+    chosen = item.map(per_item).astype(object)
+    if spec.variant_from_item:
+        chosen = chosen.where(chosen != "", frame[item_column].astype(object))
+    elif spec.item is None and "variant" in frame.columns:
+        chosen = chosen.where(chosen != "", frame["variant"].fillna("").astype(object))
+    return chosen.fillna("").astype(object)
+
+
+# ---------------------------------------------------------------------------------------------
+# Activity × factor
+
+
+def gas_unit(gas: str) -> str:
+    """The gas as openscm-units spells it in a unit ("HFC-134a" → "HFC134a")."""
+    return gas.replace("-", "")
+
+
+def ef_units(gas: str, per: str = "{activity_unit}") -> tuple[str, ...]:
+    """Canonical units of an emission factor: t gas per activity unit, or per unit and year.
+
+    An annual rate (e.g. kg CH4/head/yr) times the year's activity is the year's emission, so
+    a "/a" factor is read as per inventory year (IPCC 2006 Vol.4 Eq.10.19).
+    """
+    g = gas_unit(gas)
+    return (f"t {g}/{per}", f"t {g}/{per}/a", f"t/{per}", f"t/{per}/a")
+
+
+def add_activity_times_factor(
+    builder: EstimateBuilder, frame: pd.DataFrame, factors: FactorLookup, *, parameter: str,
+    gas: str, method: str, item: str | None = None, by_category: bool = False,
+    optional: bool = False, memo: bool = False, extra: Sequence[FactorSpec] = (),
+) -> None:
+    """Emissions = activity × EF [× dimensionless extras], one row per activity row.
+
+    The EF is taken in t of `gas` per the row's canonical activity unit (a plain-mass EF is
+    read as mass of `gas`); `extra` factors must be pure numbers.  A missing optional EF makes
+    the row NE.  Method: IPCC 2006 Tier 1 "AD × EF" (e.g. Vol.4 Eq.10.19, Vol.3 Eq.3.5).
+    """
+    if frame.empty:
+        return
+    spec = FactorSpec("ef", parameter, ef_units(gas), item=item, gas=gas,
+                      by_category=by_category, optional=optional)
+    work = attach_factors(frame, factors, [spec, *extra])
+    emissions = work["activity_value"].to_numpy() * work["ef"].to_numpy()
+    for x in extra:
+        emissions = emissions * work[x.name].to_numpy()
+    found = ~np.isnan(emissions)
+    names = ["ef", *[x.name for x in extra]]
+    sub = work.loc[found]
+    pos = builder.add_rows(sub, category=sub["category"], item=sub["item"], gas=gas,
+                           emissions_t=emissions[found], method=method, factor_names=names,
+                           memo=memo)
+    builder.add_product(sub, pos, emissions[found], names)
+    add_not_estimated(builder, work.loc[~found], gas=gas, method=method)
+
+
+def add_not_estimated(builder: EstimateBuilder, frame: pd.DataFrame, *, gas: str,
+                      method: str, memo: object = False) -> None:
+    """Report rows whose optional factor is absent as NE (not estimated), without terms."""
+    if not frame.empty:
+        builder.add_rows(frame, category=frame["category"], item=frame["item"], gas=gas,
+                         emissions_t=np.full(len(frame), np.nan), method=method,
+                         notation=NotationKey.NE.value, memo=memo)

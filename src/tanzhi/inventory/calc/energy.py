@@ -1,0 +1,372 @@
+"""Energy (能源活动): fuel combustion by the sectoral and reference approaches, fugitive emissions,
+net imported electricity and heat."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+import numpy as np
+import pandas as pd
+
+from tanzhi.inventory.calc.activity import (
+    C_TO_CO2,
+    FactorSpec,
+    add_activity_times_factor,
+    add_not_estimated,
+    as_cache,
+    attach_factors,
+    canonical_activity,
+    gas_unit,
+    prepare_activity,
+    select_categories,
+    unit_scale,
+)
+from tanzhi.inventory.calc.estimate import (
+    EstimateBuilder,
+    join_ids,
+)
+from tanzhi.inventory.model import (
+    BUNKER_CATEGORIES,
+    NET_IMPORTED_ELECTRICITY,
+    NET_IMPORTED_HEAT,
+    BalanceFlow,
+    Estimate,
+    FactorLookup,
+)
+from tanzhi.kernel.errors import DataError, Location, Problem
+from tanzhi.kernel.units import COAL_CONTEXT, conversion_factor
+
+METHOD_SECTORAL = (
+    "IPCC 2006 Vol.2 Ch.2 Eq.2.1 (Tier 2); 省级清单指南 能源活动: "
+    "AD × NCV × carbon content × oxidation × 44/12"
+)
+METHOD_NON_CO2 = "IPCC 2006 Vol.2 Ch.2 Eq.2.1: AD × NCV × EF(kg/TJ)"
+METHOD_REFERENCE = "IPCC 2006 Vol.2 Ch.6 Eq.6.1-6.2 reference approach"
+METHOD_FUGITIVE = "IPCC 2006 Vol.2 Ch.4 Tier 1: AD × EF"
+METHOD_ELECTRICITY = "net imported electricity × grid average CO2 factor (调入电力间接排放)"
+METHOD_HEAT = "net imported heat × heat CO2 factor (调入热力间接排放)"
+
+# Biomass fuels: their CO2 is a memo item (IPCC 2006 Vol.2 Ch.1 §1.4.1.1 / Ch.8 reporting
+# tables), their CH4 and N2O count.  Ids follow the factor library's item ids; pass your own set
+# when the library names them otherwise.
+BIOMASS_FUEL_ITEMS = frozenset({
+    "biomass", "firewood", "straw", "charcoal", "biogas", "landfill_gas", "sludge_gas",
+    "bagasse", "biodiesel", "bioethanol", "biogasoline", "wood", "wood_waste",
+    "other_primary_solid_biomass",
+})
+NON_CO2_PARAMETER = "EF_combustion"
+FUEL_ACTIVITY_UNITS = ("GJ", "t", "m**3")
+
+
+def _fuel_energy(
+    frame: pd.DataFrame, factors: FactorLookup, *, what_zh: str, what_en: str,
+    source: str | None,
+) -> pd.DataFrame:
+    """Activity in GJ: energy units directly, tce at GB/T 2589's 29.3076 GJ/tce, physical
+    quantities through the net calorific value (parameter ``net_calorific_value``)."""
+    work = frame.copy()
+    units = work["unit"].astype(str)
+    per_unit = {u: _coal_gj(u) for u in units.unique()}
+    coal_mult = units.map(per_unit).to_numpy(dtype="float64")
+    is_coal = ~np.isnan(coal_mult)
+    work.loc[is_coal, "unit"] = "GJ"
+    work.loc[is_coal, "value"] = work.loc[is_coal, "value"].to_numpy() * coal_mult[is_coal]
+    work = canonical_activity(work, FUEL_ACTIVITY_UNITS, what_zh=what_zh, what_en=what_en,
+                              source=source)
+    physical = (work["activity_unit"] != "GJ").to_numpy()
+    ncv_spec = FactorSpec("ncv", "net_calorific_value", ("GJ/{activity_unit}",))
+    with_ncv = attach_factors(work.loc[physical], factors, [ncv_spec])
+    for col in ("ncv", "ncv_id", "ncv_u"):
+        work[col] = np.nan if col != "ncv_id" else None
+        work.loc[physical, col] = with_ncv[col].to_numpy()
+    work["ncv_id"] = work["ncv_id"].astype(object)
+    energy = np.where(physical, work["activity_value"] * work["ncv"], work["activity_value"])
+    work["energy_gj"] = energy.astype("float64")
+    return work
+
+
+def _coal_gj(unit: str) -> float:
+    """GJ per `unit` when it is a standard-coal unit (tce crosses to GJ only in COAL_CONTEXT)."""
+    if unit_scale(unit, "tce") is None:
+        return np.nan
+    return conversion_factor(unit, "GJ", context=COAL_CONTEXT)
+
+
+def compute_fuel_combustion(
+    activity: pd.DataFrame, factors: FactorLookup, *,
+    biomass_items: Collection[str] = BIOMASS_FUEL_ITEMS,
+    gases: Sequence[str] = ("CO2", "CH4", "N2O"), source: str | None = None,
+) -> Estimate:
+    """Fuel-combustion emissions by sector and fuel (sectoral approach, 部门法).
+
+    Parameters
+    ----------
+    activity
+        Long activity table; rows under category ``1.A`` are used (item = fuel id).  Units
+        decide the path: energy (GJ, TJ, 吉焦) is used as is; tce-type units convert at
+        29.3076 GJ/tce (GB/T 2589); mass or volume units use ``net_calorific_value``.
+    factors
+        Factor library: ``net_calorific_value`` (GJ per unit), ``carbon_content_per_heat``
+        (t C/TJ), ``oxidation_rate`` (fraction; looked up with the category, so sector-specific
+        rates win) and, for CH4/N2O, ``EF_combustion`` (kg gas/TJ, by category; optional: a
+        missing one reports NE).
+    biomass_items
+        Fuels whose CO2 is reported as a memo item.
+
+    Returns
+    -------
+    Estimate
+        One row per activity row and gas; CO2 of biomass and everything under international
+        bunkers (1.A.3.a.i, 1.A.3.d.i) are memo rows.  ``activity_value`` is the energy in GJ.
+
+    Method: IPCC 2006 Vol.2 Ch.2 Eq.2.1 (Tier 2 with country carbon content), i.e.
+    CO2 = AD × NCV × CC × OF × 44/12 as in the provincial guideline's energy chapter.
+
+    Examples
+    --------
+    >>> from tanzhi.inventory.model import FactorValue
+    >>> class Lib:
+    ...     def lookup(self, *, item, parameter, **_):
+    ...         return {"carbon_content_per_heat": FactorValue("cc", 15.3, "t C/TJ"),
+    ...                 "oxidation_rate": FactorValue("of", 1.0, "fraction")}[parameter]
+    >>> act = pd.DataFrame({"region_code": ["330100"], "year": [2020], "category": ["1.A.1"],
+    ...                     "item": ["natural_gas"], "value": [1.0], "unit": ["TJ"]})
+    >>> est = compute_fuel_combustion(act, Lib(), gases=("CO2",))
+    >>> round(float(est.rows["emissions_t"].iloc[0]), 3)  # 1 TJ × 15.3 t C/TJ × 44/12
+    56.1
+    """
+    cache = as_cache(factors)
+    act = select_categories(prepare_activity(activity, source=source), ("1.A",))
+    builder = EstimateBuilder()
+    if act.empty:
+        return builder.build()
+    work = _fuel_energy(act, cache, what_zh="燃料消费量", what_en="fuel consumption", source=source)
+    work["activity_value"] = work["energy_gj"]
+    work["activity_unit"] = "GJ"
+    is_biomass = work["item"].isin(list(biomass_items)).to_numpy()
+    is_bunker = work["category"].isin(BUNKER_CATEGORIES).to_numpy()
+    physical = work["ncv_id"].notna().to_numpy()
+    energy_tj = work["energy_gj"].to_numpy() / 1000.0
+
+    if "CO2" in gases:
+        co2 = attach_factors(work, cache, [
+            FactorSpec("cc", "carbon_content_per_heat", ("t C/TJ", "t/TJ")),
+            FactorSpec("of", "oxidation_rate", ("1",), by_category=True),
+        ])
+        emissions = energy_tj * co2["cc"].to_numpy() * co2["of"].to_numpy() * C_TO_CO2
+        pos = builder.add_rows(co2, category=co2["category"], item=co2["item"], gas="CO2",
+                               emissions_t=emissions, method=METHOD_SECTORAL,
+                               factor_names=("ncv", "cc", "of"), memo=is_biomass | is_bunker)
+        _add_fuel_terms(builder, co2, pos, emissions, physical, ("cc", "of"))
+
+    for gas in (g for g in gases if g != "CO2"):
+        spec = FactorSpec("ef", NON_CO2_PARAMETER, (f"kg {gas_unit(gas)}/TJ", "kg/TJ"),
+                          gas=gas, by_category=True, optional=True)
+        nc = attach_factors(work, cache, [spec])
+        emissions = energy_tj * nc["ef"].to_numpy() / 1000.0
+        found = ~np.isnan(emissions)
+        sub = nc.loc[found]
+        pos = builder.add_rows(sub, category=sub["category"], item=sub["item"], gas=gas,
+                               emissions_t=emissions[found], method=METHOD_NON_CO2,
+                               factor_names=("ncv", "ef"), memo=is_bunker[found])
+        _add_fuel_terms(builder, sub, pos, emissions[found], physical[found], ("ef",))
+        add_not_estimated(builder, nc.loc[~found], gas=gas, method=METHOD_NON_CO2,
+                          memo=is_bunker[~found])
+    return builder.build()
+
+
+def _add_fuel_terms(
+    builder: EstimateBuilder, frame: pd.DataFrame, pos: np.ndarray, emissions: np.ndarray,
+    physical: np.ndarray, names: Sequence[str],
+) -> None:
+    keys = [builder.add_activity_sources(frame)]
+    ncv = builder.add_factor_sources(frame, "ncv")
+    keys.append(ncv.where(physical, None))
+    keys.extend(builder.add_factor_sources(frame, n) for n in names)
+    builder.add_terms(pos, emissions, keys)
+
+
+_FLOW_SIGN = {
+    BalanceFlow.PRODUCTION: 1.0, BalanceFlow.IMPORTS: 1.0, BalanceFlow.EXPORTS: -1.0,
+    BalanceFlow.BUNKERS: -1.0, BalanceFlow.STOCK_CHANGE: -1.0,
+}
+
+
+def compute_reference_approach(
+    balance: pd.DataFrame, factors: FactorLookup, *, source: str | None = None
+) -> pd.DataFrame:
+    """CO2 from the energy balance by the IPCC reference approach (参考方法).
+
+    Parameters
+    ----------
+    balance
+        Columns ``region_code, year, item, flow, value, unit``; `flow` is a `BalanceFlow`
+        value.  Stock change is positive for a stock build.
+    factors
+        ``net_calorific_value``, ``carbon_content_per_heat`` and ``oxidation_rate`` per fuel.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per region, year and fuel: ``apparent_consumption_gj`` (= production + imports −
+        exports − bunkers − stock change), ``excluded_gj`` (non-energy use),
+        ``carbon_content_t_per_tj``, ``oxidation``, ``excluded_carbon_t``, ``co2_t``,
+        ``factor_ids``, ``method``.
+
+    Method: IPCC 2006 Vol.2 Ch.6 Eq.6.1 CO2 = Σ[(AC × NCV × CC) − excluded carbon] × COF ×
+    44/12, with Eq.6.2 excluded carbon = non-energy-use AD × NCV × CC.
+    """
+    missing = [c for c in ("flow",) if c not in balance.columns]
+    if missing:
+        raise DataError(Problem("能源平衡表缺少“flow”列", "energy balance lacks column 'flow'",
+                                Location(source, None, "flow")))
+    frame = balance.rename(columns={"flow": "category"})
+    act = prepare_activity(frame, source=source)
+    flows = {f.value for f in BalanceFlow}
+    bad = ~act["category"].isin(flows)
+    if bad.any():
+        raise DataError([
+            Problem(f"未知的平衡表项目“{f}”", f"unknown balance flow '{f}' (expected one of "
+                    f"{', '.join(sorted(flows))})", Location(source, int(r), "flow"))
+            for f, r in zip(act.loc[bad, "category"], act.loc[bad, "_row"], strict=True)
+        ])
+    cache = as_cache(factors)
+    work = _fuel_energy(act, cache, what_zh="能源平衡表数量", what_en="energy balance quantity",
+                        source=source)
+    sign = work["category"].map({k.value: v for k, v in _FLOW_SIGN.items()}).fillna(0.0)
+    is_neu = (work["category"] == BalanceFlow.NON_ENERGY_USE.value).to_numpy()
+    work["apparent_consumption_gj"] = work["energy_gj"] * sign
+    work["excluded_gj"] = np.where(is_neu, work["energy_gj"], 0.0)
+    keys = ["region_code", "year", "item"]
+    agg = work.groupby(keys, sort=True).agg(
+        apparent_consumption_gj=("apparent_consumption_gj", "sum"),
+        excluded_gj=("excluded_gj", "sum"),
+    ).reset_index()
+    ncv_ids = (work.loc[work["ncv_id"].notna()].drop_duplicates([*keys, "ncv_id"])
+               .groupby(keys)["ncv_id"].agg(lambda s: "|".join(sorted(s))))
+    agg = agg.merge(ncv_ids.rename("ncv_ids").reset_index(), on=keys, how="left")
+    agg = attach_factors(agg.assign(category="1.A"), cache, [
+        FactorSpec("cc", "carbon_content_per_heat", ("t C/TJ", "t/TJ")),
+        FactorSpec("of", "oxidation_rate", ("1",)),
+    ])
+    carbon = agg["apparent_consumption_gj"] / 1000.0 * agg["cc"]
+    excluded_c = agg["excluded_gj"] / 1000.0 * agg["cc"]
+    agg["carbon_content_t_per_tj"] = agg["cc"]
+    agg["oxidation"] = agg["of"]
+    agg["excluded_carbon_t"] = excluded_c
+    agg["co2_t"] = (carbon - excluded_c) * agg["of"] * C_TO_CO2
+    agg["factor_ids"] = join_ids([agg["ncv_ids"], agg["cc_id"], agg["of_id"]])
+    agg["method"] = METHOD_REFERENCE
+    return agg[[*keys, "apparent_consumption_gj", "excluded_gj", "carbon_content_t_per_tj",
+                "oxidation", "excluded_carbon_t", "co2_t", "factor_ids", "method"]]
+
+
+def compare_reference_sectoral(reference: pd.DataFrame, sectoral: pd.DataFrame) -> pd.DataFrame:
+    """Reference against sectoral approach, per fuel and in total, with the gap explained.
+
+    Parameters
+    ----------
+    reference
+        Output of `compute_reference_approach`.
+    sectoral
+        Result rows (`Estimate.rows`) of `compute_fuel_combustion`; CO2 rows under 1.A that
+        count in the total (memo rows such as biomass and bunkers are left out, as the
+        reference approach leaves them out).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``region_code, year, item`` (``"total"`` for the sum) with ``reference_co2_t``,
+        ``sectoral_co2_t``, ``difference_t``, ``difference_pct`` (of sectoral),
+        ``reference_net_gj`` (apparent − excluded), ``sectoral_gj``, ``energy_gap_co2_t``
+        (the energy gap valued at the reference's carbon per GJ: statistical differences,
+        transformation losses and own use, distribution losses, unallocated consumption) and
+        ``factor_gap_co2_t`` (the rest: sector-specific oxidation or carbon content, NCV of
+        different data sources).
+
+    Method: IPCC 2006 Vol.2 Ch.6 §6.8 (comparison of the two approaches, reasons for
+    differences).
+    """
+    keys = ["region_code", "year", "item"]
+    sect = sectoral.loc[(sectoral["gas"] == "CO2") & ~sectoral["memo"].astype(bool)
+                        & sectoral["emissions_t"].notna()
+                        & ((sectoral["category"] == "1.A")
+                           | sectoral["category"].str.startswith("1.A."))]
+    s = sect.groupby(keys).agg(sectoral_co2_t=("emissions_t", "sum"),
+                               sectoral_gj=("activity_value", "sum")).reset_index()
+    r = reference.assign(reference_net_gj=reference["apparent_consumption_gj"]
+                         - reference["excluded_gj"])
+    r = r[[*keys, "co2_t", "reference_net_gj", "carbon_content_t_per_tj", "oxidation"]]
+    r = r.rename(columns={"co2_t": "reference_co2_t"})
+    out = r.merge(s, on=keys, how="outer")
+    for col in ("reference_co2_t", "sectoral_co2_t", "reference_net_gj", "sectoral_gj"):
+        out[col] = out[col].fillna(0.0)
+    co2_per_gj = (out["carbon_content_t_per_tj"] * out["oxidation"] * C_TO_CO2 / 1000.0)
+    gap_gj = out["reference_net_gj"] - out["sectoral_gj"]
+    out["energy_gap_co2_t"] = (gap_gj * co2_per_gj).fillna(out["reference_co2_t"]
+                                                          - out["sectoral_co2_t"])
+    out["difference_t"] = out["reference_co2_t"] - out["sectoral_co2_t"]
+    out["factor_gap_co2_t"] = out["difference_t"] - out["energy_gap_co2_t"]
+    cols = ["reference_co2_t", "sectoral_co2_t", "difference_t", "reference_net_gj",
+            "sectoral_gj", "energy_gap_co2_t", "factor_gap_co2_t"]
+    total = out.groupby(["region_code", "year"])[cols].sum().reset_index().assign(item="total")
+    out = pd.concat([out[[*keys, *cols]], total[[*keys, *cols]]], ignore_index=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["difference_pct"] = np.where(out["sectoral_co2_t"] != 0,
+                                         out["difference_t"] / out["sectoral_co2_t"] * 100.0,
+                                         np.nan)
+    return out.sort_values(["region_code", "year", "item"], ignore_index=True)
+
+
+def compute_fugitive(
+    activity: pd.DataFrame, factors: FactorLookup, *, gases: Sequence[str] = ("CH4", "CO2"),
+    source: str | None = None,
+) -> Estimate:
+    """Fugitive emissions from fuels (逃逸排放), category ``1.B``.
+
+    Activity is the item's throughput (coal mined, gas distributed, oil refined) in mass,
+    volume or energy; parameter ``EF_fugitive`` per gas, in t gas per activity unit, looked up
+    with the category.  A gas without a factor is reported NE.
+
+    Method: IPCC 2006 Vol.2 Ch.4 Tier 1 (Eq.4.1.3 coal mining, Eq.4.2.1 oil and gas): AD × EF.
+    """
+    act = select_categories(prepare_activity(activity, source=source), ("1.B",))
+    builder = EstimateBuilder()
+    if act.empty:
+        return builder.build()
+    act = canonical_activity(act, ("t", "m**3", "GJ"), what_zh="逃逸排放活动水平",
+                             what_en="fugitive activity", source=source)
+    cache = as_cache(factors)
+    for gas in gases:
+        add_activity_times_factor(builder, act, cache, parameter="EF_fugitive", gas=gas,
+                                  method=METHOD_FUGITIVE, by_category=True, optional=True)
+    return builder.build()
+
+
+def compute_net_imports(
+    activity: pd.DataFrame, factors: FactorLookup, *, source: str | None = None
+) -> Estimate:
+    """CO2 of net imported electricity and heat (调入调出电力/热力), reported as memo rows.
+
+    Rows under `NET_IMPORTED_ELECTRICITY` (energy, e.g. 万千瓦时; negative for a net
+    exporter) use ``grid_average_co2_ef`` (t CO2/MWh) of the item for the region and year.
+    Rows under `NET_IMPORTED_HEAT` (GJ) use ``heat_co2_ef`` (t CO2/GJ; the enterprise
+    accounting guidelines' default is 0.11 t CO2/GJ).  They are outside the territorial total
+    and inside the energy-activity CO2 calibre used by the intensity targets.
+    """
+    act = prepare_activity(activity, source=source)
+    builder = EstimateBuilder()
+    cache = as_cache(factors)
+    elec = act.loc[act["category"] == NET_IMPORTED_ELECTRICITY]
+    if not elec.empty:
+        elec = canonical_activity(elec, ("MWh",), what_zh="调入电量", what_en="net imported "
+                                  "electricity", source=source)
+        add_activity_times_factor(builder, elec, cache, parameter="grid_average_co2_ef",
+                                  gas="CO2", method=METHOD_ELECTRICITY, memo=True)
+    heat = act.loc[act["category"] == NET_IMPORTED_HEAT]
+    if not heat.empty:
+        heat = canonical_activity(heat, ("GJ",), what_zh="调入热力", what_en="net imported heat",
+                                  source=source)
+        add_activity_times_factor(builder, heat, cache, parameter="heat_co2_ef", gas="CO2",
+                                  method=METHOD_HEAT, memo=True)
+    return builder.build()

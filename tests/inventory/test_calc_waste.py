@@ -1,0 +1,67 @@
+"""Waste: landfill oxidation and recovery, open burning, wastewater plants."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from tanzhi.inventory.calc import compute_incineration, compute_landfill, compute_wastewater
+from tests.inventory.factories import activity, library
+
+R = "330100"
+LIB = library(
+    ("EFDB-614624", "food_waste", "DOC_wet_weight", 15, "%"),
+    ("EFDB-615076", "landfill", "k_methane_generation_rate", 0.185, "1/a", None, None, None,
+     "food_sewage_sludge"),
+    ("EFDB-62738", "landfill", "MCF_SWDS", 1, ""),
+    ("EFDB-615067", "landfill", "DOCf", 0.5, ""),
+    ("EFDB-66030", "landfill", "F", 0.5, ""),
+    ("EFDB-66029", "landfill", "OX", 0.1, ""),
+    ("EFDB-614536", "plastics", "dm_dry_matter_content", 100, "%"),
+    ("EFDB-614613", "plastics", "CF_total_carbon_content", 75, "%"),
+    ("EFDB-614620", "plastics", "FCF_fossil_carbon_fraction", 100, "%"),
+    ("EFDB-615021", "open_burning", "OF_oxidation_factor", 58, "%"),
+    ("EFDB-615037", "open_burning", "EF_CH4", 6500, "g CH4/t", "CH4"),
+    ("EFDB-615061", "open_burning", "EF_N2O", 150, "g N2O/t", "N2O"),
+    ("EFDB-615008", "wastewater_n", "F_IND-COM", 1.25, ""),
+    ("EFDB-615005", "wastewater_n", "EF_N2O_plant", 3.2, "g N2O/person/a", "N2O"),
+)
+
+
+def test_landfill_oxidation_and_recovery() -> None:
+    """One deposit of 1,000 t food waste in 2020: generated CH4 = 75 × (1 − e^(−0.0925)) ×
+    0.5 × 16/12 = 4.417539 t; recovered 1 t.  Eq.3.1: (4.417539 − 1) × (1 − 0.1) = 3.075785 t,
+    reported as 3.975785 (waste) and −0.9 (recovery)."""
+    act = activity([(R, 2020, "4.A.1", "food_waste", 1000, "t"),
+                    (R, 2020, "4.A.1", "ch4_recovered", 1, "t")])
+    rows = compute_landfill(act, LIB).rows.set_index("item")["emissions_t"]
+    gen = 75 * (1 - math.exp(-0.0925)) * 0.5 * 16 / 12
+    assert rows["food_waste"] == pytest.approx(gen * 0.9)
+    assert rows["ch4_recovered"] == pytest.approx(-0.9)
+    assert rows.sum() == pytest.approx((gen - 1) * 0.9)
+    assert rows.sum() == pytest.approx(3.075785, rel=1e-6)
+
+
+def test_landfill_reports_requested_years_only() -> None:
+    act = activity([(R, y, "4.A.1", "food_waste", 1000, "t") for y in range(2000, 2021)])
+    rows = compute_landfill(act, LIB, years=[2020]).rows
+    assert rows["year"].tolist() == [2020]
+    assert len(rows["activity_ids"].iloc[0].split("|")) == 21
+
+
+def test_open_burning() -> None:
+    """Plastics 100 t burnt in the open: CO2 = 100 × 1 × 0.75 × 1 × 0.58 × 44/12 = 159.5 t;
+    CH4 = 100 × 6,500 g = 0.65 t; N2O = 100 × 150 g = 0.015 t."""
+    rows = compute_incineration(activity([(R, 2020, "4.C.2", "plastics", 100, "t")]), LIB).rows
+    by = rows.loc[~rows["memo"]].set_index("gas")["emissions_t"]
+    assert by["CO2"] == pytest.approx(159.5)
+    assert by["CH4"] == pytest.approx(0.65)
+    assert by["N2O"] == pytest.approx(0.015)
+
+
+def test_wastewater_plant_n2o() -> None:
+    """Box 6.1: 1,000,000 people served × F_IND-COM 1.25 × 3.2 g = 4 t N2O."""
+    act = activity([(R, 2020, "4.D.1", "population_advanced_wwtp", 100, "万人")])
+    rows = compute_wastewater(act, LIB).rows
+    assert rows["emissions_t"].iloc[0] == pytest.approx(4.0)
