@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from tanzhi.access import Role, User, get_user, require_in_scope
 from tanzhi.http.security import NotAuthenticated, csrf_token
+from tanzhi.kernel.db import unit_of_work
 from tanzhi.kernel.errors import PermissionDenied
 from tanzhi.kernel.regions import require_region
 
@@ -20,16 +21,8 @@ def get_db(request: Request) -> Iterator[Session]:
 
     Writes are audited under the logged-in user's name (set by `optional_user`).
     """
-    session = request.app.state.session_factory()
-    session.info["actor"] = "anonymous"
-    try:
+    with unit_of_work(request.app.state.session_factory, actor="anonymous") as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 DbSession = Annotated[Session, Depends(get_db)]

@@ -55,6 +55,18 @@ def existing_engine(settings: Settings) -> Engine | None:
     return make_engine(settings)
 
 
+def upgraded_engine(settings: Settings, table: str) -> Engine:
+    """An engine on a database that has `table`; otherwise say to run `db upgrade`, exit 2."""
+    engine = existing_engine(settings)
+    if engine is None or not inspect(engine).has_table(table):
+        if engine is not None:
+            engine.dispose()
+        err.print("[red]数据库尚未建立，请先运行 `tanzhi db upgrade` / "
+                  "no database yet: run `tanzhi db upgrade` first[/red]")
+        raise typer.Exit(code=2)
+    return engine
+
+
 # --- region_app: `tanzhi region list|add` -----------------------------------------------------
 
 region_app = typer.Typer(help="Administrative regions 行政区划", no_args_is_help=True)
@@ -120,13 +132,7 @@ def region_add(
     parent: Annotated[str, typer.Option("--parent", help="Code of the region directly above.")],
 ) -> None:
     """Add a town, village, park or pilot zone below an existing region (audited, actor `cli`)."""
-    engine = existing_engine(Settings())
-    if engine is None or not inspect(engine).has_table(RegionRow.__tablename__):
-        if engine is not None:
-            engine.dispose()
-        err.print("[red]数据库尚未建立，请先运行 `tanzhi db upgrade` / "
-                  "no database yet: run `tanzhi db upgrade` first[/red]")
-        raise typer.Exit(code=2)
+    engine = upgraded_engine(Settings(), RegionRow.__tablename__)
     try:
         with unit_of_work(make_session_factory(engine), actor="cli",
                           reason=f"region add {code}") as session:
@@ -236,13 +242,7 @@ def factor_load(
     """Store a user factor set (a new draft version of NAME) from a file; all or nothing."""
     from tanzhi.kernel.factor_sets import FactorSetRow, load_factor_set, publish_factor_set
 
-    engine = existing_engine(Settings())
-    if engine is None or not inspect(engine).has_table(FactorSetRow.__tablename__):
-        if engine is not None:
-            engine.dispose()
-        err.print("[red]数据库尚未建立，请先运行 `tanzhi db upgrade` / "
-                  "no database yet: run `tanzhi db upgrade` first[/red]")
-        raise typer.Exit(code=2)
+    engine = upgraded_engine(Settings(), FactorSetRow.__tablename__)
     try:
         with unit_of_work(make_session_factory(engine), actor="cli",
                           reason=f"factor load {file.name} as {name}") as session:
