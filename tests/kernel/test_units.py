@@ -25,6 +25,8 @@ def test_wan_tce_is_293076_gigajoules() -> None:
         (15, "亩", "公顷", 1),
         (1, "万吨 CO2", "t CO2", 1e4),
         (1, "吨标准煤", "kgce", 1000),
+        (1, "万吉焦", "GJ", 1e4),
+        (5, "百分点", "percent", 5),
     ],
 )
 def test_chinese_statistical_units(value: float, src: str, dst: str, exp: float) -> None:

@@ -36,6 +36,10 @@ _DEFINITIONS = (
     "亿千瓦时 = 1e8 kWh",
     "万千瓦 = 1e4 kW",
     "吉焦 = GJ",
+    "万吉焦 = 1e4 GJ",
+    # A percentage point is a difference of two percentages: the same 1/100 as `percent`, named
+    # apart so plan targets such as “提高 5 个百分点” keep their printed unit.
+    "百分点 = 0.01 = percentage_point",
     "公顷 = hectare",
     "万公顷 = 1e4 hectare",
     # 1 亩 = 1/15 hectare (公顷), the statutory conversion used by the statistical bureau.
