@@ -36,11 +36,17 @@ def _mount_domain_apps() -> None:
     # nothing built at import time), so importing tanzhi.cli never drags in every domain.
     from tanzhi.access.cli import app as user_app
     from tanzhi.demo.cli import demo
+    from tanzhi.inventory.cli import app as inventory_app
     from tanzhi.kernel.cli import factor_app, region_app
+    from tanzhi.plan.cli import app as plan_app
+    from tanzhi.report.cli import app as report_app
 
     app.add_typer(region_app, name="region")
     app.add_typer(factor_app, name="factor")
     app.add_typer(user_app, name="user")
+    app.add_typer(inventory_app, name="inventory")
+    app.add_typer(plan_app, name="plan")
+    app.add_typer(report_app, name="report")
     app.command("demo")(demo)
 
 

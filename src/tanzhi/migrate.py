@@ -19,9 +19,14 @@ def metadata() -> MetaData:
     """Every table of every domain, for Alembic autogenerate and checks."""
     # Each module below defines tables on Base; importing it registers them.
     from tanzhi.access import store as _access_store  # noqa: F401
+    from tanzhi.inventory import store as _inventory_store  # noqa: F401
     from tanzhi.kernel import factor_sets as _factor_sets  # noqa: F401
     from tanzhi.kernel import regions as _regions  # noqa: F401
     from tanzhi.kernel import statistics as _statistics  # noqa: F401
+    from tanzhi.plan import store as _plan_store  # noqa: F401
+    from tanzhi.plan.assess import store as _assess_store  # noqa: F401
+    from tanzhi.plan.decompose import store as _decompose_store  # noqa: F401
+    from tanzhi.report import store as _report_store  # noqa: F401
 
     return Base.metadata
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 from babel.messages.pofile import read_po
 
-from tanzhi.http.i18n import LOCALE_DIR, format_number, load_translations, supported_locale
+from tanzhi.http.i18n import (
+    LOCALE_DIR,
+    catalog_paths,
+    format_number,
+    load_translations,
+    supported_locale,
+)
 
 
 @pytest.mark.parametrize(("value", "exp"), [
@@ -36,14 +42,31 @@ def test_digits_can_be_chosen() -> None:
     assert format_number(1234.5, "en", digits=0) == "1,234"  # half-even rounding (CLDR)
 
 
+DOMAIN_LOCALE_DIRS = sorted(p for p in LOCALE_DIR.parents[1].glob("*/locale") if p != LOCALE_DIR)
+
+
+def _ids(locale: str) -> dict[str, str]:
+    ids: dict[str, str] = {}
+    for path in catalog_paths(locale, DOMAIN_LOCALE_DIRS):
+        with path.open("rb") as fh:
+            ids.update({m.id: m.string for m in read_po(fh) if m.id})
+    return ids
+
+
 def test_every_ui_string_has_a_chinese_translation() -> None:
-    with (LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
-        catalog = read_po(fh)
-    untranslated = [m.id for m in catalog if m.id and not m.string]
-    assert untranslated == []
-    with (LOCALE_DIR / "en" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
-        english = {m.id for m in read_po(fh) if m.id}
-    assert english == {m.id for m in catalog if m.id}
+    chinese = _ids("zh_CN")
+    assert [k for k, v in chinese.items() if not v] == []
+    assert set(_ids("en")) == set(chinese)
+
+
+def test_domain_catalogs_merge_into_the_shell_catalog() -> None:
+    translations = load_translations("zh_CN", locale_dirs=DOMAIN_LOCALE_DIRS)
+    assert translations.gettext("Log in") == "登录"
+    for path in catalog_paths("zh_CN", DOMAIN_LOCALE_DIRS)[1:]:
+        with path.open("rb") as fh:
+            some = next((m for m in read_po(fh) if m.id and m.string), None)
+        if some is not None:
+            assert translations.gettext(some.id) == some.string, path
 
 
 def test_catalog_compiles_in_memory() -> None:

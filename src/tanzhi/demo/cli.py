@@ -18,6 +18,11 @@ _LABELS = {
     "generate": "生成演示数据 generating statistics",
     "statistics": "写入统计数据 writing statistics",
     "users": "演示账号 demo logins",
+    "inventory": "温室气体清单 inventories",
+    "plan": "规划与实际值 plans and actuals",
+    "decompose": "目标分解 target decomposition",
+    "assess": "考核与试点 assessment and pilots",
+    "report": "报告 reports",
 }
 
 

@@ -6,6 +6,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
 from tanzhi.access import Role, create_user, list_users, set_password
 from tanzhi.config import Settings
 from tanzhi.demo import model as m
@@ -18,7 +20,8 @@ from tanzhi.migrate import upgrade
 
 ACTOR = "demo"
 # Stages reported to `progress(stage, done, total)`, in order.
-STAGES = ("schema", "regions", "generate", "statistics", "users")
+STAGES = ("schema", "regions", "generate", "statistics", "users", "inventory", "plan",
+          "decompose", "assess", "report")
 Progress = Callable[[str, int, int], None]
 
 
@@ -32,12 +35,26 @@ class DemoSummary:
     users: tuple[m.DemoUser, ...]   # the demo logins
     password: str                   # their shared password
     seconds: float                  # wall time of the build
+    domains: dict[str, int]         # rows each domain's demo seeder wrote
 
 
 def demo_datasets() -> list[str]:
     """Dataset names the demo owns in `kernel_statistic` (wiped and rewritten on every build)."""
     seeds = {a.dataset for a in m.anchors() if a.status != "not_used"}
     return [m.SYNTHETIC_DATASET, *sorted(seeds)]
+
+
+def demo_steps() -> list[tuple[str, Callable[[Session], int]]]:
+    """The domains' demo seeders, in dependency order."""
+    from tanzhi.inventory import service as inventory
+    from tanzhi.plan import service as plan
+    from tanzhi.plan.assess import service as assess
+    from tanzhi.plan.decompose import service as decompose
+    from tanzhi.report import service as report
+
+    return [("inventory", inventory.demo_seed), ("plan", plan.demo_seed),
+            ("decompose", decompose.demo_seed), ("assess", assess.demo_seed),
+            ("report", report.demo_seed)]
 
 
 def build_demo(settings: Settings, *, progress: Progress | None = None) -> DemoSummary:
@@ -82,9 +99,17 @@ def build_demo(settings: Settings, *, progress: Progress | None = None) -> DemoS
                                 region_code=user.region_code, department=user.department,
                                 enterprise_id=user.enterprise_id)
             report("users", len(m.DEMO_USERS), len(m.DEMO_USERS))
+            # Each domain fills its own demo rows from the statistics just written, in the
+            # same transaction: inventory first (plans derive intensity from it), then plans,
+            # their decomposition and assessment, then reports.
+            steps = demo_steps()
+            domains: dict[str, int] = {}
+            for done, (name, step) in enumerate(steps):
+                report(name, done, len(steps))
+                domains[name] = step(session)
     finally:
         engine.dispose()
     return DemoSummary(
-        statistics=sum(datasets.values()), datasets=datasets, regions_seeded=seeded,
+        statistics=sum(datasets.values()), datasets=datasets, domains=domains, regions_seeded=seeded,
         users=m.DEMO_USERS, password=m.DEMO_PASSWORD,
         seconds=time.perf_counter() - started)

@@ -33,15 +33,31 @@ def supported_locale(value: str | None) -> str | None:
     return None
 
 
-def load_translations(locale: str, *, locale_dir: Path = LOCALE_DIR) -> Translations:
-    """Compile `locale`'s `messages.po` in memory (no `.mo` file is committed or written)."""
-    po_path = locale_dir / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
-    with po_path.open("rb") as fh:
-        catalog = read_po(fh, locale=locale, domain=DOMAIN)
-    buffer = BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return Translations(buffer, domain=DOMAIN)
+def catalog_paths(locale: str, locale_dirs: Sequence[Path] = ()) -> list[Path]:
+    """Every `.po` file of `locale`: the shell's `messages.po`, then each domain's catalogs.
+
+    Domains keep their own catalogs beside their templates
+    (`<domain>/locale/<locale>/LC_MESSAGES/*.po`) so that no two areas edit one file.
+    """
+    paths = [LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"]
+    for directory in locale_dirs:
+        paths += sorted((directory / locale / "LC_MESSAGES").glob("*.po"))
+    return list(dict.fromkeys(paths))
+
+
+def load_translations(locale: str, *, locale_dirs: Sequence[Path] = ()) -> Translations:
+    """Compile `locale`'s catalogs in memory and merge them (no `.mo` file is written)."""
+    merged: Translations | None = None
+    for po_path in catalog_paths(locale, locale_dirs):
+        with po_path.open("rb") as fh:
+            catalog = read_po(fh, locale=locale, domain=DOMAIN)
+        buffer = BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        part = Translations(buffer, domain=DOMAIN)
+        merged = part if merged is None else merged.merge(part)
+    assert merged is not None  # the shell catalog always exists
+    return merged
 
 
 def format_number(value: float | int | None, locale: str, *, digits: int = 2) -> str:
@@ -82,7 +98,9 @@ def make_environment(directories: Sequence[Path], locale: str) -> jinja2.Environ
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    translations = load_translations(locale)
+    # A domain's catalog sits beside its templates folder: <domain>/locale.
+    locale_dirs = [d.parent / "locale" for d in directories if (d.parent / "locale").is_dir()]
+    translations = load_translations(locale, locale_dirs=locale_dirs)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     env.filters["num"] = lambda value, digits=2: format_number(value, locale, digits=digits)
     chinese = locale.startswith("zh")

@@ -4,10 +4,30 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from tanzhi.inventory import api as inventory_api
+from tanzhi.inventory import pages as inventory_pages
+from tanzhi.plan import api as plan_api
+from tanzhi.plan import pages as plan_pages
+from tanzhi.plan.assess import api as assess_api
+from tanzhi.plan.assess import pages as assess_pages
+from tanzhi.plan.decompose import api as decompose_api
+from tanzhi.plan.decompose import pages as decompose_pages
+from tanzhi.report import api as report_api
+from tanzhi.report import pages as report_pages
 from tanzhi.web import api, pages, system
 
 ROUTES: list[tuple[APIRouter, str]] = [
     (system.router, "/api/v1"),
     (api.router, "/api/v1"),
     (pages.router, ""),
+    (inventory_api.router, "/api/v1/inventory"),
+    (inventory_pages.router, "/inventory"),
+    (plan_api.router, "/api/v1/plans"),
+    (plan_pages.router, "/plans"),
+    (decompose_api.router, "/api/v1/decompose"),
+    (decompose_pages.router, "/decompose"),
+    (assess_api.router, "/api/v1/assess"),
+    (assess_pages.router, "/assess"),
+    (report_api.router, "/api/v1/reports"),
+    (report_pages.router, "/reports"),
 ]

@@ -1,0 +1,10 @@
+"""Inventory use cases: import activity, compile the region tree, store runs, residuals."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+
+def demo_seed(session: Session) -> int:
+    """Demo rows of this area (called by `tanzhi demo` after the statistics); rows written."""
+    return 0

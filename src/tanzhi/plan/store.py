@@ -1,0 +1,3 @@
+"""Plan tables (plan_*): plan editions, indicators, actuals with revisions, warnings."""
+
+from __future__ import annotations

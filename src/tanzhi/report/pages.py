@@ -1,0 +1,7 @@
+"""Report pages: preview and download of Chinese reports."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)

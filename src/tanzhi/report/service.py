@@ -1,0 +1,10 @@
+"""Report use cases: the inventory report (清单报告) and plan evaluations (评估报告)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+
+def demo_seed(session: Session) -> int:
+    """Demo rows of this area (called by `tanzhi demo` after the statistics); rows written."""
+    return 0
