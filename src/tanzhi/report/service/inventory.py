@@ -1,0 +1,153 @@
+"""Gathering what the inventory report shows: from a stored run, or computed from activity data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from tanzhi.kernel.errors import NotFound
+from tanzhi.report.model import Document, Source
+from tanzhi.report.service.inventory_doc import InventoryInputs, compose_inventory
+
+MC_ITERATIONS = 10_000
+MC_SEED = 1
+
+
+def _findings(items: Any) -> list[dict[str, Any]]:
+    """Findings (kernel `Finding` objects, dicts or a frame) as dicts for the QA table."""
+    if items is None:
+        return []
+    if isinstance(items, pd.DataFrame):
+        items = items.to_dict("records")
+    out = []
+    for f in items:
+        d = f.as_dict() if hasattr(f, "as_dict") else dict(f)
+        ctx = d.get("context") or {}
+        where = "，".join(str(ctx[k]) for k in ("year", "category", "item", "gas") if ctx.get(k))
+        out.append({"severity": str(d.get("severity", "")), "code": str(d.get("code", "")),
+                    "where": d.get("where") or where,
+                    "message_zh": d.get("message_zh") or d.get("zh") or str(d.get("message", ""))})
+    order = {"error": 0, "warning": 1, "info": 2}
+    return sorted(out, key=lambda f: order.get(f["severity"], 3))
+
+
+def _run_dict(run: Any) -> dict[str, Any]:
+    if run is None:
+        return {}
+    fields = ("id", "created_at", "actor", "label", "gwp", "source", "factor_datasets",
+              "method", "status", "supersedes", "notes")
+    return {f: getattr(run, f, None) for f in fields}
+
+
+def inputs_from_activity(
+    activity: pd.DataFrame, *, region_code: str, region_name: str, year: int, gwp: str = "AR5",
+    factors: Any = None, options: Any = None, iterations: int = 2000, seed: int = MC_SEED,
+    synthetic: bool = False, label: str = "",
+) -> InventoryInputs:
+    """Compute an inventory from activity rows and gather the report's inputs (no database).
+
+    Uses `tanzhi.inventory.calc` directly: sectoral results, Approach 1 and 2 uncertainty,
+    key categories (level, and trend against the first year), and the QA checks.
+    """
+    from tanzhi.inventory import calc
+    from tanzhi.inventory import checks as inv_checks
+    from tanzhi.inventory.model import Estimate
+    from tanzhi.kernel.factors import default_library
+
+    library = factors or default_library()
+    est = calc.compute_inventory(activity, library, options=options)
+    rows = est.rows[est.rows["region_code"] == region_code]
+    year_mask = est.rows["year"] == year
+    one_year = Estimate(rows=est.rows.assign(emissions_t=est.rows["emissions_t"].where(year_mask)),
+                        terms=est.terms, links=est.links, sources=est.sources)
+    unc = calc.compute_error_propagation(one_year, gwp=gwp, by=("category", "gas"))
+    unc = unc[unc["emissions_co2e_t"].fillna(0) != 0]
+    mc = calc.compute_monte_carlo(one_year, gwp=gwp, seed=seed, iterations=iterations)
+    first = int(rows["year"].min())
+    keycat = calc.compute_key_categories(rows, gwp=gwp, year=year,
+                                         base_year=first if first < year else None)
+    findings = [*inv_checks.check_completeness(rows[rows["year"] == year]),
+                *inv_checks.check_time_series(rows), *inv_checks.check_lineage(rows)]
+    datasets = sorted({(f.dataset, f.edition) for f in _used_factors(library, rows)})
+    return InventoryInputs(
+        region_code=region_code, region_name=region_name, year=year, gwp=gwp, rows=rows,
+        run={"id": "（未入库，直接计算）", "label": label, "source": "activity table",
+             "factor_datasets": dict(datasets)},
+        uncertainty=unc, montecarlo=mc, key_categories=keycat, findings=_findings(findings),
+        provenance=[Source(title=f"Emission factors {d} ({e})", title_zh=f"排放因子数据集 {d}",
+                           edition=e) for d, e in datasets],
+        synthetic=synthetic)
+
+
+def _used_factors(library: Any, rows: pd.DataFrame) -> list[Any]:
+    ids = {i for text in rows["factor_ids"].dropna() for i in str(text).split("|") if i}
+    out = []
+    for fid in sorted(ids):
+        try:
+            out.append(library.by_id(fid))
+        except (NotFound, KeyError, AttributeError):
+            continue
+    return out
+
+
+def gather_inventory(session: Session, *, run_id: str | int | None = None, region_code: str,
+                     year: int) -> InventoryInputs:
+    """The report's inputs from a stored inventory run (the latest when `run_id` is None)."""
+    from tanzhi.inventory import service as inv
+    from tanzhi.kernel.regions import require_region
+
+    region = require_region(session, region_code)
+    run = inv.get_run(session, run_id) if run_id is not None else inv.latest_run(session)
+    if run is None:
+        raise NotFound("还没有编制任何清单，请先编制清单 / no inventory has been compiled yet")
+    rows = inv.run_results(session, run.id, region_codes=[region_code])
+    if rows.empty or not (rows["year"] == year).any():
+        raise NotFound(f"清单 {run.id} 没有 {region.name_zh} {year} 年的结果 / run {run.id} has no "
+                       f"results for {region_code} in {year}")
+    unc = inv.run_uncertainty(session, run.id, region_code=region_code, year=year,
+                              method="propagation")
+    mc = inv.run_uncertainty(session, run.id, region_code=region_code, year=year,
+                             method="montecarlo", iterations=MC_ITERATIONS, seed=MC_SEED)
+    first = int(rows["year"].min())
+    keycat = inv.key_categories(session, run.id, region_code=region_code, year=year,
+                                base_year=first if first < year else None)
+    residuals = inv.hierarchy_residuals(session, run.id)
+    if residuals is not None and len(residuals):
+        residuals = residuals[residuals["parent_code"] == region_code]
+    finder = getattr(inv, "run_findings", None)
+    findings = _findings(finder(session, run.id, region_code=region_code)) if finder else []
+    findings = [f for f in findings if not f["where"] or str(year) in f["where"]
+                or f["severity"] == "error"] or findings
+    children = None
+    if hasattr(inv, "region_totals"):
+        children = inv.region_totals(session, run.id, parent_code=region_code, year=year)
+    recalc = None
+    if getattr(run, "supersedes", None):
+        recalc = inv.compare_runs(session, run.supersedes, run.id, region_code=region_code)
+    run_info = _run_dict(run)
+    synthetic = str(run_info.get("source") or "").startswith("statistics")
+    provenance = [Source(title=f"Inventory run {run.id} ({run.gwp})",
+                         title_zh=f"温室气体清单 {run.id}（{run.label or run.gwp}）",
+                         edition=str(run.created_at)[:19], publisher=str(run.actor or ""),
+                         licence="computed")]
+    provenance += [Source(title=f"Emission factors {d}", title_zh=f"排放因子数据集 {d}", edition=e)
+                   for d, e in sorted((run.factor_datasets or {}).items())]
+    if synthetic:
+        provenance.append(Source(
+            title="Tanzhi demo data model: synthetic statistics",
+            title_zh="碳智演示数据模型：按规划文本校准的合成统计数据", edition="demo",
+            publisher="tanzhi", licence="synthetic, not official"))
+    return InventoryInputs(
+        region_code=region_code, region_name=region.name_zh, year=year, gwp=str(run.gwp),
+        rows=rows, run=run_info, uncertainty=unc, montecarlo=mc, key_categories=keycat,
+        residuals=residuals, findings=findings, recalculations=recalc, children=children,
+        provenance=provenance, synthetic=synthetic)
+
+
+def inventory_report(session: Session, *, run_id: str | int | None = None, region_code: str,
+                     year: int) -> Document:
+    """The inventory report (清单报告) of one region and year as a `Document`."""
+    return compose_inventory(gather_inventory(session, run_id=run_id, region_code=region_code,
+                                              year=year))
