@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -60,3 +61,29 @@ def storage_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Data directory of the demo (`tanzhi demo`), built once per test run on SQLite.
+
+    Building the demo runs every domain's seeder; doing it once and copying the files keeps the
+    suite inside its time budget. Never write here: use `demo_copy`.
+    """
+    from tanzhi.demo.service import build_demo
+
+    data_dir = tmp_path_factory.mktemp("demo-template") / "data"
+    build_demo(Settings(data_dir=data_dir, secret_key="test-secret"))
+    return data_dir
+
+
+def copy_demo(template: Path, target: Path) -> Settings:
+    """Settings on a private copy of the demo data directory (database, uploads, reports)."""
+    shutil.copytree(template, target)
+    return Settings(data_dir=target, secret_key="test-secret")
+
+
+@pytest.fixture(scope="module")
+def demo_settings(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A fresh copy of the demo for one test module (writes stay in the module)."""
+    return copy_demo(demo_template, tmp_path_factory.mktemp("demo") / "data")

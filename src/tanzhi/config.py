@@ -39,6 +39,15 @@ class Settings(BaseSettings):
         default=False,
         description="Whether tanzhi may fetch anything from the network (off: self-hosted intranets).",
     )
+    warning_webhook_url: str | None = Field(
+        default=None,
+        description="Outgoing webhook for plan warnings (JSON POST, HMAC-SHA256 signed); None: "
+        "warnings stay in the app and the outbox.",
+    )
+    warning_webhook_secret: str | None = Field(
+        default=None,
+        description="Shared secret signing plan-warning webhook deliveries (X-Tanzhi-Signature).",
+    )
 
     @property
     def resolved_database_url(self) -> str:

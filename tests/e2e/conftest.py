@@ -14,7 +14,6 @@ import uvicorn
 
 from tanzhi.config import Settings
 from tanzhi.demo.model import DEMO_PASSWORD
-from tanzhi.demo.service import build_demo
 from tanzhi.web import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -22,11 +21,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-quic"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-def prepare_database(settings: Settings) -> None:
-    """The demo database exactly as `make demo` builds it (issue #2: tried as a new user would)."""
-    build_demo(settings)
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -34,11 +28,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of the app served by uvicorn in a background thread on a temp SQLite database."""
-    data_dir = tmp_path_factory.mktemp("e2e") / "data"
-    settings = Settings(data_dir=data_dir, secret_key="e2e-secret")
-    prepare_database(settings)
+def live_server(demo_settings: Settings) -> Iterator[str]:
+    """Base URL of the app served by uvicorn in a background thread on a copy of the demo.
+
+    The copy comes from the session's one `tanzhi demo` build (tests/conftest.py), so every
+    module starts from exactly what `make demo` gives a new user.
+    """
+    settings = demo_settings
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="off"))

@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 
 from tanzhi.config import Settings
 from tanzhi.demo.model import DEMO_PASSWORD
-from tanzhi.demo.service import build_demo
 from tanzhi.kernel.audit import make_session_factory
 from tanzhi.kernel.db import make_engine, unit_of_work
 from tanzhi.plan import service as plans
@@ -27,11 +26,8 @@ TONE = {"green": "green", "yellow": "yellow", "red": "red"}
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("report") / "data",
-                        secret_key="test-secret")
-    build_demo(settings)
-    return settings
+def demo(demo_settings: Settings) -> Settings:
+    return demo_settings
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,20 +10,11 @@ from sqlalchemy.orm import Session
 
 from tanzhi.config import Settings
 from tanzhi.demo.model import DEMO_PASSWORD
-from tanzhi.demo.service import build_demo
 from tanzhi.kernel.db import make_engine
 from tanzhi.kernel.statistics import read_statistics
 from tanzhi.web import create_app
 
 from .conftest import csrf_of
-
-
-@pytest.fixture(scope="module")
-def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    settings = Settings(data_dir=Path(tmp_path_factory.mktemp("demo")) / "data",
-                        secret_key="stats-secret")
-    build_demo(settings)
-    return settings
 
 
 @pytest.fixture(scope="module")

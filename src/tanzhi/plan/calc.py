@@ -368,3 +368,56 @@ def assess(
         else:
             needed = required_annual_change(actual, target, years_left)
     return Assessment(share, progress, light, needed)
+
+
+# ---- nowcast: year-end value from sub-annual proxies ----------------------------------------
+
+
+@dataclass(frozen=True)
+class NowcastEstimate:
+    """A year-end estimate from the year to date: value, interval and the shares used."""
+
+    value: float
+    low: float
+    high: float
+    share_mean: float
+    shares: tuple[float, ...]
+
+
+def ytd_share(ytd: float, annual: float) -> float:
+    """Share of a year's total reached by the same point of the year: ytd ÷ annual.
+
+    Examples
+    --------
+    >>> ytd_share(75.0, 100.0)
+    0.75
+    """
+    if annual <= 0:
+        raise ValueError("the annual total must be positive")
+    return ytd / annual
+
+
+def nowcast_from_shares(ytd: float, shares: tuple[float, ...] | list[float]) -> NowcastEstimate:
+    """Year-end value from the year to date and earlier years' year-to-date shares.
+
+    Method (seasonal-share nowcast): in each earlier year y the sum of the same months (or
+    quarters) was a share s_y = ytd_y ÷ annual_y of that year's total. With the mean share
+    s̄, the year-end estimate is ytd ÷ s̄; the interval takes the extreme shares,
+    [ytd ÷ max s_y, ytd ÷ min s_y], i.e. it assumes this year's seasonal pattern lies within
+    the range seen before. With one earlier year the interval is a point. The method is the
+    simple "ratio to year-to-date" used for flash estimates of annual energy statistics; its
+    error grows as fewer months are known (shares further from 1 and more spread out).
+
+    Examples
+    --------
+    >>> est = nowcast_from_shares(80.0, (0.75, 0.8, 0.85))
+    >>> round(est.value, 6), round(est.low, 6), round(est.high, 6)
+    (100.0, 94.117647, 106.666667)
+    """
+    clean = tuple(float(s) for s in shares)
+    if not clean:
+        raise ValueError("at least one earlier year's share is needed")
+    if any(not math.isfinite(s) or s <= 0 or s > 1.5 for s in clean):
+        raise ValueError("shares must be positive finite fractions of the annual total")
+    mean = sum(clean) / len(clean)
+    return NowcastEstimate(ytd / mean, ytd / max(clean), ytd / min(clean), mean, clean)

@@ -1,7 +1,174 @@
-"""规划指标 plans: list, status, decompose."""
+"""规划指标 plans: list, status, decompose, and the warning jobs (overdue check, webhook delivery).
+
+Contract (README):
+
+    tanzhi plan list
+    tanzhi plan status PLAN_ID [--region CODE] [--year Y] [--format csv|json]
+        -> indicator_id,name,unit,baseline,target,actual,completion,time_progress,status,
+           required_annual_rate
+    tanzhi plan decompose PLAN_ID INDICATOR_ID --method equal|intensity|weighted ...
+
+Commands work on the configured database (``TANZHI_*`` settings); when it holds no plan yet,
+the packaged seed plans are synced first.
+"""
 
 from __future__ import annotations
 
-import typer
+import csv
+import io
+import json
+import math
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any
 
-app = typer.Typer(name="plan", help="规划指标 plans: list, status, decompose.", no_args_is_help=True)
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tanzhi.config import Settings
+from tanzhi.kernel.audit import make_session_factory
+from tanzhi.kernel.cli import upgraded_engine
+from tanzhi.kernel.db import unit_of_work
+from tanzhi.kernel.errors import TanzhiError
+
+app = typer.Typer(name="plan", help="规划指标 plans: list, status, decompose.",
+                  no_args_is_help=True)
+CONTRACT_COLUMNS = ["indicator_id", "name", "unit", "baseline", "target", "actual", "completion",
+                    "time_progress", "status", "required_annual_rate"]
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+class Format(StrEnum):
+    """Output format of `tanzhi plan status`."""
+
+    CSV = "csv"
+    JSON = "json"
+    TABLE = "table"
+
+
+def _factory():  # noqa: ANN202 — a sessionmaker
+    engine = upgraded_engine(Settings(), "plan_edition")
+    return make_session_factory(engine)
+
+
+def _clean(value: Any) -> Any:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+@app.command("list")
+def list_command(
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.TABLE,
+) -> None:
+    """List the plans in the database (syncing the packaged seed plans on first use)."""
+    from tanzhi.plan.service import ensure_plans, list_plan_records
+
+    with unit_of_work(_factory(), actor="cli", reason="plan list") as session:
+        ensure_plans(session)
+        records = list_plan_records(session)
+        rows = [{"plan_id": r.plan_id, "edition": r.edition, "region_code": r.region_code,
+                 "title_zh": r.title_zh, "status": r.status,
+                 "period": f"{r.period_start}-{r.period_end}",
+                 "indicators": r.indicator_count, "defects": r.defect_count} for r in records]
+    if fmt is Format.JSON:
+        out.print_json(json.dumps(rows, ensure_ascii=False))
+        return
+    if fmt is Format.CSV:
+        typer.echo(_csv(rows, list(rows[0]) if rows else []), nl=False)
+        return
+    table = Table("plan_id", "edition", "region", "title", "status", "period", "indicators",
+                  "defects")
+    for r in rows:
+        table.add_row(r["plan_id"], r["edition"], r["region_code"], r["title_zh"], r["status"],
+                      r["period"], str(r["indicators"]), str(r["defects"]))
+    out.print(table)
+
+
+def _csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n",
+                            extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "" if row.get(k) is None else row[k] for k in columns})
+    return buffer.getvalue()
+
+
+@app.command("status")
+def status_command(
+    plan_id: Annotated[str, typer.Argument(help="Plan id, e.g. sx-fyp14-climate.")],
+    region: Annotated[str | None, typer.Option("--region", help="Region code (default: the "
+                                               "plan's region; a child region uses its "
+                                               "decomposed targets).")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Status as of this year "
+                                             "(default: the latest actual).")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.CSV,
+) -> None:
+    """Indicator status: completion, time progress, traffic light, annual rate still required."""
+    from tanzhi.plan.service import ensure_plans, status_table
+
+    try:
+        with unit_of_work(_factory(), actor="cli", reason="plan status") as session:
+            ensure_plans(session)
+            frame = status_table(session, plan_id, region_code=region, year=year)
+    except TanzhiError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=1) from exc
+    rows = [{k: _clean(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
+    if fmt is Format.JSON:
+        typer.echo(json.dumps([{k: r[k] for k in CONTRACT_COLUMNS} | {
+            "status_note": r["status_note"], "year": r["year"], "region_code": r["region_code"]}
+            for r in rows], ensure_ascii=False, indent=1))
+        return
+    if fmt is Format.CSV:
+        typer.echo(_csv(rows, CONTRACT_COLUMNS), nl=False)
+        return
+    table = Table(*CONTRACT_COLUMNS)
+    for r in rows:
+        table.add_row(*("" if r[k] is None else (f"{r[k]:.4g}" if isinstance(r[k], float)
+                                                  else str(r[k])) for k in CONTRACT_COLUMNS))
+    out.print(table)
+
+
+@app.command("check-overdue")
+def check_overdue_command(
+    today: Annotated[str | None, typer.Option("--today", help="Date to check against "
+                                              "(YYYY-MM-DD; default today).")] = None,
+) -> None:
+    """Raise warnings for annual figures not reported by their due date."""
+    from tanzhi.plan.service import check_overdue
+
+    day = date.fromisoformat(today) if today else date.today()
+    with unit_of_work(_factory(), actor="cli", reason="plan check-overdue") as session:
+        written = check_overdue(session, day)
+    out.print(f"{written} 条预警已生成 / warnings written")
+
+
+@app.command("deliver")
+def deliver_command() -> None:
+    """Deliver queued warnings to the webhook (settings warning_webhook_url / _secret)."""
+    from tanzhi.plan.service import deliver_outbox
+
+    settings = Settings()
+    with unit_of_work(_factory(), actor="cli", reason="plan deliver") as session:
+        counts = deliver_outbox(session, url=settings.warning_webhook_url,
+                                secret=settings.warning_webhook_secret)
+    out.print_json(json.dumps(counts))
+
+
+def _register_decompose() -> None:
+    """Mount the decomposition helper's `decompose_command` when it is installed."""
+    try:
+        from tanzhi.plan.decompose.cli import decompose_command
+    except ImportError:
+        return
+    app.command("decompose")(decompose_command)
+
+
+_register_decompose()

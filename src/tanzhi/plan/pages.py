@@ -1,7 +1,271 @@
-"""Plan pages: overview with traffic lights and map, indicator detail, editing."""
+"""Plan pages: list, overview with traffic lights and map, indicator detail, editing, warnings."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from tanzhi.access import User
+from tanzhi.http.deps import CurrentUser, DbSession, render
+from tanzhi.kernel.errors import DataError, Problem
+from tanzhi.kernel.regions import get_region
+from tanzhi.plan import service
+from tanzhi.plan.api import EDITOR_ROLES, require_editor, require_recorder
+from tanzhi.plan.model import Plan, Target
+from tanzhi.plan.service.detail import indicator_detail, plan_overview
+from tanzhi.plan.service.workbook import read_plan_workbook
 
 router = APIRouter(include_in_schema=False)
+ASSET = Path(__file__).resolve().parent / "assets" / "plan.js"
+
+
+@router.get("/assets/plan.js")
+def script() -> Response:
+    """The pages' script: status map and indicator chart (the CSP forbids inline script)."""
+    return Response(ASSET.read_bytes(), media_type="text/javascript; charset=utf-8",
+                    headers={"Cache-Control": "no-cache"})
+
+
+def _provenance(record: service.PlanRecord) -> list[dict[str, Any]]:
+    meta = record.meta or {}
+    if not meta:
+        return [{"title_zh": record.title_zh, "title": record.title_zh, "edition": record.edition,
+                 "publisher": record.actor, "licence": "—"}]
+    return [{"title_zh": meta.get("title_zh", record.title_zh), "title": meta.get("title", ""),
+             "edition": record.edition, "publisher": meta.get("publisher") or "—",
+             "licence": meta.get("licence", "—")}]
+
+
+def _ctx(db: Any, user: User, **extra: Any) -> dict[str, Any]:
+    return {"unread": service.unread_count(db, user), "synthetic": True, **extra}
+
+
+@router.get("", response_class=HTMLResponse)
+def plans_page(request: Request, db: DbSession, user: CurrentUser) -> HTMLResponse:
+    """Every plan with its edition, period and defects."""
+    service.ensure_plans(db)
+    records = service.list_plan_records(db)
+    counts = {}
+    for r in records:
+        table = service.status_table(db, r.plan_id)
+        counts[r.plan_id] = {k: int((table["status"] == k).sum())
+                             for k in ("green", "yellow", "red")}
+    return render(request, "plan/plans.html", _ctx(
+        db, user, records=records, counts=counts, json_url="/api/v1/plans",
+        can_edit=user.role in EDITOR_ROLES))
+
+
+@router.get("/notifications", response_class=HTMLResponse)
+def notifications_page(request: Request, db: DbSession, user: CurrentUser) -> HTMLResponse:
+    """The logged-in user's warnings."""
+    items = service.notifications_for(db, user)
+    return render(request, "plan/notifications.html", _ctx(
+        db, user, items=items, json_url="/api/v1/plans/notifications", synthetic=False))
+
+
+@router.post("/notifications/read")
+def notifications_read(db: DbSession, user: CurrentUser) -> RedirectResponse:
+    """Mark all warnings read."""
+    service.mark_read(db, user)
+    return RedirectResponse("/plans/notifications", status_code=303)
+
+
+@router.get("/{plan_id}", response_class=HTMLResponse)
+def overview_page(request: Request, plan_id: str, db: DbSession, user: CurrentUser,
+                  region: str | None = None, year: int | None = None,
+                  indicator: str | None = None) -> HTMLResponse:
+    """Traffic lights per indicator and a map of child regions by status."""
+    view = plan_overview(db, plan_id, region_code=region, year=year)
+    record = service.get_plan_record(db, plan_id)
+    mappable = view["mappable"]
+    chosen = indicator if indicator in mappable else (mappable[0] if mappable else None)
+    region_obj = get_region(db, view["region_code"])
+    query = "&".join(f"{k}={quote(str(v))}" for k, v in (("region", region), ("year", year))
+                     if v is not None)
+    return render(request, "plan/overview.html", _ctx(
+        db, user, view=view, record=record, chosen=chosen, region=region_obj,
+        json_url=f"/api/v1/plans/{plan_id}" + (f"?{query}" if query else ""),
+        provenance=_provenance(record), can_edit=user.role in EDITOR_ROLES,
+        year=year))
+
+
+def _detail_ctx(db: Any, user: User, plan_id: str, indicator_id: str, region: str | None,
+                **extra: Any) -> dict[str, Any]:
+    detail = indicator_detail(db, plan_id, indicator_id, region_code=region)
+    plan = service.get_plan(db, plan_id)
+    ind = plan.indicator(indicator_id)
+    code = detail["region_code"]
+    record = service.get_plan_record(db, plan_id)
+    return _ctx(db, user, d=detail, record=record, region=get_region(db, code),
+                can_record=service.can_record(db, user, plan, ind, code),
+                json_url=f"/api/v1/plans/{plan_id}/indicators/{indicator_id}"
+                         + (f"?region={code}" if region else ""),
+                provenance=_provenance(record), today=date.today().isoformat(), **extra)
+
+
+@router.get("/{plan_id}/indicators/{indicator_id}", response_class=HTMLResponse)
+def indicator_page(request: Request, plan_id: str, indicator_id: str, db: DbSession,
+                   user: CurrentUser, region: str | None = None,
+                   saved: int | None = None) -> HTMLResponse:
+    """Trajectory vs actual vs nowcast, revision history, lineage and the entry form."""
+    return render(request, "plan/indicator.html", _detail_ctx(
+        db, user, plan_id, indicator_id, region, saved=saved, errors=[]))
+
+
+@router.post("/{plan_id}/indicators/{indicator_id}", response_class=HTMLResponse)
+def indicator_record(
+    request: Request, plan_id: str, indicator_id: str, db: DbSession, user: CurrentUser,
+    year: int = Form(...), value: str = Form(...), source: str = Form(...),
+    released_on: str = Form(""), note: str = Form(""), region: str = Form(""),
+) -> Response:
+    """Record or revise an actual from the form (CSRF-checked by the app)."""
+    code = region or service.get_plan(db, plan_id).region_code
+    require_recorder(db, user, plan_id, indicator_id, code)
+    try:
+        number = float(value)
+    except ValueError:
+        number = None
+    try:
+        if number is None:
+            raise DataError(Problem(f"“{value}”不是数字", f"{value!r} is not a number"))
+        service.record_actual(
+            db, plan_id=plan_id, indicator_id=indicator_id, region_code=code, year=year,
+            value=number, source=source,
+            released_on=date.fromisoformat(released_on) if released_on else None, note=note,
+            actor=user.username)
+    except (DataError, ValueError) as exc:
+        problems = exc.problems if isinstance(exc, DataError) else [
+            Problem("日期格式应为 YYYY-MM-DD", "dates are YYYY-MM-DD")]
+        return render(request, "plan/indicator.html", _detail_ctx(
+            db, user, plan_id, indicator_id, region or None, saved=None, errors=problems),
+            status_code=422)
+    suffix = f"&region={code}" if region else ""
+    return RedirectResponse(f"/plans/{plan_id}/indicators/{indicator_id}?saved=1{suffix}",
+                            status_code=303)
+
+
+@router.get("/{plan_id}/edit", response_class=HTMLResponse)
+def edit_page(request: Request, plan_id: str, db: DbSession, user: CurrentUser) -> HTMLResponse:
+    """Targets and thresholds form, Excel download and upload, editions."""
+    plan = service.get_plan(db, plan_id)
+    record = service.get_plan_record(db, plan_id)
+    return render(request, "plan/edit.html", _ctx(
+        db, user, plan=plan, record=record, editions=service.plan_editions(db, plan_id),
+        errors=[], json_url=f"/api/v1/plans/{plan_id}/document",
+        provenance=_provenance(record), can_edit=user.role in EDITOR_ROLES, synthetic=False))
+
+
+@router.post("/{plan_id}/edit", response_class=HTMLResponse)
+async def edit_save(request: Request, plan_id: str, db: DbSession, user: CurrentUser
+                    ) -> Response:
+    """Save edited targets and thresholds as a new edition."""
+    plan = service.get_plan(db, plan_id)
+    require_editor(db, user, plan.region_code)
+    form = await request.form()
+    problems: list[Problem] = []
+    indicators = []
+    for ind in plan.indicators:
+        raw = str(form.get(f"target_{ind.id}", "")).strip()
+        if raw == "" or raw == (ind.target.printed if ind.target.value is None else "") or (
+                ind.target.value is not None and raw == f"{ind.target.value:g}"):
+            indicators.append(ind)
+            continue
+        try:
+            number = float(raw)
+        except ValueError:
+            problems.append(Problem(f"指标 {ind.id} 的目标“{raw}”不是数字",
+                                    f"target {raw!r} of {ind.id} is not a number"))
+            continue
+        target = Target(kind="value", printed=raw, value=number, year=ind.target.year,
+                        source=ind.target.source)
+        indicators.append(ind.model_copy(update={"target": target, "inferred": sorted(
+            {*ind.inferred, "target"})}))
+    try:
+        green = float(str(form.get("green_ratio", plan.thresholds.green_ratio)))
+        yellow = float(str(form.get("yellow_ratio", plan.thresholds.yellow_ratio)))
+        doc = plan.model_dump(mode="json")
+        doc["indicators"] = [i.model_dump(mode="json") for i in indicators]
+        doc["thresholds"] = {"green_ratio": green, "yellow_ratio": yellow}
+        new = Plan.model_validate(doc)
+    except (ValueError, TypeError) as exc:
+        problems.append(Problem(f"阈值无效：{exc}", f"invalid thresholds: {exc}"))
+        new = None
+    if problems or new is None:
+        record = service.get_plan_record(db, plan_id)
+        return render(request, "plan/edit.html", _ctx(
+            db, user, plan=plan, record=record, editions=service.plan_editions(db, plan_id),
+            errors=problems, json_url=f"/api/v1/plans/{plan_id}/document",
+            provenance=_provenance(record), can_edit=True, synthetic=False), status_code=422)
+    service.save_plan(db, new, actor=user.username)
+    return RedirectResponse(f"/plans/{plan_id}", status_code=303)
+
+
+@router.post("/{plan_id}/upload", response_class=HTMLResponse)
+async def upload(request: Request, plan_id: str, db: DbSession, user: CurrentUser) -> Response:
+    """Import an edited workbook as a new edition (all-or-nothing)."""
+    form = await request.form()
+    file = form.get("file")
+    plan = service.get_plan(db, plan_id)
+    require_editor(db, user, plan.region_code)
+    problems: list[Problem] = []
+    if not isinstance(file, UploadFile) and not hasattr(file, "read"):
+        problems.append(Problem("请选择文件", "choose a file"))
+    else:
+        data = await file.read()  # type: ignore[union-attr]
+        try:
+            new = read_plan_workbook(data, filename=getattr(file, "filename", None) or "upload")
+            if new.id != plan_id:
+                raise DataError(Problem(f"工作簿中的规划编号 {new.id} 与本规划不符",
+                                        f"the workbook holds plan {new.id}, not {plan_id}"))
+            service.save_plan(db, new, actor=user.username, origin="workbook")
+        except DataError as exc:
+            problems = exc.problems
+    if problems:
+        record = service.get_plan_record(db, plan_id)
+        return render(request, "plan/edit.html", _ctx(
+            db, user, plan=plan, record=record, editions=service.plan_editions(db, plan_id),
+            errors=problems, json_url=f"/api/v1/plans/{plan_id}/document",
+            provenance=_provenance(record), can_edit=True, synthetic=False), status_code=422)
+    return RedirectResponse(f"/plans/{plan_id}", status_code=303)
+
+
+@router.get("/{plan_id}/workbook")
+def workbook(plan_id: str, db: DbSession, user: CurrentUser) -> Response:
+    """Download the plan as Excel."""
+    body = service.plan_workbook(service.get_plan(db, plan_id))
+    return Response(body, media_type="application/vnd.openxmlformats-officedocument."
+                    "spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{plan_id}.xlsx"'})
+
+
+@router.get("/{plan_id}/next", response_class=HTMLResponse)
+def next_page(request: Request, plan_id: str, db: DbSession, user: CurrentUser) -> HTMLResponse:
+    """Form to start the next plan (2026–2030) from this one."""
+    plan = service.get_plan(db, plan_id)
+    record = service.get_plan_record(db, plan_id)
+    return render(request, "plan/next.html", _ctx(
+        db, user, plan=plan, record=record, errors=[], json_url=f"/api/v1/plans/{plan_id}",
+        provenance=_provenance(record), can_edit=user.role in EDITOR_ROLES, synthetic=False))
+
+
+@router.post("/{plan_id}/next", response_class=HTMLResponse)
+def next_start(request: Request, plan_id: str, db: DbSession, user: CurrentUser,
+               period_start: int = Form(2026), period_end: int = Form(2030)) -> Response:
+    """Start the next plan and open it."""
+    plan = service.get_plan(db, plan_id)
+    require_editor(db, user, plan.region_code)
+    try:
+        new = service.start_next_plan(db, plan_id, period_start=period_start,
+                                      period_end=period_end, actor=user.username)
+    except DataError as exc:
+        record = service.get_plan_record(db, plan_id)
+        return render(request, "plan/next.html", _ctx(
+            db, user, plan=plan, record=record, errors=exc.problems,
+            json_url=f"/api/v1/plans/{plan_id}", provenance=_provenance(record), can_edit=True,
+            synthetic=False), status_code=422)
+    return RedirectResponse(f"/plans/{new.id}", status_code=303)

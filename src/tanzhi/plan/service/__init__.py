@@ -1,0 +1,87 @@
+"""Plan use cases: registry, actuals and revisions, derived indicators, status, warnings.
+
+The public names are those of /work/notes/iface.md §E; each lives in a submodule of this
+package (registry, workbook, actuals, derive, status, nowcast, warnings, demo).
+"""
+
+from __future__ import annotations
+
+from tanzhi.plan.service.actuals import (
+    actual_history,
+    current_actuals,
+    derived_lineage,
+    record_actual,
+    refresh_derived,
+)
+from tanzhi.plan.service.demo import demo_seed
+from tanzhi.plan.service.derive import DERIVATIONS, NOT_DERIVED, derivation_for
+from tanzhi.plan.service.nowcast import Nowcast, nowcast
+from tanzhi.plan.service.registry import (
+    PlanRecord,
+    ensure_plans,
+    get_plan,
+    get_plan_record,
+    list_plan_records,
+    plan_editions,
+    save_plan,
+    start_next_plan,
+    sync_packaged_plans,
+)
+from tanzhi.plan.service.status import (
+    STATUS_COLUMNS,
+    indicator_status,
+    region_statuses,
+    status_table,
+)
+from tanzhi.plan.service.warnings import (
+    Notification,
+    can_record,
+    check_overdue,
+    deliver_outbox,
+    department_id,
+    mark_read,
+    notifications_for,
+    sign,
+    unread_count,
+    verify_signature,
+)
+from tanzhi.plan.service.workbook import import_plan_workbook, plan_workbook
+
+__all__ = [
+    "DERIVATIONS",
+    "NOT_DERIVED",
+    "STATUS_COLUMNS",
+    "Notification",
+    "Nowcast",
+    "PlanRecord",
+    "actual_history",
+    "can_record",
+    "check_overdue",
+    "current_actuals",
+    "deliver_outbox",
+    "demo_seed",
+    "department_id",
+    "derivation_for",
+    "derived_lineage",
+    "ensure_plans",
+    "get_plan",
+    "get_plan_record",
+    "import_plan_workbook",
+    "indicator_status",
+    "list_plan_records",
+    "mark_read",
+    "notifications_for",
+    "nowcast",
+    "plan_editions",
+    "plan_workbook",
+    "record_actual",
+    "refresh_derived",
+    "region_statuses",
+    "save_plan",
+    "sign",
+    "start_next_plan",
+    "status_table",
+    "sync_packaged_plans",
+    "unread_count",
+    "verify_signature",
+]

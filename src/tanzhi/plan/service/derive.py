@@ -1,0 +1,345 @@
+"""Derived indicators: actuals computed from statistics, the inventory and the pilot registry.
+
+Each seed indicator that other data determines is mapped to a derivation here (`DERIVATIONS`),
+with the reason; indicators the data cannot determine are listed in `NOT_DERIVED` with the reason
+why not. Derived values are stored as actuals with ``derived=True`` and a lineage naming the
+statistics (variable, sector, item, dataset), the inventory run, the coefficients and the
+formula. A typed value (an official release) always takes precedence over a derived one.
+
+Coefficients (cited, as the demo data model uses them, docs/demo-model.md):
+
+- electricity counted into total energy at 4.04 万吨标准煤 per 亿kWh (0.404 kgce/kWh, the
+  energy-statistics reporting form's generation-coal-rate basis; reference/factors/
+  fossil_fuels.csv, confidence S; provisional: the statistical bureau uses each year's actual
+  thermal coal rate);
+- raw coal 0.7143 and coke 0.9714 kgce/kg (GB/T 2589-2008 Annex A, yearbook list).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from tanzhi.kernel.regions import list_regions
+from tanzhi.kernel.statistics import read_statistics
+from tanzhi.kernel.units import conversion_factor
+from tanzhi.plan.model import Indicator, Plan
+
+ELECTRICITY_TCE = 4.04  # 万tce per 亿kWh; reporting form, fossil_fuels.csv (S), provisional
+COAL_TCE = {"原煤": 0.7143, "焦炭": 0.9714}  # 万tce per 万t; GB/T 2589-2008 Annex A
+NONFOSSIL_ITEMS = ("水电", "核电", "风电", "太阳能发电", "生物质发电")
+RENEWABLE_ITEMS = ("水电", "风电", "太阳能发电", "生物质发电")
+ENERGY_SOURCE = "能源消费总量、地区生产总值（2020年不变价） / energy_total, gdp constant_2020"
+GDP_ITEM = "constant_2020"
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """How one indicator is computed, and why that is its meaning."""
+
+    kind: str
+    reason: str
+    unit: str | None = None  # unit the computation yields (converted to the indicator's unit)
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+_POLICY_REDUCTION = ("十四五 intensity targets are cumulative cuts from the base year at "
+                     "constant prices: 100 × (1 − I_y ÷ I_base)")
+# indicator id → derivation; applied to every plan holding that id unless NOT_DERIVED says no.
+DERIVATIONS: dict[str, Derivation] = {
+    "co2_intensity_reduction": Derivation(
+        "co2_intensity_reduction", "energy CO2 (inventory, intensity-target calibre with net "
+        "imported electricity) ÷ GDP at 2020 prices; " + _POLICY_REDUCTION, "%"),
+    "energy_intensity_reduction": Derivation(
+        "energy_intensity_reduction", "total energy ÷ GDP at 2020 prices; " + _POLICY_REDUCTION,
+        "%"),
+    "energy_intensity": Derivation(
+        "energy_intensity", "total energy ÷ GDP at 2020 prices (单位 GDP 综合能耗)",
+        "吨标准煤/万元"),
+    "non_fossil_share": Derivation(
+        "non_fossil_share", "non-fossil generation plus net inflow of non-fossil power, at "
+        "4.04 万tce/亿kWh, ÷ total energy (the demo model's and demo/checks.py's identity)", "%"),
+    "coal_share": Derivation(
+        "coal_share", "raw coal and coke burnt or transformed, in 万tce, ÷ total energy", "%"),
+    "renewable_generation_share": Derivation(
+        "renewable_generation_share", "local hydro, wind, solar and biomass generation ÷ "
+        "all local generation", "%"),
+    "forest_stock": Derivation(
+        "level", "the statistic forest_stock (森林蓄积量)", None, {"variable": "forest_stock"}),
+    "wetland_area": Derivation(
+        "level", "the statistic wetland_area (湿地保有量)", None, {"variable": "wetland_area"}),
+    "zero_carbon_pilots": Derivation(
+        "pilots", "zero-carbon pilots in force (pilot registry)", "个",
+        {"carbon_levels": ("zero_carbon",)}),
+    "low_carbon_industrial_parks": Derivation(
+        "pilots", "park pilots in force (pilot registry)", "个", {"kinds": ("park",)}),
+    "low_carbon_demo_counties": Derivation(
+        "pilots", "county pilots in force (pilot registry)", "个", {"kinds": ("county",)}),
+    "low_zero_carbon_pilot_towns": Derivation(
+        "pilots", "town pilots in force (pilot registry)", "个", {"kinds": ("town",)}),
+    "low_zero_carbon_pilot_villages": Derivation(
+        "pilots", "village and community pilots in force (pilot registry)", "个",
+        {"kinds": ("village", "community")}),
+    "zero_carbon_public_institutions": Derivation(
+        "pilots", "zero-carbon public-institution pilots in force (pilot registry)", "家",
+        {"kinds": ("public_institution",), "carbon_levels": ("zero_carbon",)}),
+}
+
+# (plan id or "*", indicator id) → why the data cannot give it (shown on the detail page).
+NOT_DERIVED: dict[tuple[str, str], str] = {
+    ("jx-fyp14-climate", "renewable_generation_share"):
+        "不含省统调电厂：统计数据无法区分统调与非统调电厂 / excludes province-dispatched "
+        "plants, which the statistics do not separate",
+    ("jx-fyp14-climate", "wetland_area"):
+        "“主要湿地”范围小于统计的湿地面积 / 'main wetlands' is narrower than the statistic",
+    ("jx-fyp14-climate", "energy_intensity_reduction"):
+        "基准值按 2015 年价能耗强度印出（scope_mismatch），与降低率口径不同 / the baseline is "
+        "printed as a 2015-price intensity level, not a reduction (scope_mismatch)",
+    ("tz-fyp14-climate", "forest_stock"):
+        "单位印为亿立方米而数值为万立方米（unit_error），待规划更正后再计算 / the printed unit "
+        "cannot be right (unit_error); not derived until the plan is corrected",
+    ("*", "forest_coverage"): "无土地面积统计 / no land-area statistic",
+    ("*", "industrial_energy_intensity_reduction"):
+        "无不变价工业增加值 / no constant-price industrial value added",
+    ("*", "industrial_co2_intensity_reduction"):
+        "无不变价工业增加值 / no constant-price industrial value added",
+    ("*", "co2_total"): "规划未给单位，目标为定性 / no unit in the plan; qualitative target",
+    ("*", "low_zero_carbon_demonstrations"):
+        "分项目标（县/镇/村）合在一格 / one cell holds three component targets",
+}
+
+
+def derivation_for(plan: Plan, indicator: Indicator) -> Derivation | None:
+    """The derivation of an indicator in a plan, or None (see `not_derived_reason`)."""
+    if (plan.id, indicator.id) in NOT_DERIVED or ("*", indicator.id) in NOT_DERIVED:
+        return None
+    return DERIVATIONS.get(indicator.id)
+
+
+def not_derived_reason(plan: Plan, indicator: Indicator) -> str | None:
+    """Why an indicator is typed rather than computed, if a reason is recorded."""
+    return NOT_DERIVED.get((plan.id, indicator.id)) or NOT_DERIVED.get(("*", indicator.id))
+
+
+def plan_regions(session: Session, plan: Plan) -> list[str]:
+    """The plan's region and its direct children (cities of a province, counties of a city)."""
+    children = [r.code for r in list_regions(session, parent=plan.region_code)
+                if r.parent_code == plan.region_code]
+    return [plan.region_code, *children]
+
+
+class _Stats:
+    """Statistics of some regions as a lookup; a stated (non-synthetic) row wins over demo."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        ordered = frame.sort_values("synthetic").drop_duplicates(
+            ["region_code", "year", "variable", "sector", "item"], keep="first")
+        self.cells = {(r.region_code, int(r.year), r.variable, r.sector, r.item):
+                      (float(r.value), r.unit, r.dataset)
+                      for r in ordered.itertuples(index=False)}
+        self.datasets: set[str] = set()
+        self.index: dict[tuple[str, int, str], list[tuple[str, str, float, str]]] = {}
+        for (r, y, var, s, i), (v, _u, d) in self.cells.items():
+            self.index.setdefault((r, y, var), []).append((s, i, v, d))
+
+    def get(self, region: str, year: int, variable: str, sector: str = "", item: str = ""
+            ) -> float | None:
+        found = self.cells.get((region, year, variable, sector, item))
+        if found is None:
+            return None
+        self.datasets.add(found[2])
+        return found[0]
+
+    def unit(self, region: str, year: int, variable: str, sector: str = "", item: str = ""
+             ) -> str | None:
+        found = self.cells.get((region, year, variable, sector, item))
+        return found[1] if found else None
+
+    def total(self, region: str, year: int, variable: str, sector: str | None,
+              items: Iterable[str]) -> float | None:
+        wanted = set(items)
+        found = [(v, d) for s, i, v, d in self.index.get((region, year, variable), [])
+                 if (sector is None or s == sector) and i in wanted]
+        self.datasets.update(d for _v, d in found)
+        return sum(v for v, _d in found) if found else None
+
+
+_VARIABLES = ("energy_total", "gdp", "electricity", "energy_final", "energy_transformation",
+              "forest_stock", "wetland_area")
+
+
+def _energy_intensity(st: _Stats, region: str, year: int) -> float | None:
+    energy, gdp = st.get(region, year, "energy_total"), st.get(region, year, "gdp", "", GDP_ITEM)
+    if energy is None or not gdp:
+        return None
+    factor = conversion_factor(f"{st.unit(region, year, 'energy_total')}/"
+                               f"({st.unit(region, year, 'gdp', '', GDP_ITEM)})",
+                               "吨标准煤/万元")
+    return energy / gdp * factor
+
+
+def _share(st: _Stats, region: str, year: int, kind: str) -> float | None:
+    energy = st.get(region, year, "energy_total")
+    if not energy:
+        return None
+    if kind == "non_fossil_share":
+        gen = st.total(region, year, "electricity", "generation", NONFOSSIL_ITEMS)
+        imp = st.get(region, year, "electricity", "import", "非化石电力") or 0.0
+        exp = st.get(region, year, "electricity", "export", "非化石电力") or 0.0
+        if gen is None:
+            return None
+        return 100 * (gen + imp - exp) * ELECTRICITY_TCE / energy
+    if kind == "coal_share":
+        tce = 0.0
+        for fuel, coef in COAL_TCE.items():
+            for variable in ("energy_final", "energy_transformation"):
+                tce += (st.total(region, year, variable, None, (fuel,)) or 0.0) * coef
+        return 100 * tce / energy
+    if kind == "renewable_generation_share":
+        ren = st.total(region, year, "electricity", "generation", RENEWABLE_ITEMS)
+        allgen = st.total(region, year, "electricity", "generation",
+                          ("火电", *NONFOSSIL_ITEMS))
+        return None if not allgen or ren is None else 100 * ren / allgen
+    raise ValueError(kind)
+
+
+def _co2_by_region(session: Session, regions: list[str]) -> tuple[dict[tuple[str, int], float],
+                                                                   dict[str, Any]]:
+    """Energy CO2 (t) by (region, year) from the latest inventory run, with its lineage."""
+    try:
+        from tanzhi.inventory import service as inventory_service
+
+        energy_co2 = inventory_service.energy_co2
+    except (ImportError, AttributeError):
+        return {}, {"inventory": "unavailable"}
+    out: dict[tuple[str, int], float] = {}
+    run_id = None
+    for region in regions:
+        try:
+            frame = energy_co2(session, region_code=region)
+        except Exception:  # noqa: BLE001 — no run, or no data for the region: not derivable
+            continue
+        for row in frame.itertuples(index=False):
+            out[(region, int(row.year))] = float(row.total_t)
+    try:
+        latest = inventory_service.latest_run(session)
+        run_id = getattr(latest, "id", None)
+    except Exception:  # noqa: BLE001
+        run_id = None
+    return out, {"inventory_run": run_id, "calibre": "energy CO2 incl. net imported electricity"}
+
+
+def derive_values(session: Session, plan: Plan, *, region_codes: list[str] | None = None,
+                  years: Iterable[int] | None = None) -> pd.DataFrame:
+    """Computed actuals of a plan's derivable indicators.
+
+    Returns a frame with columns indicator_id, region_code, year, value, lineage (dict) for
+    every (indicator, region, year) the data determines; years default to base year … end.
+    """
+    regions = region_codes or plan_regions(session, plan)
+    span = list(years) if years is not None else list(range(plan.base_year, plan.period_end + 1))
+    stats = read_statistics(session, region_codes=regions, variables=_VARIABLES,
+                            years=sorted({*span, plan.base_year}))
+    st = _Stats(stats)
+    co2: dict[tuple[str, int], float] | None = None
+    co2_lineage: dict[str, Any] = {}
+    rows: list[dict[str, Any]] = []
+    for ind in plan.indicators:
+        how = derivation_for(plan, ind)
+        if how is None:
+            continue
+        if how.kind == "co2_intensity_reduction" and co2 is None:
+            co2, co2_lineage = _co2_by_region(session, regions)
+        compute = _computer(session, plan, ind, how, st, co2 or {})
+        for region in regions:
+            for year in span:
+                st.datasets = set()
+                value = compute(region, year)
+                if value is None:
+                    continue
+                lineage = {"method": how.kind, "reason": how.reason,
+                           "datasets": sorted(st.datasets), "base_year": plan.base_year}
+                if how.kind == "co2_intensity_reduction":
+                    lineage.update(co2_lineage)
+                if how.kind in ("non_fossil_share", "coal_share", "energy_intensity_reduction",
+                                "energy_intensity"):
+                    lineage["coefficients"] = {"electricity_tce_per_100m_kwh": ELECTRICITY_TCE,
+                                               **{f"{k}_tce_per_t": v for k, v in COAL_TCE.items()}}
+                rows.append({"indicator_id": ind.id, "region_code": region, "year": int(year),
+                             "value": float(value), "lineage": lineage})
+    return pd.DataFrame(rows, columns=["indicator_id", "region_code", "year", "value", "lineage"])
+
+
+def _computer(session: Session, plan: Plan, ind: Indicator, how: Derivation, st: _Stats,
+              co2: dict[tuple[str, int], float]) -> Callable[[str, int], float | None]:
+    base = plan.base_year
+
+    def reduction(level: Callable[[str, int], float | None]) -> Callable[[str, int], float | None]:
+        def run(region: str, year: int) -> float | None:
+            now, then = level(region, year), level(region, base)
+            return None if now is None or not then else 100 * (1 - now / then)
+        return run
+
+    if how.kind == "energy_intensity_reduction":
+        return reduction(lambda r, y: _energy_intensity(st, r, y))
+    if how.kind == "energy_intensity":
+        factor = conversion_factor("吨标准煤/万元", ind.unit or "吨标准煤/万元")
+        return lambda r, y: (None if (v := _energy_intensity(st, r, y)) is None else v * factor)
+    if how.kind == "co2_intensity_reduction":
+        def co2_intensity(region: str, year: int) -> float | None:
+            gdp = st.get(region, year, "gdp", "", GDP_ITEM)
+            emitted = co2.get((region, year))
+            return None if emitted is None or not gdp else emitted / gdp
+        return reduction(co2_intensity)
+    if how.kind in ("non_fossil_share", "coal_share", "renewable_generation_share"):
+        return lambda r, y: _share(st, r, y, how.kind)
+    if how.kind == "level":
+        variable = how.params["variable"]
+
+        def level(region: str, year: int) -> float | None:
+            value = st.get(region, year, variable)
+            unit = st.unit(region, year, variable)
+            if value is None or unit is None or not ind.unit:
+                return None
+            return value * conversion_factor(unit, ind.unit)
+        return level
+    if how.kind == "pilots":
+        return _pilot_counter(session, how)
+    raise ValueError(f"unknown derivation {how.kind}")
+
+
+def _pilot_counter(session: Session, how: Derivation) -> Callable[[str, int], float | None]:
+    """Pilot counts from the assessment helper's registry; None while the registry is empty.
+
+    An empty registry (nothing registered anywhere in the region) says nothing about the
+    indicator, so no value is derived rather than a misleading zero.
+    """
+    try:
+        from tanzhi.plan.assess.store import count_pilots
+    except ImportError:
+        return lambda _r, _y: None
+
+    def count(**kwargs: Any) -> int | None:
+        try:
+            with session.begin_nested():
+                try:
+                    return int(count_pilots(session, **kwargs))
+                except TypeError:  # a registry without carbon levels
+                    kwargs.pop("carbon_levels", None)
+                    return int(count_pilots(session, **kwargs))
+        except SQLAlchemyError:
+            return None
+
+    def pilots(region: str, year: int) -> float | None:
+        if not count(region_code=region):
+            return None
+        kwargs: dict[str, Any] = {"region_code": region, "year": year}
+        kwargs.update({k: v for k, v in how.params.items() if k in ("kinds", "carbon_levels")})
+        found = count(**kwargs)
+        return None if found is None else float(found)
+    return pilots

@@ -1,0 +1,261 @@
+"""Status of plan indicators: completion, time progress, traffic light, rate still required.
+
+One row per indicator for a plan's own region, or for one of its child regions when the
+decomposition helper has adopted child targets (`adopted_child_targets`). The maths is
+`tanzhi.plan.calc`; this module picks what goes in:
+
+- baseline: 0 for cumulative indicators (reductions and counts since the base year); the
+  printed base-year value otherwise, or the region's base-year actual when none is printed (and
+  always for child regions);
+- target: the printed number (value, or the number of a ≥/≤/左右 comparator); 不减少 keeps the
+  baseline; a target relative to another indicator adds its offset to that indicator's target;
+  a target "set by the higher level" stays without status until a number is filled in, by an
+  edited edition or by the parent plan's adopted decomposition for this region; sub-area,
+  component, qualitative and blank targets carry no single number, so no status;
+- actual: the latest value in force after the base year, up to the year asked for;
+- expected progress: linear time progress, or the compound path for intensity targets
+  (for cumulative reductions R the path runs from 1 to 1 − R).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from tanzhi.kernel.regions import get_region, list_regions
+from tanzhi.plan import calc, store
+from tanzhi.plan.model import Indicator, Plan
+from tanzhi.plan.service.derive import derivation_for
+from tanzhi.plan.service.registry import get_plan
+
+STATUS_COLUMNS = [
+    "indicator_id", "name", "unit", "baseline", "target", "actual", "completion",
+    "time_progress", "status", "required_annual_rate",
+    "name_en", "nature", "department", "direction", "year", "defects",
+    "region_code", "region_name", "seq", "category", "accumulation", "trajectory",
+    "baseline_printed", "baseline_basis", "target_printed", "target_kind", "target_basis",
+    "status_note", "expected_progress", "required_basis", "derived", "revision", "source",
+]
+
+NOTES = {
+    "set_by_higher_level": ("上级下达，待填", "set by the higher level, to be filled"),
+    "qualitative": ("定性目标", "qualitative target"),
+    "per_region": ("分区域目标", "one target per sub-area"),
+    "per_component": ("分项目标", "one target per component"),
+    "not_stated": ("目标未填", "no target stated"),
+    "relative": ("相对目标，参照指标未定", "relative target; the reference is not set"),
+    "not_decomposed": ("尚未分解到本地区", "not yet decomposed to this region"),
+    "no_baseline": ("无基准值", "no baseline"),
+    "no_actual": ("无基准年后实际值", "no actual after the base year"),
+}
+
+
+def _adopted(session: Session, plan_id: str) -> pd.DataFrame:
+    try:
+        from tanzhi.plan.decompose.service import adopted_child_targets
+    except ImportError:
+        return pd.DataFrame(columns=["indicator_id", "region_code", "target", "round_id"])
+    try:
+        frame = adopted_child_targets(session, plan_id)
+    except Exception:  # noqa: BLE001 — decomposition not ready: no child targets
+        return pd.DataFrame(columns=["indicator_id", "region_code", "target", "round_id"])
+    return frame
+
+
+def _assigned_from_parent(session: Session, plan: Plan) -> dict[str, tuple[float, str]]:
+    """Targets the parent region's plan assigned to this plan's region by an adopted round."""
+    region = get_region(session, plan.region_code)
+    if region is None or region.parent_code is None:
+        return {}
+    out: dict[str, tuple[float, str]] = {}
+    for row in store.current_edition_rows(session):
+        if row.region_code != region.parent_code:
+            continue
+        frame = _adopted(session, row.plan_id)
+        for rec in frame[frame["region_code"] == plan.region_code].itertuples(index=False):
+            out[rec.indicator_id] = (float(rec.target), f"{row.plan_id} round {rec.round_id}")
+    return out
+
+
+class _Context:
+    """What status rows of one plan and region share: actuals, assigned and child targets."""
+
+    def __init__(self, session: Session, plan: Plan, region_code: str) -> None:
+        self.plan = plan
+        self.region_code = region_code
+        self.own = region_code == plan.region_code
+        rows = store.actual_rows(session, plan.id, region_codes=[region_code])
+        self.actuals: dict[str, dict[int, store.PlanActualRow]] = {}
+        for r in rows:
+            self.actuals.setdefault(r.indicator_id, {})[r.year] = r
+        if self.own:
+            self.assigned = _assigned_from_parent(session, plan)
+            self.child: dict[str, tuple[float, str]] = {}
+        else:
+            self.assigned = {}
+            frame = _adopted(session, plan.id)
+            self.child = {rec.indicator_id: (float(rec.target), f"round {rec.round_id}")
+                          for rec in frame[frame["region_code"] == region_code].itertuples(
+                              index=False)}
+
+
+def _target(ctx: _Context, ind: Indicator, baseline: float | None, seen: tuple[str, ...] = ()
+            ) -> tuple[float | None, str, str | None]:
+    """(target value, basis, note) for an indicator in the context's region."""
+    t = ind.target
+    if not ctx.own:
+        if ind.id in ctx.child:
+            value, basis = ctx.child[ind.id]
+            return value, f"decomposition {basis}", None
+        return None, "", "not_decomposed"
+    if t.kind == "value" or (t.kind == "comparator" and t.value is not None):
+        return float(t.value), "printed", None  # type: ignore[arg-type]
+    if t.kind == "comparator":  # 不减少: keep the base-year level
+        return baseline, "keep the baseline (不减少)", None if baseline is not None else (
+            "no_baseline")
+    if t.kind == "set_by_higher_level":
+        if ind.id in ctx.assigned:
+            value, basis = ctx.assigned[ind.id]
+            return value, f"assigned by {basis}", None
+        return None, "", "set_by_higher_level"
+    if t.kind == "relative" and t.relative_to and t.relative_to not in seen:
+        ref = ctx.plan.indicator(t.relative_to)
+        ref_value, ref_basis, _note = _target(ctx, ref, 0.0, (*seen, ind.id))
+        if ref_value is not None and t.value is not None:
+            return ref_value + t.value, f"{t.relative_to} target ({ref_basis}) + {t.value}", None
+        return None, "", "relative"
+    return None, "", t.kind
+
+
+def _baseline(ctx: _Context, ind: Indicator) -> tuple[float | None, str]:
+    if ind.accumulation == "cumulative":
+        return 0.0, "cumulative since the base year"
+    if ctx.own and ind.baseline.value is not None:
+        return float(ind.baseline.value), "printed"
+    row = ctx.actuals.get(ind.id, {}).get(ctx.plan.base_year)
+    if row is not None:
+        return float(row.value), f"{ctx.plan.base_year} actual"
+    return None, ""
+
+
+def _row(session: Session, ctx: _Context, ind: Indicator, year: int | None) -> dict[str, Any]:
+    plan = ctx.plan
+    baseline, baseline_basis = _baseline(ctx, ind)
+    target, target_basis, note = _target(ctx, ind, baseline)
+    series = ctx.actuals.get(ind.id, {})
+    years = [y for y in series if y > plan.base_year and (year is None or y <= year)]
+    latest = series[max(years)] if years else None
+    out: dict[str, Any] = {c: None for c in STATUS_COLUMNS}
+    region = get_region(session, ctx.region_code)
+    out.update({
+        "indicator_id": ind.id, "name": ind.name_zh, "name_en": ind.name_en, "unit": ind.unit,
+        "nature": ind.nature, "department": ind.department, "direction": ind.direction,
+        "defects": ",".join(d.code for d in ind.defects), "region_code": ctx.region_code,
+        "region_name": region.name_zh if region else ctx.region_code, "seq": ind.seq,
+        "category": ind.category, "accumulation": ind.accumulation,
+        "trajectory": ind.trajectory, "baseline_printed": ind.baseline.printed,
+        "baseline": baseline, "baseline_basis": baseline_basis, "target": target,
+        "target_printed": ind.target.printed, "target_kind": ind.target.kind,
+        "target_basis": target_basis, "derived": derivation_for(plan, ind) is not None,
+    })
+    if latest is not None:
+        out.update({"actual": latest.value, "year": latest.year, "revision": latest.revision,
+                    "source": latest.source, "derived": bool(latest.derived)})
+    if note is None and baseline is None:
+        note = "no_baseline"
+    if note is None and latest is None:
+        note = "no_actual"
+    out["status_note"] = note
+    if note is not None or latest is None or baseline is None or target is None:
+        return out
+    y, actual = latest.year, float(latest.value)
+    out["time_progress"] = calc.time_progress(y, plan.base_year, plan.period_end)
+    cumulative_cut = ind.accumulation == "cumulative" and ind.unit == "%"
+    compound = ind.trajectory == "compound"
+    if compound and cumulative_cut and 0 < target < 100:
+        progress = calc.expected_progress(y, plan.base_year, plan.period_end,
+                                          trajectory="compound", baseline=1.0,
+                                          target=1 - target / 100)
+    elif compound and baseline > 0 and target > 0 and not cumulative_cut:
+        progress = calc.expected_progress(y, plan.base_year, plan.period_end,
+                                          trajectory="compound", baseline=baseline, target=target)
+    else:
+        progress = out["time_progress"]
+    out["expected_progress"] = progress
+    light = calc.status(baseline=baseline, target=target, actual=actual, direction=ind.direction,
+                        progress=progress, thresholds=plan.thresholds)
+    out["status"] = light.value
+    out["completion"] = None if target == baseline else calc.completion(baseline, target, actual)
+    left = plan.period_end - y
+    met = (actual >= target) if ind.direction == "increase" else (actual <= target)
+    if left > 0 and not met:
+        if compound and cumulative_cut and actual < 100 and target < 100:
+            out["required_annual_rate"] = 100 * calc.required_annual_reduction(
+                actual / 100, target / 100, left)
+            out["required_basis"] = "%/yr intensity decline"
+        elif compound and actual > 0 and target > 0 and not cumulative_cut:
+            out["required_annual_rate"] = 100 * calc.required_annual_rate(actual, target, left)
+            out["required_basis"] = "%/yr decline"
+        else:
+            out["required_annual_rate"] = calc.required_annual_change(actual, target, left)
+            out["required_basis"] = f"{ind.unit or ''}/yr"
+    return out
+
+
+def indicator_status(session: Session, plan: Plan, ind: Indicator, region_code: str, *,
+                     year: int | None = None) -> dict[str, Any]:
+    """One status row (see `STATUS_COLUMNS`) of one indicator in one region."""
+    return _row(session, _Context(session, plan, region_code), ind, year)
+
+
+def status_table(session: Session, plan_id: str, *, region_code: str | None = None,
+                 year: int | None = None) -> pd.DataFrame:
+    """Status of every indicator of a plan in its region (or one child region), as of `year`.
+
+    Columns: indicator_id, name, unit, baseline, target, actual, completion, time_progress,
+    status, required_annual_rate, then name_en, nature, department, direction, year, defects
+    and the rest of `STATUS_COLUMNS`. ``status`` is green/yellow/red, or empty with the reason
+    in ``status_note`` (e.g. ``set_by_higher_level``). ``year`` None means the latest actual.
+    """
+    plan = get_plan(session, plan_id)
+    ctx = _Context(session, plan, region_code or plan.region_code)
+    rows = [_row(session, ctx, ind, year) for ind in plan.indicators]
+    return _typed(pd.DataFrame(rows, columns=STATUS_COLUMNS))
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Integer columns as nullable integers, numbers as floats (None → NaN)."""
+    for column in ("year", "revision", "seq"):
+        frame[column] = pd.array(frame[column].tolist(), dtype="Int64")
+    for column in ("baseline", "target", "actual", "completion", "time_progress",
+                   "required_annual_rate", "expected_progress"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    return frame
+
+
+def child_regions(session: Session, plan: Plan) -> list[str]:
+    """Direct children of the plan's region."""
+    return [r.code for r in list_regions(session, parent=plan.region_code)
+            if r.parent_code == plan.region_code]
+
+
+def region_statuses(session: Session, plan_id: str, indicator_id: str, *,
+                    year: int | None = None) -> pd.DataFrame:
+    """Status of one indicator in each child region, for the map.
+
+    Columns: region_code, name_zh, status, status_note, actual, target, completion, year.
+    Child targets come from the adopted decomposition; without one a child has no status
+    (``not_decomposed``) but its actual is still shown.
+    """
+    plan = get_plan(session, plan_id)
+    ind = plan.indicator(indicator_id)
+    rows = []
+    for code in child_regions(session, plan):
+        row = _row(session, _Context(session, plan, code), ind, year)
+        rows.append({k: row[k] for k in ("region_code", "region_name", "status", "status_note",
+                                          "actual", "target", "completion", "year")})
+    frame = pd.DataFrame(rows, columns=["region_code", "region_name", "status", "status_note",
+                                        "actual", "target", "completion", "year"])
+    return frame.rename(columns={"region_name": "name_zh"})

@@ -1,0 +1,308 @@
+"""Early warnings: in-app notifications for the responsible users and a signed webhook outbox.
+
+A warning is raised when a recorded value worsens an indicator's status (green → yellow or red,
+yellow → red) or when an expected annual report is late (`check_overdue`). It goes to the users
+of the indicator's responsible department in that region (department officers whose department
+and region match); when the plan names no department, or no such user exists, to the region's
+own officers. Each warning also queues one outbox row, delivered by `deliver_outbox` as a JSON
+POST signed with HMAC-SHA256 and carrying an idempotency key, so a receiver can verify it and
+drop duplicates; every attempt is recorded and failed ones are retried on the next run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from tanzhi.access import Role, User
+from tanzhi.access.store import list_user_rows
+from tanzhi.kernel.db import utcnow
+from tanzhi.kernel.errors import NotFound, PermissionDenied
+from tanzhi.plan import store
+from tanzhi.plan.model import Indicator, Plan
+from tanzhi.plan.service.registry import get_plan, list_plan_records
+
+SIGNATURE_HEADER = "X-Tanzhi-Signature"
+TIMESTAMP_HEADER = "X-Tanzhi-Timestamp"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+MAX_ATTEMPTS = 8
+# Annual figures of year Y are expected by 30 June of Y + 1 (the statistical communiqué and the
+# provincial energy figures are out by then); configurable per call.
+REPORT_DUE = (6, 30)
+
+# Department words of the seed plans (牵头单位) → access department ids.
+_DEPARTMENT_WORDS = (
+    ("发展改革", "development_reform"), ("发改", "development_reform"),
+    ("经信", "economy_it"), ("经济和信息化", "economy_it"),
+    ("生态环境", "ecology_environment"), ("住房和城乡建设", "housing_construction"),
+    ("建设", "housing_construction"), ("住建", "housing_construction"),
+    ("交通", "transport"), ("林业", "forestry"), ("自然资源", "natural_resources"),
+    ("农业农村", "agriculture"), ("统计", "statistics"), ("能源", "energy"),
+    ("商务", "commerce"), ("财政", "finance"),
+)
+_RANK = {"red": 0, "yellow": 1, "green": 2}
+_OFFICER_ROLES = (Role.PROVINCE_ADMIN, Role.CITY_OFFICER, Role.COUNTY_OFFICER)
+
+
+def department_id(text: str | None) -> str | None:
+    """The access department id a plan's department text names (``省发展改革委`` → …)."""
+    if not text:
+        return None
+    for word, key in _DEPARTMENT_WORDS:
+        if word in text:
+            return key
+    return None
+
+
+def recipients(session: Session, ind: Indicator, region_code: str) -> list[User]:
+    """Users who answer for an indicator in a region (see the module docstring)."""
+    dept = department_id(ind.department)
+    users = [r.to_model() for r in list_user_rows(session, region_codes=[region_code])]
+    users = [u for u in users if u.active]
+    chosen = [u for u in users if dept and u.role is Role.DEPARTMENT_OFFICER
+              and u.department == dept]
+    if not chosen:
+        chosen = [u for u in users if u.role in _OFFICER_ROLES]
+    return chosen
+
+
+def can_record(session: Session, user: User, plan: Plan, ind: Indicator, region_code: str
+               ) -> bool:
+    """Whether `user` may enter an actual: the region's officers, or the owning department."""
+    from tanzhi.access import in_scope
+
+    if not in_scope(session, user, region_code):
+        return False
+    if user.role in _OFFICER_ROLES:
+        return True
+    if user.role is Role.DEPARTMENT_OFFICER:
+        dept = department_id(ind.department)
+        return dept is None or user.department == dept
+    return False
+
+
+def _queue(session: Session, *, event: str, key: str, plan: Plan, ind: Indicator,
+           region_code: str, year: int | None, title: tuple[str, str], body: tuple[str, str],
+           extra: dict[str, Any]) -> int:
+    users = recipients(session, ind, region_code)
+    written = 0
+    for user in users:
+        if store.notification_exists(session, user.id, key):
+            continue
+        session.add(store.PlanNotificationRow(
+            user_id=user.id, kind=event, plan_id=plan.id, indicator_id=ind.id,
+            region_code=region_code, year=year, title_zh=title[0][:300], title_en=title[1][:300],
+            body_zh=body[0], body_en=body[1], event_key=key))
+        written += 1
+    if store.outbox_by_key(session, key) is None:
+        session.add(store.PlanOutboxRow(idempotency_key=key, event=event, payload={
+            "event": event, "plan_id": plan.id, "plan_edition": plan.edition,
+            "indicator_id": ind.id, "indicator_name_zh": ind.name_zh,
+            "department": ind.department, "region_code": region_code, "year": year,
+            "title_zh": title[0], "title_en": title[1],
+            "recipients": [u.username for u in users], **extra}))
+        written += 1
+    session.flush()
+    return written
+
+
+def warn_if_worse(session: Session, plan: Plan, ind: Indicator, region_code: str, year: int,
+                  before: dict[str, Any] | None, after: dict[str, Any], *, actor: str) -> int:
+    """Raise a status-worsened warning when `after` ranks below `before`; rows written."""
+    old = (before or {}).get("status")
+    new = after.get("status")
+    if old not in _RANK or new not in _RANK or _RANK[new] >= _RANK[old]:
+        return 0
+    labels = {"green": ("绿灯", "green"), "yellow": ("黄灯", "yellow"), "red": ("红灯", "red")}
+    title = (f"预警：{ind.name_zh}（{region_code}，{year} 年）"
+             f"由{labels[old][0]}转为{labels[new][0]}",
+             f"Warning: {ind.name_en} ({region_code}, {year}) went from {old} to {new}")
+    body = (f"实际值 {after.get('actual')}，完成进度 {_pct(after.get('completion'))}，"
+            f"时间进度 {_pct(after.get('time_progress'))}；录入人 {actor}。",
+            f"Actual {after.get('actual')}, completion {_pct(after.get('completion'))}, "
+            f"time progress {_pct(after.get('time_progress'))}; entered by {actor}.")
+    revision = after.get("revision") or 0
+    key = f"status:{plan.id}:{ind.id}:{region_code}:{year}:r{revision}:{old}>{new}"
+    return _queue(session, event="status_worsened", key=key, plan=plan, ind=ind,
+                  region_code=region_code, year=year, title=title, body=body,
+                  extra={"old_status": old, "new_status": new, "actual": after.get("actual"),
+                         "completion": after.get("completion"),
+                         "time_progress": after.get("time_progress"), "actor": actor})
+
+
+def _pct(value: Any) -> str:
+    return "—" if value is None else f"{100 * float(value):.1f}%"
+
+
+def check_overdue(session: Session, today: date, *, due: tuple[int, int] = REPORT_DUE) -> int:
+    """Warn about every annual figure that is late; rows written (idempotent per figure).
+
+    For each current plan edition and each indicator with a numeric or assignable target, the
+    value of every year from base year + 1 to the period end whose due date (``due`` month and
+    day of the next year) has passed must be recorded for the plan's region.
+    """
+    written = 0
+    for record in list_plan_records(session):
+        plan = get_plan(session, record.plan_id)
+        have = {(r.indicator_id, r.year) for r in store.actual_rows(
+            session, plan.id, region_codes=[plan.region_code])}
+        for ind in plan.indicators:
+            if ind.target.kind in ("qualitative", "not_stated"):
+                continue
+            for year in range(plan.base_year + 1, plan.period_end + 1):
+                deadline = date(year + 1, *due)
+                if deadline >= today or (ind.id, year) in have:
+                    continue
+                key = f"overdue:{plan.id}:{ind.id}:{plan.region_code}:{year}"
+                title = (f"逾期：{ind.name_zh} {year} 年数据应于 {deadline:%Y-%m-%d} 前报送",
+                         f"Overdue: {ind.name_en} for {year} was due by {deadline:%Y-%m-%d}")
+                body = (f"规划 {plan.title_zh}，地区 {plan.region_code}。",
+                        f"Plan {plan.title_en}, region {plan.region_code}.")
+                written += _queue(session, event="report_overdue", key=key, plan=plan, ind=ind,
+                                  region_code=plan.region_code, year=year, title=title,
+                                  body=body, extra={"due": deadline.isoformat()})
+    return written
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One in-app warning as pages and the API show it."""
+
+    id: int
+    kind: str
+    plan_id: str
+    indicator_id: str
+    region_code: str
+    year: int | None
+    title_zh: str
+    title_en: str
+    body_zh: str
+    body_en: str
+    created_at: datetime
+    read: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        out = dict(self.__dict__)
+        out["created_at"] = self.created_at.isoformat()
+        return out
+
+
+def notifications_for(session: Session, user: User, *, unread_only: bool = False
+                      ) -> list[Notification]:
+    """The user's warnings, newest first."""
+    return [Notification(r.id, r.kind, r.plan_id, r.indicator_id, r.region_code, r.year,
+                         r.title_zh, r.title_en, r.body_zh, r.body_en, r.created_at,
+                         r.read_at is not None)
+            for r in store.notification_rows(session, user.id, unread_only=unread_only)]
+
+
+def unread_count(session: Session, user: User) -> int:
+    """Number of unread warnings of a user (the badge)."""
+    return len(store.notification_rows(session, user.id, unread_only=True))
+
+
+def mark_read(session: Session, user: User, notification_ids: list[int] | None = None) -> int:
+    """Mark the user's warnings read (all when `notification_ids` is None); rows changed.
+
+    Raises
+    ------
+    NotFound / PermissionDenied
+        An id that does not exist, or belongs to another user.
+    """
+    if notification_ids is not None:
+        for nid in notification_ids:
+            row = session.get(store.PlanNotificationRow, nid)
+            if row is None:
+                raise NotFound(f"没有通知 {nid} / no notification {nid}")
+            if row.user_id != user.id:
+                raise PermissionDenied("不能处理他人的通知 / not your notification")
+    changed = 0
+    for row in store.notification_rows(session, user.id, unread_only=True, limit=10_000):
+        if notification_ids is None or row.id in notification_ids:
+            row.read_at = utcnow()
+            changed += 1
+    session.flush()
+    return changed
+
+
+# ---- webhook -------------------------------------------------------------------------------
+
+Sender = Callable[[str, bytes, dict[str, str]], int]
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """``sha256=<hex>`` HMAC-SHA256 of ``timestamp + "." + body`` under `secret`."""
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+def verify_signature(secret: str, headers: dict[str, str], body: bytes) -> bool:
+    """Whether a delivery's signature header matches its body and timestamp (receiver side)."""
+    lower = {k.lower(): v for k, v in headers.items()}
+    expected = sign(secret, lower.get(TIMESTAMP_HEADER.lower(), ""), body)
+    return hmac.compare_digest(expected, lower.get(SIGNATURE_HEADER.lower(), ""))
+
+
+def urllib_sender(url: str, body: bytes, headers: dict[str, str]) -> int:
+    """POST with the standard library; the HTTP status (raises on network errors)."""
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 — configured URL
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+
+
+def deliver_outbox(session: Session, *, url: str | None, secret: str | None,
+                   send: Sender | None = None, now: datetime | None = None,
+                   max_attempts: int = MAX_ATTEMPTS) -> dict[str, int]:
+    """Deliver pending outbox rows to the webhook; counts of delivered, failed and skipped.
+
+    Each row is POSTed once per call as canonical JSON with headers ``Content-Type``,
+    `IDEMPOTENCY_HEADER` (the row's key), `TIMESTAMP_HEADER` and `SIGNATURE_HEADER`
+    (`sign`). A 2xx answer marks it delivered; anything else, or an exception, records the
+    attempt and leaves it pending until `max_attempts`, after which it is ``failed``.
+    Without a URL or secret nothing is sent.
+    """
+    counts = {"delivered": 0, "failed": 0, "retry": 0, "skipped": 0}
+    pending = store.outbox_rows(session, status="pending")
+    if not url or not secret:
+        counts["skipped"] = len(pending)
+        return counts
+    sender = send or urllib_sender
+    for row in pending:
+        stamp = (now or utcnow()).isoformat()
+        body = json.dumps(row.payload, ensure_ascii=False, sort_keys=True,
+                          separators=(",", ":")).encode()
+        headers = {"Content-Type": "application/json; charset=utf-8",
+                   IDEMPOTENCY_HEADER: row.idempotency_key, TIMESTAMP_HEADER: stamp,
+                   SIGNATURE_HEADER: sign(secret, stamp, body)}
+        code: int | None = None
+        error = ""
+        try:
+            code = sender(url, body, headers)
+        except Exception as exc:  # noqa: BLE001 — any failure is recorded and retried
+            error = f"{type(exc).__name__}: {exc}"[:500]
+        row.attempts += 1
+        session.add(store.PlanOutboxAttemptRow(outbox_id=row.id, status_code=code, error=error))
+        if code is not None and 200 <= code < 300:
+            row.status, row.delivered_at, row.last_error = "delivered", utcnow(), ""
+            counts["delivered"] += 1
+        else:
+            row.last_error = error or f"HTTP {code}"
+            if row.attempts >= max_attempts:
+                row.status = "failed"
+                counts["failed"] += 1
+            else:
+                counts["retry"] += 1
+    session.flush()
+    return counts
