@@ -300,3 +300,32 @@ def check_reference_approach(
         f"{r.energy_gap_co2_t:,.0f} t, factor gap {r.factor_gap_co2_t:,.0f} t)",
         str(r.region_code), int(r.year), "1.A", None, "CO2")
         for r in total.itertuples(index=False)]
+
+
+def check_hierarchy(residuals: pd.DataFrame, *, tolerance_pct: float = 0.01) -> list[Finding]:
+    """Hierarchy residuals (上下级差异) beyond `tolerance_pct` of the parent, each with its
+    explanation: county sums against the city and city sums against the province, per
+    guideline sector and gas.  A residual is reported, never absorbed into either level.
+
+    Parameters
+    ----------
+    residuals
+        ``parent_code, year, sector, gas, parent_t, children_t, residual_t, residual_pct,
+        explanation_zh, explanation_en`` (inventory.service.hierarchy_residuals).
+
+    Method: IPCC 2006 Vol.1 Ch.6 §6.10 (verification: comparisons between levels of
+    aggregation); the provincial guideline's consistency of city and county inventories.
+    """
+    if residuals.empty:
+        return []
+    pct = residuals["residual_pct"].abs()
+    undefined = residuals["residual_pct"].isna() & (residuals["residual_t"].abs() > 1e-6)
+    over = residuals.loc[(pct > tolerance_pct) | undefined]
+    return [finding(
+        "hierarchy", Severity.WARNING,
+        f"{r.parent_code} {r.year} 年第 {r.sector} 部分 {r.gas}：上级 {r.parent_t:,.1f} t，"
+        f"下级合计 {r.children_t:,.1f} t，差 {r.residual_t:,.1f} t。{r.explanation_zh}",
+        f"{r.parent_code} {r.year} sector {r.sector} {r.gas}: parent {r.parent_t:,.1f} t, "
+        f"children {r.children_t:,.1f} t, residual {r.residual_t:,.1f} t. {r.explanation_en}",
+        str(r.parent_code), int(r.year), None, None, str(r.gas))
+        for r in over.itertuples(index=False)]
