@@ -50,7 +50,9 @@ def test_energy_by_hand(sectors: pd.DataFrame) -> None:
     assert row["gwp"] == "AR5" and row["sector"] == "能源活动"
     assert row["factor_ids"].startswith("cn-prov-2011/raw_coal/ncv")
     assert row["activity_ids"] == "activity_sectors.csv#2"
-    assert one(sectors, "1.A.1.a.i", "CH4")["notation"] == "NE"
+    # IPCC 2006 Vol.2 Table 2.2, coal in energy industries: CH4 1 kg/TJ, N2O 1.5 kg/TJ.
+    assert one(sectors, "1.A.1.a.i", "CH4")["emissions_t"] == pytest.approx(20.908)
+    assert one(sectors, "1.A.1.a.i", "N2O")["emissions_t"] == pytest.approx(31.362)
 
 
 def test_ippu_agriculture_waste_by_hand(sectors: pd.DataFrame) -> None:

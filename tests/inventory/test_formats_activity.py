@@ -94,14 +94,14 @@ def test_override_file_layers_over_defaults_with_user_ids() -> None:
     """1,000,000 t raw coal in power: default 20.908 GJ/t × 26.37 t C/TJ × 0.94 × 44/12 =
     1,900,298.85 t CO2; with NCV 20 GJ/t from the file 1,000,000 × 20 GJ = 20,000 TJ × 26.37 ×
     0.94 × 44/12 = 1,817,772 t.  A CH4 'ef' of 1 kg/TJ (IPCC 2006 Vol.2 Table 2.2, coal in
-    energy industries) gives 20,000 TJ × 1 kg/TJ = 20 t CH4 where the default library has no
-    factor (NE)."""
+    energy industries) gives 20,000 TJ × 1 kg/TJ = 20 t CH4, against the default 1 kg/TJ on the
+    default 20.908 GJ/t = 20.908 t."""
     act = read_activity(b"region_code,year,category,item,value,unit\n"
                         b"330100,2022,1.A.1.a.i,\xe5\x8e\x9f\xe7\x85\xa4,100,\xe4\xb8\x87\xe5\x90\xa8\n",
                         filename="c.csv")
     base = compute_located(act, default_library()).rows.set_index("gas")
     assert base.loc["CO2", "emissions_t"] == pytest.approx(1_900_298.8488)
-    assert base.loc["CH4", "notation"] == "NE"
+    assert base.loc["CH4", "emissions_t"] == pytest.approx(20.908)
     file = ("category,item,gas,parameter,value,unit,uncertainty_pct\n"
             "1.A,原煤,,ncv,20,GJ/t,3\n1.A.1,原煤,CH4,ef,1,kg/TJ,\n").encode()
     lib = read_factor_overrides(file, filename="f.csv")

@@ -88,7 +88,7 @@ def test_workbook_in_guideline_layout(rows: pd.DataFrame) -> None:
     assert found["2.A.2"][0] == "NE"  # expected, not reported
     energy = book["能源活动"]
     coal = next(r for r in range(5, energy.max_row + 1) if energy.cell(r, 1).value == "1.A.1.a.i")
-    assert energy.cell(coal, 4).value == "NE"  # CH4 without a factor
+    assert energy.cell(coal, 4).value == pytest.approx(20.908)  # CH4, IPCC Table 2.2 default
     summary = book["汇总"]
     total_row = next(r for r in range(5, summary.max_row + 1)
                      if str(summary.cell(r, 1).value).startswith("总量（含"))

@@ -159,7 +159,7 @@ def test_every_factor_item_is_catalogued() -> None:
     assert {f.item for f in LIB.factors()} <= set(items)
     frame = LIB.items()
     assert list(frame.columns) == ["item", "name_zh", "name_en", "kind", "aliases", "n_factors"]
-    assert frame.set_index("item").loc["raw_coal", "n_factors"] == 6
+    assert frame.set_index("item").loc["raw_coal", "n_factors"] == 10  # + CH4/N2O for 1.A.1, 1.A.2
 
 
 def test_lookup_falls_back_from_county_to_province_to_grid_to_nation() -> None:

@@ -49,6 +49,7 @@ PACKAGED_DATASETS = (
     "cn-grid-om-2016",
     "cn-heat",
     "ipcc-2006",
+    "ipcc-2006-nonco2",
     "cn-nbs-balance",
     "cn-ndrc-2013",
     "cn-ndrc-2015",

@@ -17,6 +17,7 @@ the most specific matching row wins.  Everything else falls through to
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from tanzhi.inventory.formats.vocabulary import MEMO_CATEGORIES, resolve_activity_item
@@ -344,8 +345,18 @@ def _same(a: str, b: str) -> bool:
         return _same(a, "1")
     if same_dimension(a, b):
         return True
-    try:  # a mass carbon content "t C/TJ" vs "t/TJ" differ only by the species label
-        conversion_factor(a.replace(" C", ""), b.replace(" C", ""))
+    # "t C/TJ" vs "t/TJ", "kgCH4/TJ" vs "kg/TJ": the row's gas column already names the
+    # species, so a unit that differs only by the species label is the same quantity.
+    try:
+        conversion_factor(_unlabelled(a), _unlabelled(b))
     except UnitError:
         return False
     return True
+
+
+_SPECIES = re.compile(r"\s?(CO2|CH4|N2O|C)(?![A-Za-z0-9])")
+
+
+def _unlabelled(unit: str) -> str:
+    """`unit` without a species label (kgCH4/TJ → kg/TJ, t C/TJ → t/TJ)."""
+    return _SPECIES.sub("", unit)

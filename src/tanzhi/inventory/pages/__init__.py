@@ -1,0 +1,391 @@
+"""Inventory workspace pages (温室气体清单工作台): overview, upload, runs, uncertainty, downloads.
+
+The pages read compiled runs through `tanzhi.inventory.service` and files through
+`tanzhi.inventory.formats`; `figures` shapes what they show (pure: frames in, dicts out).
+Every page names its JSON twin under `/api/v1/inventory`, the run's provenance (factor datasets
+and editions, GWP set, method, run id) and whether the figures are synthetic demo data.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from tanzhi.access import REGION_ROLES, Role, User, scope_codes
+from tanzhi.http.deps import DbSession, render, require
+from tanzhi.inventory import service
+from tanzhi.inventory.pages import figures as v
+from tanzhi.kernel.errors import DataError, Location, NotFound, PermissionDenied, Problem
+from tanzhi.kernel.factors import default_library
+from tanzhi.kernel.regions import Region, list_regions, require_region
+from tanzhi.kernel.statistics import read_statistics
+
+router = APIRouter(include_in_schema=False)
+
+# Who compiles and uploads: the climate offices of province, city and county.  Department
+# officers and analysts read.
+EDIT_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.CITY_OFFICER, Role.COUNTY_OFFICER})
+INVENTORY_LEVELS = ("province", "city", "county")
+GWP_SETS = ("AR5", "AR6", "AR4", "SAR")
+DOWNLOAD_TYPES = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "iamc": ("text/csv; charset=utf-8", "iamc.csv"),
+}
+ASSET = Path(__file__).resolve().parents[1] / "templates" / "inventory" / "workspace.js"
+
+Viewer = Annotated[User, Depends(require(roles=REGION_ROLES, region_param="region"))]
+Editor = Annotated[User, Depends(require(roles=EDIT_ROLES, region_param="region"))]
+
+
+def _zh(request: Request) -> bool:
+    return str(getattr(request.state, "locale", "zh_CN")).startswith("zh")
+
+
+def scope_regions(db: Any, user: User) -> list[Region]:
+    """Regions the user may pick: their own and every province/city/county below it."""
+    if not user.region_code:
+        return []
+    own = require_region(db, user.region_code)
+    below = [r for r in list_regions(db, parent=user.region_code)
+             if r.level.value in INVENTORY_LEVELS]
+    return [own, *sorted(below, key=lambda r: r.code)]
+
+
+def _runs_in_scope(db: Any, user: User) -> list[Any]:
+    codes = set(scope_codes(db, user))
+    return [r for r in service.list_runs(db)
+            if not r.region_codes or codes.intersection(r.region_codes)]
+
+
+def _run(db: Any, run_id: int | None, code: str) -> Any:
+    """The run asked for, else the newest complete run that covers `code`."""
+    return service.get_run(db, run_id) if run_id else service.latest_run(db, region_code=code)
+
+
+def _synthetic(db: Any, run: Any, codes: list[str]) -> bool:
+    """Statistics-based runs over synthetic demo statistics show the synthetic mark."""
+    if run is None or not str(run.source).startswith("statistics"):
+        return False
+    stats = read_statistics(db, region_codes=codes, years=list(run.years)[-1:])
+    return bool(stats["synthetic"].any()) if len(stats) else False
+
+
+def _default_region(user: User, region: str | None) -> str:
+    code = region or user.region_code
+    if not code:
+        raise PermissionDenied("您的账户未关联地区 / your account has no region")
+    return code
+
+
+def _children(db: Any, code: str) -> list[Region]:
+    return [r for r in list_regions(db, parent=code)
+            if r.parent_code == code and r.level.value in INVENTORY_LEVELS]
+
+
+def _json_url(path: str, **params: object) -> str:
+    query = "&".join(f"{k}={val}" for k, val in params.items() if val not in (None, ""))
+    return f"/api/v1/inventory{path}" + (f"?{query}" if query else "")
+
+
+@router.get("/assets/workspace.js")
+def workspace_js() -> Response:
+    """The workspace's chart script (the CSP forbids inline script)."""
+    return Response(ASSET.read_bytes(), media_type="text/javascript; charset=utf-8",
+                    headers={"Cache-Control": "public, max-age=300"})
+
+
+# ---- overview ------------------------------------------------------------------------------
+
+@router.get("")
+def overview(
+    request: Request, db: DbSession, user: Viewer,
+    region: Annotated[str | None, Query()] = None,
+    year: Annotated[int | None, Query()] = None,
+    run: Annotated[int | None, Query()] = None,
+    a: Annotated[int | None, Query(description="compare: year A")] = None,
+    b: Annotated[int | None, Query(description="compare: year B")] = None,
+) -> Response:
+    """The inventory of one region: totals, charts, comparison, residuals, QA/QC, notation keys."""
+    zh = _zh(request)
+    code = _default_region(user, region)
+    place = require_region(db, code)
+    info = _run(db, run, code)
+    ctx: dict[str, Any] = {
+        "region": place, "regions": scope_regions(db, user), "run": info,
+        "can_edit": user.role in EDIT_ROLES, "json_url": _json_url("/runs"),
+    }
+    if info is None:
+        return render(request, "inventory/overview.html", ctx)
+    years = sorted(int(y) for y in info.years)
+    year = year if year in years else years[-1]
+    rows = service.run_results(db, info.id, region_codes=[code])
+    energy = service.energy_co2(db, region_code=code, run_id=info.id)
+    children = _children(db, code)
+    totals = (service.region_totals(db, info.id, parent_code=code, year=year)
+              if children else pd.DataFrame())
+    flows = service.fuel_sector_flows(db, info.id, region_code=code, year=year)
+    residuals = service.hierarchy_residuals(db, info.id, parent_code=code)
+    a = a if a in years else years[0]
+    b = b if b in years else year
+    figures = v.overview_figures(rows, energy, year=year, years=years, zh=zh)
+    ctx.update({
+        "year": year, "years": years, "a": a, "b": b, **figures,
+        "compare": v.compare_years(rows, a, b, zh=zh),
+        "residuals": v.residual_rows(residuals, code, year, zh=zh),
+        "reconciliation": v.reconciliation_rows(
+            service.calibre_reconciliation(db, info.id, region_code=code), year, zh=zh),
+        "notation": v.notation_table(rows, year, zh=zh),
+        "chart_data": v.chart_data(rows, flows, totals, region=code, year=year, years=years,
+                                   zh=zh, locale=str(request.state.locale)),
+        "has_children": bool(children),
+        "provenance": v.provenance(info, zh=zh),
+        "synthetic": _synthetic(db, info, [code]),
+        "json_url": _json_url(f"/runs/{info.id}/summary", region=code, by="sector"),
+    })
+    return render(request, "inventory/overview.html", ctx)
+
+
+@router.get("/qaqc")
+def qaqc(
+    request: Request, db: DbSession, user: Viewer,
+    region: Annotated[str | None, Query()] = None,
+    year: Annotated[int | None, Query()] = None,
+    run: Annotated[int | None, Query()] = None,
+) -> Response:
+    """The QA/QC findings of a region and year, as an htmx fragment of the overview."""
+    code = _default_region(user, region)
+    info = _run(db, run, code)
+    if info is None:
+        raise NotFound(f"{code} 没有清单结果 / no inventory run covers {code}")
+    years = sorted(int(y) for y in info.years)
+    year = year if year in years else years[-1]
+    found = service.run_findings(db, info.id, region_code=code)
+    return render(request, "inventory/_findings.html", {
+        "findings": v.findings(found, year=year, zh=_zh(request)), "year": year,
+        "json_url": _json_url(f"/runs/{info.id}/findings", region=code),
+    })
+
+
+# ---- upload --------------------------------------------------------------------------------
+
+def _upload_page(request: Request, db: Any, user: User, *, problems: list[dict] | None = None,
+                 upload: dict | None = None, filename: str = "", status_code: int = 200,
+                 ) -> Response:
+    return render(request, "inventory/upload.html", {
+        "problems": problems or [], "upload": upload, "filename": filename,
+        "gwp_sets": GWP_SETS, "runs": _runs_in_scope(db, user),
+        "json_url": _json_url("/runs"),
+        "provenance": v.item_provenance(),
+    }, status_code=status_code)
+
+
+@router.get("/upload")
+def upload_form(request: Request, db: DbSession, user: Editor) -> Response:
+    """Upload an activity file (CSV or Excel in the tanzhi template)."""
+    return _upload_page(request, db, user)
+
+
+@router.get("/upload/template")
+def activity_template(
+    user: Editor, format: Annotated[str, Query(pattern="^(xlsx|csv)$")] = "xlsx",  # noqa: A002
+) -> Response:
+    """The activity-data template tanzhi reads back (long format, Chinese item names allowed)."""
+    from tanzhi.inventory.formats.activity import write_activity_template
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"activity-template.{format}"
+        write_activity_template(path)
+        data = path.read_bytes()
+    media = DOWNLOAD_TYPES[format][0]
+    return Response(data, media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="tanzhi-activity-template.{format}"'})
+
+
+def _out_of_scope(db: Any, user: User, frame: pd.DataFrame, filename: str) -> list[Problem]:
+    allowed = set(scope_codes(db, user))
+    rows = frame["_row"] if "_row" in frame else pd.Series(range(2, len(frame) + 2))
+    problems = []
+    for code, row in zip(frame["region_code"].astype(str), rows, strict=True):
+        if code not in allowed:
+            problems.append(Problem(
+                f"地区 {code} 不在您的范围内（{user.region_code}）",
+                f"region {code} is outside your scope ({user.region_code})",
+                Location(filename, int(row), "region_code")))
+    return problems
+
+
+@router.post("/upload")
+async def upload_submit(
+    request: Request, db: DbSession, user: Editor,
+    file: Annotated[UploadFile, File()], label: Annotated[str, Form()] = "",
+) -> Response:
+    """Validate and store the file (all or nothing); problems come back as a table."""
+    from tanzhi.inventory.formats.activity import read_activity
+
+    filename = file.filename or "upload"
+    data = await file.read()
+    try:
+        frame = read_activity(data, filename=filename)
+        problems = _out_of_scope(db, user, frame, filename)
+        if problems:
+            raise DataError(problems)
+        with db.begin_nested():
+            set_id = service.import_activity(db, data, filename=filename,
+                                             label=label or filename, uploader=user.username)
+    except DataError as exc:
+        return _upload_page(request, db, user, filename=filename, status_code=422,
+                            problems=[p.as_dict() for p in exc.problems])
+    upload = v.activity_summary(frame, zh=_zh(request))
+    upload.update({"set_id": set_id, "label": label or filename, "filename": filename})
+    return _upload_page(request, db, user, upload=upload, filename=filename)
+
+
+# ---- runs ----------------------------------------------------------------------------------
+
+@router.get("/runs")
+def runs(request: Request, db: DbSession, user: Viewer) -> Response:
+    """Every compiled run in the user's scope, newest first, with lineage."""
+    found = sorted(_runs_in_scope(db, user), key=lambda r: r.id, reverse=True)
+    return render(request, "inventory/runs.html", {
+        "runs": found, "can_edit": user.role in EDIT_ROLES, "gwp_sets": GWP_SETS,
+        "json_url": _json_url("/runs"),
+        "provenance": v.provenance(found[0], zh=_zh(request)) if found else [],
+        "synthetic": any(str(r.source).startswith("statistics") for r in found) and
+        _synthetic(db, found[0], [user.region_code or ""]) if found else False,
+    })
+
+
+@router.post("/runs")
+def compile_run(
+    request: Request, db: DbSession, user: Editor,
+    source: Annotated[str, Form()] = "statistics",
+    gwp: Annotated[str, Form()] = "AR5",
+    label: Annotated[str, Form()] = "",
+    supersedes: Annotated[str, Form()] = "",
+) -> Response:
+    """Compile a run (from the statistics or an uploaded set), then open it."""
+    if gwp not in GWP_SETS:
+        raise DataError.at(f"未知 GWP 集 {gwp}", f"unknown GWP set {gwp}", column="gwp")
+    if not (source == "statistics" or source.startswith("upload:")):
+        raise DataError.at(f"未知数据来源 {source}", f"unknown source {source}", column="source")
+    province_wide = user.role is Role.PROVINCE_ADMIN
+    codes = None if province_wide else [r.code for r in scope_regions(db, user)]
+    previous = int(supersedes) if supersedes.strip().isdigit() else None
+    info = service.compile_inventory(db, region_codes=codes, gwp=gwp, source=source,
+                                     label=label.strip(), supersedes=previous)
+    return RedirectResponse(f"/inventory/runs/{info.id}", status_code=303)
+
+
+def _run_region(db: Any, user: User, info: Any, region: str | None) -> str:
+    code = _default_region(user, region)
+    if info.region_codes and code not in info.region_codes:
+        inside = [c for c in scope_codes(db, user) if c in info.region_codes]
+        if region or not inside:
+            raise NotFound(f"运行 {info.id} 不含地区 {code} / run {info.id} has no region {code}")
+        code = inside[0]
+    return code
+
+
+@router.get("/runs/{run_id}")
+def run_detail(
+    request: Request, run_id: int, db: DbSession, user: Viewer,
+    region: Annotated[str | None, Query()] = None,
+    year: Annotated[int | None, Query()] = None,
+) -> Response:
+    """One run: lineage, key categories, recalculation diff, downloads; the uncertainty table
+    (Approach 1, or Monte Carlo on request) arrives by htmx from `run_uncertainty`."""
+    zh = _zh(request)
+    info = service.get_run(db, run_id)
+    code = _run_region(db, user, info, region)
+    years = sorted(int(y) for y in info.years)
+    year = year if year in years else years[-1]
+    try:
+        keys = service.key_categories(db, run_id, region_code=code, year=year,
+                                      base_year=years[0] if years[0] != year else None)
+    except NotFound:
+        keys = pd.DataFrame()
+    diff = (service.compare_runs(db, info.supersedes, run_id, region_code=code)
+            if info.supersedes else None)
+    return render(request, "inventory/run.html", {
+        "run": info, "region": require_region(db, code), "regions": scope_regions(db, user),
+        "year": year, "years": years, "can_edit": user.role in EDIT_ROLES,
+        "keys": v.key_rows(keys, zh=zh),
+        "diff": v.diff_rows(diff, zh=zh) if diff is not None else None,
+        "sources": v.provenance(info, zh=zh),
+        "provenance": v.provenance(info, zh=zh),
+        "synthetic": _synthetic(db, info, [code]),
+        "json_url": _json_url(f"/runs/{run_id}"),
+    })
+
+
+@router.get("/runs/{run_id}/uncertainty")
+def run_uncertainty(
+    request: Request, run_id: int, db: DbSession, user: Viewer,
+    region: Annotated[str | None, Query()] = None,
+    year: Annotated[int | None, Query()] = None,
+    method: Annotated[str, Query(pattern="^(propagation|montecarlo)$")] = "montecarlo",
+    iterations: Annotated[int, Query(ge=100, le=200_000)] = 10_000,
+    seed: Annotated[int, Query()] = 1,
+) -> Response:
+    """The uncertainty table as an htmx fragment (Approach 1 or a seeded Monte Carlo)."""
+    info = service.get_run(db, run_id)
+    code = _run_region(db, user, info, region)
+    years = sorted(int(y) for y in info.years)
+    year = year if year in years else years[-1]
+    started = time.perf_counter()
+    unc = service.run_uncertainty(db, run_id, region_code=code, year=year, method=method,
+                                  iterations=iterations, seed=seed)
+    return render(request, "inventory/_uncertainty.html", {
+        "run": info, "uncertainty": v.uncertainty_rows(unc, zh=_zh(request)),
+        "elapsed_s": time.perf_counter() - started, "method": method,
+        "iterations": iterations, "seed": seed, "year": year,
+        "json_url": _json_url(f"/runs/{run_id}/uncertainty", region=code, year=year,
+                              method=method, iterations=iterations, seed=seed),
+    })
+
+
+# ---- downloads -----------------------------------------------------------------------------
+
+@router.get("/runs/{run_id}/download")
+def download(
+    run_id: int, db: DbSession, user: Viewer,
+    format: Annotated[str, Query(pattern="^(csv|xlsx|iamc)$")] = "csv",  # noqa: A002
+    region: Annotated[str | None, Query()] = None,
+    year: Annotated[int | None, Query()] = None,
+) -> Response:
+    """Results of a run for a region (and, for CSV/IAMC, every region below it)."""
+    from tanzhi.inventory.formats import results
+
+    info = service.get_run(db, run_id)
+    code = _run_region(db, user, info, region)
+    place = require_region(db, code)
+    if format == "xlsx":
+        years = sorted(int(y) for y in info.years)
+        year = year if year in years else years[-1]
+        frame = service.run_results(db, run_id, region_codes=[code], years=[year])
+        data = results.results_workbook(
+            frame, region_name=place.name_zh, year=year, gwp=info.gwp,
+            lineage=results.factor_lineage(frame, default_library()))
+        stem = f"inventory-run{run_id}-{code}-{year}"
+    else:
+        below = [r for r in list_regions(db, parent=code) if r.level.value in INVENTORY_LEVELS]
+        codes = [code] + [r.code for r in below]
+        frame = service.run_results(db, run_id, region_codes=codes,
+                                    years=[year] if year else None)
+        if format == "csv":
+            data = results.results_csv(frame)
+        else:
+            names = {r.code: r.name_en or r.name_zh for r in [place, *below]}
+            data = results.iamc_csv(frame, model="tanzhi inventory", gwp=info.gwp,
+                                    scenario=f"run {run_id}", region_names=names)
+        stem = f"inventory-run{run_id}-{code}"
+    media, suffix = DOWNLOAD_TYPES[format]
+    return Response(data, media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="{stem}.{suffix}"'})

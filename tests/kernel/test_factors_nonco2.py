@@ -1,0 +1,88 @@
+"""The packaged non-CO2 factor dataset ipcc-2006-nonco2 (stationary combustion CH4/N2O)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tanzhi.kernel.factors import (
+    FACTORS_ROOT,
+    check_factor,
+    default_library,
+    packaged_factors,
+    packaged_items,
+)
+from tanzhi.kernel.gwp import canonical_gas
+from tanzhi.kernel.provenance import dataset_dir, load_meta, verify_dataset
+
+DATASET = "ipcc-2006-nonco2"
+FACTORS = packaged_factors(DATASET)
+BY_ID = {f.id: f for f in FACTORS}
+SECTORS = {"1.A.1": "energy_industries", "1.A.2": "manufacturing_construction"}
+
+
+def test_checksum_id_and_edition_verify() -> None:
+    folder = dataset_dir(f"{FACTORS_ROOT}/{DATASET}")
+    meta = verify_dataset(folder, dataset_id=f"{FACTORS_ROOT}/{DATASET}")
+    assert (meta.id, meta.edition) == (DATASET, "2026-11")
+    assert "Table 2.2" in (meta.locator or "") and "Table 2.3" in (meta.locator or "")
+    assert load_meta(folder).licence
+
+
+def test_rows_parse_cite_and_are_provisional() -> None:
+    assert len(FACTORS) == 108
+    items = packaged_items()
+    for f in FACTORS:
+        assert check_factor(f) == [], f.id
+        assert canonical_gas(f.gas) == f.gas in {"CH4", "N2O"}, f.id
+        assert f.item in items, f.id
+        assert f.parameter == "EF_combustion" and f.unit == f"kg{f.gas}/TJ", f.id
+        assert f.id == f"{DATASET}/{f.item}/EF_combustion/{f.gas}/{f.variant}"
+        assert SECTORS[f.category] == f.variant, f.id
+        assert f.source and f.locator.startswith(("Table 2.2", "Table 2.3")), f.id
+        # S (secondary transcription): shipped provisional, the note says why.
+        assert f.confidence == "S" and f.provisional and f.note.startswith("provisional:"), f.id
+
+
+def test_every_fuel_has_both_gases_in_both_sectors() -> None:
+    fuels = {f.item for f in FACTORS}
+    for item in fuels:
+        for variant in SECTORS.values():
+            for gas in ("CH4", "N2O"):
+                assert f"{DATASET}/{item}/EF_combustion/{gas}/{variant}" in BY_ID
+    assert "natural_gas" not in fuels and "lng" not in fuels  # see meta.yaml notes
+
+
+@pytest.mark.parametrize(("item", "variant", "ch4", "n2o"), [
+    # IPCC 2006 Vol.2 Table 2.2 (energy industries) and Table 2.3 (manufacturing), kg/TJ.
+    ("bituminous_coal", "energy_industries", 1, 1.5),
+    ("anthracite", "energy_industries", 1, 1.5),
+    ("coke", "energy_industries", 1, 1.5),
+    ("diesel", "energy_industries", 3, 0.6),
+    ("fuel_oil", "energy_industries", 3, 0.6),
+    ("lpg", "energy_industries", 1, 0.1),
+    ("coke_oven_gas", "energy_industries", 1, 0.1),
+    ("bituminous_coal", "manufacturing_construction", 10, 1.5),
+    ("coke", "manufacturing_construction", 10, 1.5),
+    ("diesel", "manufacturing_construction", 3, 0.6),
+    ("blast_furnace_gas", "manufacturing_construction", 1, 0.1),
+])
+def test_table_values(item: str, variant: str, ch4: float, n2o: float) -> None:
+    assert BY_ID[f"{DATASET}/{item}/EF_combustion/CH4/{variant}"].value == ch4
+    assert BY_ID[f"{DATASET}/{item}/EF_combustion/N2O/{variant}"].value == n2o
+
+
+def test_group_defaults_are_uniform() -> None:
+    """Within one table every coal, every oil and every manufactured gas share one default,
+    so the approximate fuel mappings (原煤 → coal) cannot pick a wrong row."""
+    for variant in SECTORS.values():
+        for gas in ("CH4", "N2O"):
+            coal = {BY_ID[f"{DATASET}/{i}/EF_combustion/{gas}/{variant}"].value
+                    for i in ("raw_coal", "anthracite", "bituminous_coal", "lignite",
+                              "cleaned_coal", "other_washed_coal", "briquettes")}
+            oil = {BY_ID[f"{DATASET}/{i}/EF_combustion/{gas}/{variant}"].value
+                   for i in ("crude_oil", "gasoline", "kerosene", "diesel", "fuel_oil")}
+            assert len(coal) == 1 and len(oil) == 1
+
+
+def test_default_library_loads_the_dataset() -> None:
+    assert DATASET in default_library().datasets()
