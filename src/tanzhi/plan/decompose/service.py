@@ -1,10 +1,346 @@
-"""Decomposition use cases: run a round, version it, export the allocation table."""
+"""Decomposition use cases: run a round, version it, adopt it, compare rounds, read weights.
+
+`run_round` gathers the children's statistics (`inputs.gather_inputs`), resolves the parent's
+target, allocates with `calc.allocate`, checks the aggregate independently
+(`calc.aggregate_of`) and, when asked, stores the round with its inputs snapshot. Rounds are
+never edited; adopting one un-adopts the previous adopted round of the same plan, indicator
+and parent region. `adopted_child_targets` is what plan tracking reads for the children.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
 from sqlalchemy.orm import Session
+
+from tanzhi.kernel.db import utcnow
+from tanzhi.kernel.errors import DataError, Location, NotFound, Problem
+from tanzhi.kernel.tables import Column, TableSchema, read_table
+from tanzhi.plan.decompose import calc, store
+from tanzhi.plan.decompose.inputs import (
+    gather_inputs,
+    indicator_kind,
+    resolve_parent_target,
+)
+from tanzhi.plan.model import Plan, load_plan
+
+WEIGHTS_SCHEMA = TableSchema(
+    name="decomposition_weights",
+    columns=(
+        Column("criterion", "str", aliases=("分解依据", "指标", "准则"),
+               description="equity | capacity | potential_intensity | potential_coal | structure"),
+        Column("weight", "float", aliases=("权重",), nonnegative=True),
+    ),
+    key=("criterion",),
+)
+CRITERION_ALIASES = {"公平": "equity", "能力": "capacity", "潜力-强度": "potential_intensity",
+                     "潜力-煤炭": "potential_coal", "产业结构": "structure"}
+
+
+def read_weights(source: Path | bytes, *, filename: str | None = None) -> dict[str, float]:
+    """Criterion weights from a CSV/XLSX file with columns ``criterion,weight``.
+
+    Criteria are the keys of `calc.CRITERIA` (or their Chinese names: 公平, 能力, 潜力-强度,
+    潜力-煤炭, 产业结构); criteria left out weigh 0; weights are scaled to sum to 1.
+    Errors name the file, row and column.
+    """
+    frame = read_table(source, WEIGHTS_SCHEMA, filename=filename)
+    name = filename or (source.name if isinstance(source, Path) else "<upload>")
+    problems = []
+    weights: dict[str, float] = {}
+    for i, row in enumerate(frame.itertuples(index=False), start=2):
+        key = CRITERION_ALIASES.get(str(row.criterion).strip(), str(row.criterion).strip())
+        if key not in calc.CRITERIA:
+            problems.append(Problem(
+                f"未知的分解依据“{row.criterion}”（可用：{', '.join(calc.CRITERIA)}）",
+                f"unknown criterion {row.criterion!r} (known: {', '.join(calc.CRITERIA)})",
+                location=Location(name, i, "criterion")))
+            continue
+        weights[key] = float(row.weight)
+    if problems:
+        raise DataError(problems)
+    calc.normalised_weights(weights)  # sum > 0
+    return weights
+
+
+def get_plan(session: Session, plan_id: str) -> Plan:
+    """The plan from plan-core's store when it is there, else the packaged edition."""
+    try:
+        from tanzhi.plan import service as plan_service
+    except ImportError:
+        plan_service = None
+    getter = getattr(plan_service, "get_plan", None) if plan_service else None
+    if getter is not None:
+        try:
+            return getter(session, plan_id)
+        except NotFound:
+            pass
+    return load_plan(plan_id)
+
+
+@dataclass
+class RoundResult:
+    """A computed round: the allocation, its inputs and, once saved, its id."""
+
+    plan_id: str
+    plan_edition: str
+    indicator_id: str
+    indicator_name_zh: str
+    indicator_name_en: str
+    region_code: str
+    region_name_zh: str
+    region_name_en: str
+    kind: str
+    quantity: str
+    unit: str
+    method: str
+    name: str
+    parent_target: float
+    parent_target_source_zh: str
+    parent_target_source_en: str
+    provisional: bool
+    base_year: int
+    target_year: int
+    weights: dict[str, float]
+    params: dict[str, Any]
+    children: pd.DataFrame
+    aggregate: dict[str, Any]
+    sources: list[dict[str, Any]]
+    notes: list[tuple[str, str]]
+    synthetic: bool
+    round_id: int | None = None
+    adopted: bool = False
+    created_by: str = ""
+    created_at: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def table(self) -> pd.DataFrame:
+        """Child rows as the CLI and API show them."""
+        cols = ["region_code", "name_zh", "name_en", "base_value", "target", "profile", "bound",
+                "gdp0", "gdp_growth", "emissions0"]
+        return self.children[[c for c in cols if c in self.children.columns]]
+
+
+def run_round(
+    session: Session, *, plan_id: str, indicator_id: str, method: str,
+    weights: dict[str, float] | None = None, alpha: float = 1.0,
+    floors: dict[str, float] | None = None, caps: dict[str, float] | None = None,
+    growth_overrides: dict[str, float] | None = None, parent_target: float | None = None,
+    name: str = "", actor: str = "system", save: bool = False, note: str = "",
+) -> RoundResult:
+    """Compute one allocation round and, if `save`, store it as a new (unadopted) version."""
+    if method not in calc.METHODS:
+        raise DataError(Problem(f"未知的分解方法：{method}（可用：equal、intensity、weighted）",
+                                f"unknown method {method!r} (equal, intensity, weighted)"))
+    plan = get_plan(session, plan_id)
+    indicator = plan.indicator(indicator_id)
+    ik = indicator_kind(indicator)
+    target = resolve_parent_target(session, plan, indicator, parent_target)
+    inputs = gather_inputs(session, plan.region_code, base_year=plan.base_year,
+                           quantity=ik.quantity, growth_overrides=growth_overrides)
+    years = plan.period_end - plan.base_year
+    used_weights = calc.normalised_weights(weights) if method == "weighted" else {}
+    allocation = calc.allocate(inputs.children, kind=ik.kind, parent_target=target.value,
+                               method=method, years=years, weights=weights, alpha=alpha,
+                               floors=floors, caps=caps)
+    children = allocation.children
+    children["base_value"] = (children["share0"] * 100 if ik.kind == "share"
+                              else children["emissions0"] if ik.kind == "total"
+                              else children["intensity"])
+    check = calc.aggregate_of(children, kind=ik.kind, years=years)
+    meets = calc.meets_parent(check, target.value, ik.kind)
+    aggregate = {"parent_target": target.value, "aggregate": check, "meets": meets,
+                 "scale": allocation.scale,
+                 # In the unit of the children's base values (tCO2/万元 for CO2 intensity).
+                 "parent_base": allocation.parent_base / (
+                     1e4 if ik.kind == "intensity" and ik.quantity == "co2" else 1.0),
+                 "equal_rate_aggregate": allocation.equal_rate_aggregate,
+                 "tolerance": calc.TOLERANCE}
+    result = RoundResult(
+        plan_id=plan.id, plan_edition=plan.edition, indicator_id=indicator.id,
+        indicator_name_zh=indicator.name_zh, indicator_name_en=indicator.name_en,
+        region_code=inputs.parent.code, region_name_zh=inputs.parent.name_zh,
+        region_name_en=inputs.parent.name_en, kind=ik.kind, quantity=ik.quantity, unit=ik.unit,
+        method=method, name=name or f"{calc_method_zh(method)} {utcnow():%Y-%m-%d %H:%M}",
+        parent_target=target.value, parent_target_source_zh=target.source_zh,
+        parent_target_source_en=target.source_en, provisional=target.provisional,
+        base_year=plan.base_year, target_year=plan.period_end, weights=used_weights,
+        params={"alpha": alpha, "floors": floors or {}, "caps": caps or {},
+                "growth_overrides": growth_overrides or {}, "provisional": target.provisional,
+                "years": years, "indicator_name_zh": indicator.name_zh,
+                "indicator_name_en": indicator.name_en, "region_name_zh": inputs.parent.name_zh,
+                "region_name_en": inputs.parent.name_en},
+        children=children, aggregate=aggregate, sources=inputs.sources,
+        notes=[*inputs.notes, *allocation.notes], synthetic=inputs.synthetic, created_by=actor)
+    if save:
+        _save(session, result, note=note)
+    return result
+
+
+METHOD_LABELS = {"equal": ("等比例法", "equal rate"), "intensity": ("历史强度法", "by intensity"),
+                 "weighted": ("综合指数法", "weighted index")}
+
+
+def calc_method_zh(method: str) -> str:
+    """Chinese name of a method."""
+    return METHOD_LABELS.get(method, (method, method))[0]
+
+
+_SNAPSHOT = ("region_code", "name_zh", "name_en", "gdp0", "gdp_growth", "growth_source",
+             "energy0", "energy_growth", "emissions0", "unit0", "population", "secondary_share",
+             "coal_share", "nonfossil0", "share0", "intensity", "gdp_per_capita", "gdp_share",
+             "profile", "rate", "target", "base_value", "bound")
+
+
+def _save(session: Session, result: RoundResult, *, note: str) -> None:
+    ch = result.children
+    snapshot = ch[[c for c in _SNAPSHOT if c in ch.columns]].to_dict(orient="records")
+    row = store.RoundRow(
+        plan_id=result.plan_id, plan_edition=result.plan_edition,
+        indicator_id=result.indicator_id, region_code=result.region_code, name=result.name[:200],
+        kind=result.kind, quantity=result.quantity, unit=result.unit, method=result.method,
+        parent_target=result.parent_target,
+        parent_target_source=f"{result.parent_target_source_zh} / {result.parent_target_source_en}",
+        base_year=result.base_year, target_year=result.target_year, weights=result.weights,
+        params=result.params, inputs=jsonable(snapshot), sources=jsonable(result.sources),
+        aggregate=jsonable(result.aggregate), notes=[list(n) for n in result.notes],
+        synthetic=result.synthetic, created_by=result.created_by, note=note)
+    row.targets = [store.TargetRow(region_code=r.region_code, name_zh=r.name_zh,
+                                   name_en=r.name_en, base_value=float(r.base_value),
+                                   target=float(r.target), profile=float(r.profile),
+                                   bound=str(r.bound)) for r in ch.itertuples(index=False)]
+    store.add_round(session, row)
+    result.round_id = row.id
+    result.created_at = row.created_at.isoformat() if row.created_at else ""
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if hasattr(value, "item"):  # numpy scalars
+        value = value.item()
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    return value
+
+
+def _from_row(row: store.RoundRow) -> RoundResult:
+    children = pd.DataFrame(row.inputs)
+    zh, _, en = row.parent_target_source.partition(" / ")
+    return RoundResult(
+        plan_id=row.plan_id, plan_edition=row.plan_edition, indicator_id=row.indicator_id,
+        indicator_name_zh=row.params.get("indicator_name_zh", row.indicator_id),
+        indicator_name_en=row.params.get("indicator_name_en", row.indicator_id),
+        region_code=row.region_code, region_name_zh=row.params.get("region_name_zh", ""),
+        region_name_en=row.params.get("region_name_en", ""), kind=row.kind,
+        quantity=row.quantity, unit=row.unit, method=row.method, name=row.name,
+        parent_target=row.parent_target, parent_target_source_zh=zh,
+        parent_target_source_en=en, provisional=bool(row.params.get("provisional")),
+        base_year=row.base_year, target_year=row.target_year, weights=dict(row.weights),
+        params=dict(row.params), children=children, aggregate=dict(row.aggregate),
+        sources=list(row.sources), notes=[tuple(n) for n in row.notes],
+        synthetic=row.synthetic, round_id=row.id, adopted=row.adopted,
+        created_by=row.created_by,
+        created_at=row.created_at.isoformat() if row.created_at else "",
+        extra={"adopted_by": row.adopted_by, "note": row.note,
+               "adopted_at": row.adopted_at.isoformat() if row.adopted_at else None})
+
+
+def get_round(session: Session, round_id: int) -> RoundResult:
+    """A stored round; `NotFound` otherwise."""
+    row = store.get_round_row(session, round_id)
+    if row is None:
+        raise NotFound(f"没有第 {round_id} 轮分解方案 / no decomposition round {round_id}")
+    return _with_names(session, _from_row(row))
+
+
+def _with_names(session: Session, result: RoundResult) -> RoundResult:
+    from tanzhi.kernel.regions import get_region
+
+    region = get_region(session, result.region_code)
+    if region is not None:
+        result.region_name_zh, result.region_name_en = region.name_zh, region.name_en
+    try:
+        ind = load_plan(result.plan_id).indicator(result.indicator_id)
+        result.indicator_name_zh, result.indicator_name_en = ind.name_zh, ind.name_en
+    except (NotFound, DataError):
+        pass
+    return result
+
+
+def list_rounds(session: Session, *, plan_id: str | None = None,
+                indicator_id: str | None = None, region_codes: list[str] | None = None
+                ) -> list[RoundResult]:
+    """Stored rounds, newest first."""
+    return [_from_row(r) for r in store.list_round_rows(
+        session, plan_id=plan_id, indicator_id=indicator_id, region_codes=region_codes)]
+
+
+def adopt_round(session: Session, round_id: int, *, actor: str) -> RoundResult:
+    """Adopt a round; the previously adopted round of that indicator and region is un-adopted."""
+    row = store.get_round_row(session, round_id)
+    if row is None:
+        raise NotFound(f"没有第 {round_id} 轮分解方案 / no decomposition round {round_id}")
+    if not row.aggregate.get("meets"):
+        raise DataError(Problem("该轮分解汇总后达不到上级目标，不能采纳",
+                                "this round does not meet the parent's target; it cannot be "
+                                "adopted"))
+    store.set_adopted(session, row, actor=actor, at=utcnow())
+    return get_round(session, round_id)
+
+
+def adopted_child_targets(session: Session, plan_id: str) -> pd.DataFrame:
+    """Children's targets of the adopted rounds of a plan.
+
+    Columns: indicator_id, region_code, target (in the indicator's unit), round_id.
+    """
+    rows = store.adopted_rows(session, plan_id=plan_id)
+    return pd.DataFrame(
+        [(r.indicator_id, t.region_code, float(t.target), r.id) for r, t in rows],
+        columns=["indicator_id", "region_code", "target", "round_id"])
+
+
+def compare_rounds(session: Session, round_ids: list[int]) -> pd.DataFrame:
+    """Child targets of several rounds side by side: region_code, name_zh, then one column each."""
+    frame: pd.DataFrame | None = None
+    for rid in dict.fromkeys(round_ids):  # each round once, in the order asked
+        r = get_round(session, rid)
+        part = r.children[["region_code", "name_zh", "target"]].rename(
+            columns={"target": f"round_{rid}"})
+        frame = part if frame is None else frame.merge(part, on=["region_code", "name_zh"],
+                                                       how="outer")
+    return frame if frame is not None else pd.DataFrame(columns=["region_code", "name_zh"])
+
+
+DEMO_ROUNDS = (
+    # (plan, indicator, method, name) — the province first, so Shaoxing's parent value is the
+    # target the adopted provincial round assigns to Shaoxing.
+    ("zj-fyp14-climate", "co2_intensity_reduction", "weighted", "演示：省对设区市 综合指数法"),
+    ("sx-fyp14-climate", "co2_intensity_reduction", "weighted",
+     "演示：绍兴市对县（市、区） 综合指数法"),
+)
 
 
 def demo_seed(session: Session) -> int:
-    """Demo rows of this area (called by `tanzhi demo` after the statistics); rows written."""
-    return 0
+    """One adopted round for Zhejiang → cities and one for Shaoxing → counties (CO2 intensity)."""
+    written = 0
+    for plan_id, indicator_id, method, name in DEMO_ROUNDS:
+        result = run_round(session, plan_id=plan_id, indicator_id=indicator_id, method=method,
+                           name=name, actor="demo", save=True,
+                           note="演示数据：上级目标及来源见 parent_target_source")
+        adopt_round(session, result.round_id, actor="demo")
+        written += 1 + len(result.children)
+    return written
+
+
+def allocation_workbook(result: RoundResult) -> bytes:
+    """The round as the official allocation table (xlsx), see `workbook.allocation_workbook`."""
+    from tanzhi.plan.decompose.workbook import allocation_workbook as build
+
+    child_level = "city" if result.region_code.endswith("0000") else "county"
+    return build(result, child_level=child_level)

@@ -1,0 +1,162 @@
+"""Allocation maths: the children's targets always aggregate to meet the parent's target."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tanzhi.kernel.errors import DataError
+from tanzhi.plan.decompose.calc import (
+    CRITERIA,
+    METHODS,
+    aggregate_of,
+    allocate,
+    meets_parent,
+    normalised_weights,
+    weighted_index,
+)
+
+positive = st.floats(min_value=0.1, max_value=1e4, allow_nan=False, allow_infinity=False)
+growth = st.floats(min_value=-0.05, max_value=0.15, allow_nan=False)
+fraction = st.floats(min_value=0.0, max_value=0.95, allow_nan=False)
+
+
+@st.composite
+def children(draw: st.DrawFn) -> pd.DataFrame:
+    n = draw(st.integers(min_value=1, max_value=12))
+    rows = []
+    for i in range(n):
+        gdp = draw(positive)
+        rows.append({
+            "region_code": f"3306{i:02d}", "gdp0": gdp, "gdp_growth": draw(growth),
+            "emissions0": draw(positive), "energy0": draw(positive),
+            "energy_growth": draw(growth), "share0": draw(st.floats(0.0, 0.6)),
+            "population": draw(positive), "coal_share": draw(fraction),
+            "secondary_share": draw(fraction),
+        })
+    frame = pd.DataFrame(rows)
+    frame["gdp_per_capita"] = frame["gdp0"] / frame["population"]
+    frame["gdp_share"] = frame["gdp0"] / frame["gdp0"].sum()
+    frame["intensity"] = frame["emissions0"] / frame["gdp0"]
+    return frame
+
+
+weights_st = st.dictionaries(st.sampled_from(list(CRITERIA)), st.floats(0.0, 5.0), min_size=1
+                             ).filter(lambda w: sum(w.values()) > 0.01)
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(children(), st.floats(min_value=0.0, max_value=60.0), st.sampled_from(METHODS),
+       weights_st, st.integers(1, 10))
+def test_intensity_allocation_meets_the_parent(ch, target, method, weights, years) -> None:
+    a = allocate(ch, kind="intensity", parent_target=target, method=method, years=years,
+                 weights=weights)
+    check = aggregate_of(a.children, kind="intensity", years=years)
+    assert check >= target - 1e-9
+    assert abs(check - target) <= 1e-9 * max(1.0, target)  # exactly, no bounds given
+    assert (a.children["target"] < 100 + 1e-9).all()
+
+
+@FAST
+@given(children(), st.floats(min_value=0.2, max_value=3.0), st.sampled_from(METHODS),
+       weights_st, st.integers(1, 10))
+def test_total_caps_sum_exactly_to_the_parent(ch, ratio, method, weights, years) -> None:
+    cap = float(ch["emissions0"].sum()) * ratio
+    a = allocate(ch, kind="total", parent_target=cap, method=method, years=years,
+                 weights=weights)
+    assert abs(a.children["target"].sum() - cap) <= 1e-9 * cap
+    assert (a.children["target"] >= -1e-9).all()
+
+
+@FAST
+@given(children(), st.floats(min_value=0.0, max_value=90.0), st.sampled_from(METHODS),
+       st.integers(1, 10))
+def test_share_allocation_meets_the_parent(ch, share, method, years) -> None:
+    a = allocate(ch, kind="share", parent_target=share, method=method, years=years)
+    check = aggregate_of(a.children, kind="share", years=years)
+    assert check >= share - 1e-9
+    assert ((a.children["target"] >= -1e-9) & (a.children["target"] <= 100 + 1e-9)).all()
+
+
+@FAST
+@given(children(), st.floats(min_value=5.0, max_value=40.0), st.sampled_from(METHODS),
+       st.floats(0.0, 30.0), st.floats(0.0, 30.0))
+def test_floors_and_caps_are_respected_or_the_round_is_infeasible(ch, target, method, lo, width
+                                                                  ) -> None:
+    codes = ch["region_code"].tolist()
+    floors = {c: lo for c in codes}
+    caps = {c: lo + width for c in codes}
+    try:
+        a = allocate(ch, kind="intensity", parent_target=target, method=method, years=5,
+                     floors=floors, caps=caps)
+    except DataError as exc:
+        assert "infeasible" in str(exc)
+        # Infeasible only if even every child at its cap falls short of the parent.
+        at_caps = ch.assign(target=lo + width)
+        assert aggregate_of(at_caps, kind="intensity", years=5) < target + 1e-9
+        return
+    t = a.children["target"]
+    assert (t >= lo - 1e-9).all() and (t <= lo + width + 1e-9).all()
+    assert meets_parent(aggregate_of(a.children, kind="intensity", years=5), target, "intensity")
+
+
+@FAST
+@given(positive, positive, growth, st.integers(1, 12), st.floats(0.0, 60.0),
+       st.sampled_from(METHODS))
+def test_equal_children_get_equal_targets(gdp, emissions, g, n, target, method) -> None:
+    ch = pd.DataFrame({"region_code": [f"c{i}" for i in range(n)], "gdp0": gdp,
+                       "gdp_growth": g, "emissions0": emissions, "gdp_per_capita": 1.0,
+                       "gdp_share": 1.0 / n, "intensity": emissions / gdp, "coal_share": 0.3,
+                       "secondary_share": 0.4})
+    a = allocate(ch, kind="intensity", parent_target=target, method=method, years=5)
+    assert np.allclose(a.children["target"], target, atol=1e-9)
+
+
+def test_equal_rates_miss_the_parent_when_growth_is_uneven() -> None:
+    # Two children, same base intensity... no: the fast grower is the intense one.
+    ch = pd.DataFrame({"region_code": ["a", "b"], "gdp0": [100.0, 100.0],
+                       "gdp_growth": [0.10, 0.02], "emissions0": [200.0, 50.0]})
+    a = allocate(ch, kind="intensity", parent_target=18.0, method="equal", years=5)
+    assert a.equal_rate_aggregate < 18.0  # every child −18 % gives less than −18 % overall
+    assert a.children["target"].iloc[0] > 18.0  # the uniform rate is corrected upwards
+    assert a.notes and "18.00%" in a.notes[0][0]
+    # Hand check: I_T/I_0 = Σ(1−r)I_i GDP_iT/ΣGDP_iT ÷ ΣE/ΣGDP with one r.
+    g_t = np.array([100 * 1.1**5, 100 * 1.02**5])
+    i0 = np.array([2.0, 0.5])
+    r = 1 - (1 - 0.18) * (250 / 200) * g_t.sum() / (i0 * g_t).sum()
+    assert a.children["target"].iloc[0] == pytest.approx(r * 100, abs=1e-9)
+
+
+def test_intensity_method_gives_larger_cuts_to_more_intense_children() -> None:
+    ch = pd.DataFrame({"region_code": ["a", "b", "c"], "gdp0": [100.0, 100.0, 100.0],
+                       "gdp_growth": 0.05, "emissions0": [50.0, 100.0, 200.0]})
+    t = allocate(ch, kind="intensity", parent_target=18.0, method="intensity", years=5
+                 ).children["target"].to_numpy()
+    assert t[0] < t[1] < t[2]
+
+
+def test_weighted_index_direction_and_weights() -> None:
+    ch = pd.DataFrame({"region_code": ["a", "b"], "gdp_per_capita": [1.0, 1.0],
+                       "gdp_share": [.5, .5], "intensity": [1.0, 1.0], "coal_share": [.3, .3],
+                       "secondary_share": [0.6, 0.2]})
+    idx = weighted_index(ch, {"structure": 1.0})
+    assert idx["index"].iloc[0] < idx["index"].iloc[1]  # more industry → smaller burden
+    assert normalised_weights({"equity": 2, "capacity": 2})["equity"] == pytest.approx(0.5)
+    with pytest.raises(DataError, match="unknown criteria"):
+        normalised_weights({"wealth": 1})
+    with pytest.raises(DataError, match="sum"):
+        normalised_weights({"equity": 0})
+
+
+def test_bad_inputs_are_refused_in_both_languages() -> None:
+    ch = pd.DataFrame({"region_code": ["a"], "gdp0": [0.0], "gdp_growth": [0.0],
+                       "emissions0": [1.0]})
+    with pytest.raises(DataError) as err:
+        allocate(ch, kind="intensity", parent_target=10, method="equal", years=5)
+    assert "须为正数" in str(err.value) and "must be positive" in str(err.value)
+    with pytest.raises(DataError, match="unknown method"):
+        allocate(ch.assign(gdp0=1.0), kind="intensity", parent_target=10, method="fair", years=5)
