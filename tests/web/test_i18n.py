@@ -93,3 +93,16 @@ def test_synthetic_badge_and_provenance_footer_render(client) -> None:
             "title": "Demo statistics", "title_zh": "演示统计", "edition": "2025",
             "publisher": "tanzhi", "licence": "CC0"}])
     assert "演示统计" in zh and "合成演示数据" not in zh
+
+
+def test_a_msgid_means_the_same_in_every_catalog() -> None:
+    # Catalogs merge into one per language, so a msgid two domains translate differently
+    # would show whichever catalog merged last; each must agree (or use its own msgid).
+    meanings: dict[str, dict[str, str]] = {}
+    for path in catalog_paths("zh_CN", DOMAIN_LOCALE_DIRS):
+        with path.open("rb") as fh:
+            for m in read_po(fh):
+                if m.id and m.string:
+                    meanings.setdefault(m.id, {})[path.name] = m.string
+    clashes = {k: v for k, v in meanings.items() if len(set(v.values())) > 1}
+    assert clashes == {}
