@@ -22,6 +22,7 @@ _LABELS = {
     "plan": "规划与实际值 plans and actuals",
     "decompose": "目标分解 target decomposition",
     "assess": "考核与试点 assessment and pilots",
+    "refresh": "派生指标 derived indicators",
     "report": "报告 reports",
 }
 

@@ -13,7 +13,7 @@ from tanzhi.plan.service.actuals import (
     record_actual,
     refresh_derived,
 )
-from tanzhi.plan.service.demo import demo_seed
+from tanzhi.plan.service.demo import demo_seed, refresh_all_derived
 from tanzhi.plan.service.derive import DERIVATIONS, NOT_DERIVED, derivation_for
 from tanzhi.plan.service.nowcast import Nowcast, nowcast
 from tanzhi.plan.service.registry import (
@@ -48,6 +48,7 @@ from tanzhi.plan.service.warnings import (
 from tanzhi.plan.service.workbook import import_plan_workbook, plan_workbook
 
 __all__ = [
+    "refresh_all_derived",
     "DERIVATIONS",
     "NOT_DERIVED",
     "STATUS_COLUMNS",

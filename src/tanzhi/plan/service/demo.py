@@ -85,11 +85,19 @@ def _proxies(session: Session, region: str) -> int:
 
 def demo_seed(session: Session) -> int:
     """Sync the seed plans, derive their actuals from the demo data, add proxies; rows written."""
-    written = sync_packaged_plans(session)
+    written = sync_packaged_plans(session) + refresh_all_derived(session, actor="demo")
+    for record in list_plan_records(session):
+        written += _proxies(session, record.region_code)
+    return written
+
+
+def refresh_all_derived(session: Session, *, actor: str = "system:derive") -> int:
+    """Recompute every stored plan's derived indicators over its period, without warnings
+    (a bulk refresh, e.g. after the pilot registry was filled); rows written."""
+    written = 0
     for record in list_plan_records(session):
         plan = get_plan(session, record.plan_id)
         written += refresh_derived(
             session, plan.id, region_codes=plan_regions(session, plan),
-            years=list(range(plan.base_year, plan.period_end + 1)), actor="demo", warn=False)
-        written += _proxies(session, plan.region_code)
+            years=list(range(plan.base_year, plan.period_end + 1)), actor=actor, warn=False)
     return written
