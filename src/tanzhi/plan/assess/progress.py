@@ -1,0 +1,71 @@
+"""Indicator progress for quantitative assessment items, read from the plan's status table.
+
+The plan service (`tanzhi.plan.service.status_table`) computes completion, time progress and
+status per indicator and region; it is imported lazily so that this package does not depend on
+the plan service's import order. When it has no row (no actual for that region and year) the
+basis carries no status and the item has no automatic score.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from tanzhi.plan.assess.model import ProgressBasis
+
+
+def _num(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _status_frame(session: Session, plan_id: str, region_code: str, year: int) -> Any:
+    try:
+        from tanzhi.plan.service import status_table
+    except ImportError:
+        return None
+    try:
+        return status_table(session, plan_id, region_code=region_code, year=year)
+    except (LookupError, ValueError, KeyError):
+        return None
+    except Exception as exc:  # noqa: BLE001 — a missing status must not stop the workflow
+        from tanzhi.kernel.errors import TanzhiError
+
+        if isinstance(exc, TanzhiError):
+            return None
+        raise
+
+
+def progress_bases(
+    session: Session, plan_id: str, region_code: str, year: int, indicator_ids: list[str]
+) -> dict[str, ProgressBasis]:
+    """Progress of each indicator for one region and year (status None where unknown)."""
+    frame = _status_frame(session, plan_id, region_code, year)
+    rows: dict[str, dict[str, Any]] = {}
+    if frame is not None and len(frame):
+        for record in frame.to_dict("records"):
+            rows[str(record.get("indicator_id"))] = record
+    out = {}
+    for indicator_id in indicator_ids:
+        record = rows.get(indicator_id, {})
+        status = record.get("status")
+        status = str(status) if status in ("green", "yellow", "red") else None
+        if status is not None and hasattr(record.get("status"), "value"):
+            status = record["status"].value
+        completion = _num(record.get("completion"))
+        progress = _num(record.get("expected_progress", record.get("time_progress")))
+        actual = _num(record.get("actual"))
+        if actual is None:
+            status = None
+        out[indicator_id] = ProgressBasis(
+            indicator_id=indicator_id, year=int(record.get("year") or year), actual=actual,
+            completion=completion, progress=progress, status=status,
+            met=completion is not None and completion >= 1.0,
+            source=f"plan status table {plan_id} {region_code} {year}",
+        )
+    return out

@@ -1,0 +1,51 @@
+"""What the assessment and registry pages share: label tables, the viewer guard, region scope."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+from sqlalchemy.orm import Session
+
+from tanzhi.access import User, require_in_scope
+from tanzhi.http.deps import require
+from tanzhi.kernel.regions import Region, list_regions, require_region
+from tanzhi.plan.assess.model import (
+    ACTION_LABELS,
+    CARBON_LEVELS,
+    GRADE_LABELS,
+    PILOT_KINDS,
+    PILOT_MOVES,
+    PROJECT_SECTORS,
+    PROJECT_STATUSES,
+    STAGE_LABELS,
+    STATE_LABELS,
+    PilotStage,
+    SchemeState,
+)
+
+Viewer = Annotated[User, Depends(require())]
+SYNTHETIC_SOURCE = {"title": "tanzhi demo data (synthetic)", "title_zh": "tanzhi 演示数据（合成）",
+                    "edition": "demo", "publisher": "tanzhi", "licence": "CC0-1.0"}
+
+
+def labels() -> dict[str, object]:
+    """The vocabularies templates show (Chinese, English pairs)."""
+    return {"state_labels": {s.value: v for s, v in STATE_LABELS.items()},
+            "action_labels": ACTION_LABELS,
+            "grade_labels": {g.value: v for g, v in GRADE_LABELS.items()},
+            "stage_labels": {s.value: v for s, v in STAGE_LABELS.items()},
+            "pilot_kinds": PILOT_KINDS, "carbon_levels": CARBON_LEVELS,
+            "sectors": PROJECT_SECTORS, "project_statuses": PROJECT_STATUSES,
+            "states": [s.value for s in SchemeState],
+            "pilot_moves": {s.value: [t.value for t in PilotStage if t in PILOT_MOVES[s]]
+                            for s in PilotStage}}
+
+
+def scope_children(db: Session, user: User, region: str | None) -> tuple[Region, list[Region]]:
+    """The region a registry page shows (checked against the user's scope) and its children."""
+    code = region or user.region_code or ""
+    chosen = require_region(db, code)
+    require_in_scope(db, user, code)
+    children = [r for r in list_regions(db, parent=code) if r.parent_code == code]
+    return chosen, children
