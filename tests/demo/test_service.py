@@ -37,11 +37,19 @@ def test_build_writes_the_generated_statistics_and_a_login_per_role(
     # `db upgrade` already seeds the packaged regions, so the demo finds them in place.
     assert summary.regions_seeded == 0
     assert summary.datasets == expected.groupby("dataset").size().to_dict()
+    # The statistics first, then each domain's seeder in dependency order (the inventory before
+    # the plans that derive intensity from it, the registries before pilot counts are refreshed).
     assert [s for s, done, total in stages if done == total] == [
-        "schema", "regions", "generate", "statistics", "users"]
+        "schema", "regions", "generate", "statistics", "users",
+        "inventory", "plan", "decompose", "assess", "refresh", "report"]
+    assert summary.domains["inventory"] > 0 and summary.domains["plan"] > 0
     with factory() as s:
         stored = read_statistics(s)
-        assert len(list_regions(s)) == 102
+        regions = list_regions(s)
+        # The 102 packaged regions, plus the towns/villages/parks the demo pilots sit in.
+        assert sum(r.packaged for r in regions) == 102
+        assert {r.level.value for r in regions if not r.packaged} <= {
+            "town", "village", "park", "pilot_zone"}
         users = {u.username: u for u in list_users(s)}
     cols = ["region_code", "year", "variable", "sector", "item", "dataset"]
     mine = expected.sort_values(cols).reset_index(drop=True)

@@ -108,9 +108,10 @@ def build_demo(settings: Settings, *, progress: Progress | None = None) -> DemoS
             # their decomposition and assessment, then reports.
             steps = demo_steps()
             domains: dict[str, int] = {}
-            for done, (name, step) in enumerate(steps):
-                report(name, done, len(steps))
+            for name, step in steps:
+                report(name, 0, 1)
                 domains[name] = step(session)
+                report(name, 1, 1)
     finally:
         engine.dispose()
     return DemoSummary(
