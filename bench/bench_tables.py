@@ -40,7 +40,8 @@ def _write(path: Path, rows: int) -> None:
     frame = pd.DataFrame({
         "地区代码": np.repeat([f"33{i:04d}" for i in range(rows // (11 * n_items) + 1)],
                            11 * n_items)[:rows],
-        "年份": np.tile(np.repeat(np.arange(2015, 2026), n_items), rows // (11 * n_items) + 1)[:rows],
+        "年份": np.tile(np.repeat(np.arange(2015, 2026), n_items),
+                      rows // (11 * n_items) + 1)[:rows],
         "类别": "1.A.2",
         "品种": np.tile([f"燃料{i}" for i in range(n_items)], rows // n_items + 1)[:rows],
         "数值": rng.uniform(0, 1e4, rows).round(3),

@@ -37,7 +37,8 @@ class Settings(BaseSettings):
     )
     allow_network: bool = Field(
         default=False,
-        description="Whether tanzhi may fetch anything from the network (off: self-hosted intranets).",
+        description="Whether tanzhi may fetch anything from the network "
+                    "(off: self-hosted intranets).",
     )
     warning_webhook_url: str | None = Field(
         default=None,

@@ -1,1 +1,1 @@
-"""Shared kernel: units, GWP, regions, factors, provenance, storage and errors used by every domain."""
+"""Shared kernel used by every domain: units, GWP, regions, factors, provenance, storage, errors."""

@@ -101,7 +101,8 @@ def parse_unit(unit: str, *, location: Location | None = None) -> pint.Unit:
     if bad:
         raise UnitError(
             Problem(
-                f"单位“{text}”含义不明（{', '.join(sorted(bad))} 在 pint 中指美制短吨），请用 t 或 吨",
+                f"单位“{text}”含义不明（{', '.join(sorted(bad))} 在 pint 中指美制短吨），"
+                "请用 t 或 吨",
                 f"ambiguous unit '{text}' ({', '.join(sorted(bad))} is the US short ton in pint); "
                 "use t or 吨",
                 loc,
