@@ -61,3 +61,5 @@ def demo(
         f"用时 {summary.seconds:.1f} 秒 / {summary.statistics} statistics rows in "
         f"{len(summary.datasets)} datasets, built in {summary.seconds:.1f} s "
         f"({settings.resolved_database_url})")
+    console.print("各领域演示数据 / domain demo rows: " + ", ".join(
+        f"{_LABELS[name]} {rows}" for name, rows in summary.domains.items()))
