@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, HTMLResponse
 from sqlalchemy.orm import Session
 
 from tanzhi.access import Role, User, get_user, require_in_scope
@@ -111,3 +112,16 @@ def render(
     }
     full.update(context or {})
     return templates.TemplateResponse(request, template, full, status_code=status_code)
+
+
+def serve_script(router: APIRouter, url: str, path: Path) -> None:
+    """Serve one of a domain's page scripts at `url` on its router.
+
+    The CSP allows scripts from this origin only (no inline script), and `/static` holds just
+    the shell's files, so each domain ships its page script beside its code and registers it here.
+    """
+
+    @router.get(url, include_in_schema=False)
+    def script() -> FileResponse:
+        return FileResponse(path, media_type="text/javascript; charset=utf-8",
+                            headers={"Cache-Control": "no-cache"})

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tanzhi.access import User
-from tanzhi.http.deps import CurrentUser, DbSession, render
+from tanzhi.http.deps import CurrentUser, DbSession, render, serve_script
 from tanzhi.kernel.errors import DataError, Problem
 from tanzhi.kernel.regions import get_region
 from tanzhi.plan import service
@@ -24,11 +24,7 @@ router = APIRouter(include_in_schema=False)
 ASSET = Path(__file__).resolve().parent / "assets" / "plan.js"
 
 
-@router.get("/assets/plan.js")
-def script() -> Response:
-    """The pages' script: status map and indicator chart (the CSP forbids inline script)."""
-    return Response(ASSET.read_bytes(), media_type="text/javascript; charset=utf-8",
-                    headers={"Cache-Control": "no-cache"})
+serve_script(router, "/assets/plan.js", ASSET)
 
 
 def _provenance(record: service.PlanRecord) -> list[dict[str, Any]]:

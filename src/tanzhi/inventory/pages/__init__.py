@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from tanzhi.access import REGION_ROLES, Role, User, scope_codes
-from tanzhi.http.deps import DbSession, render, require
+from tanzhi.http.deps import DbSession, render, require, serve_script
 from tanzhi.inventory import service
 from tanzhi.inventory.pages import figures as v
 from tanzhi.kernel.errors import DataError, Location, NotFound, PermissionDenied, Problem
@@ -94,11 +94,7 @@ def _json_url(path: str, **params: object) -> str:
     return f"/api/v1/inventory{path}" + (f"?{query}" if query else "")
 
 
-@router.get("/assets/workspace.js")
-def workspace_js() -> Response:
-    """The workspace's chart script (the CSP forbids inline script)."""
-    return Response(ASSET.read_bytes(), media_type="text/javascript; charset=utf-8",
-                    headers={"Cache-Control": "public, max-age=300"})
+serve_script(router, "/assets/workspace.js", ASSET)
 
 
 # ---- overview ------------------------------------------------------------------------------

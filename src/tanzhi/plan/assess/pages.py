@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from importlib import resources
+from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from tanzhi.http.deps import DbSession, OptionalUser, render
-from tanzhi.kernel.errors import DataError, NotFound
+from tanzhi.http.deps import DbSession, OptionalUser, render, serve_script
+from tanzhi.kernel.errors import DataError
 from tanzhi.plan.assess import service as svc
 from tanzhi.plan.assess.pages_registry import router as registry_router
 from tanzhi.plan.assess.views import SYNTHETIC_SOURCE, Viewer, labels
@@ -157,14 +157,8 @@ def public(request: Request, scheme_id: int, db: DbSession, user: OptionalUser) 
         "provenance": [SYNTHETIC_SOURCE] if edition["synthetic"] else []})
 
 
-@router.get("/assets/{name}")
-def asset(name: str) -> Response:
-    """This area's scripts (served from the package: pages load scripts only from 'self')."""
-    if name not in {"pilots-map.js"}:
-        raise NotFound(f"没有文件 {name} / no asset {name}")
-    text = resources.files("tanzhi.plan.assess").joinpath("assets", name).read_text("utf-8")
-    return Response(text, media_type="text/javascript",
-                    headers={"Cache-Control": "public, max-age=3600"})
+serve_script(router, "/assets/pilots-map.js",
+             Path(__file__).resolve().parent / "assets" / "pilots-map.js")
 
 
 router.include_router(registry_router)

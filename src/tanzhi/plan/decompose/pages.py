@@ -19,7 +19,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
 from tanzhi.access import User, scope_codes
-from tanzhi.http.deps import DbSession, render, require
+from tanzhi.http.deps import DbSession, render, require, serve_script
 from tanzhi.kernel.errors import DataError, Problem
 from tanzhi.plan.decompose import service
 from tanzhi.plan.decompose.api import (
@@ -199,8 +199,4 @@ def compare(request: Request, db: DbSession, user: Reader,
     })
 
 
-@router.get("/decompose.js")
-def script() -> Response:
-    """The page script: bar chart and map of the child targets."""
-    return Response(ASSET.read_bytes(), media_type="text/javascript; charset=utf-8",
-                    headers={"Cache-Control": "no-cache"})
+serve_script(router, "/decompose.js", ASSET)
