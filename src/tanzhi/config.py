@@ -21,9 +21,10 @@ class Settings(BaseSettings):
         default=None,
         description="SQLAlchemy URL; None means an SQLite file `tanzhi.db` inside data_dir.",
     )
-    secret_key: str = Field(
-        default="dev-only-change-me",
-        description="Signs session cookies and CSRF tokens. Set a long random value in production.",
+    secret_key: str | None = Field(
+        default=None,
+        description="Signs session ids and CSRF tokens. None: a random key is generated on first "
+        "start into <data_dir>/keys/session-secret (mode 0600); see tanzhi.kernel.keys.",
     )
     secure_cookies: bool = Field(
         default=False, description="Mark cookies Secure (set true behind HTTPS)."

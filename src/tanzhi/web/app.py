@@ -21,6 +21,7 @@ from tanzhi.http.security import (
 )
 from tanzhi.kernel.audit import make_session_factory
 from tanzhi.kernel.db import make_engine
+from tanzhi.kernel.keys import session_secret
 from tanzhi.web.errors import install_error_handlers
 from tanzhi.web.routes import ROUTES
 
@@ -68,7 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(LocaleMiddleware, default=settings.default_locale,
                        secure=settings.secure_cookies)
     app.add_middleware(
-        SessionMiddleware, secret_key=settings.secret_key, session_cookie=SESSION_COOKIE,
+        SessionMiddleware, secret_key=session_secret(settings), session_cookie=SESSION_COOKIE,
         max_age=SESSION_MAX_AGE_S, same_site="lax", https_only=settings.secure_cookies)
     app.add_middleware(SecurityHeadersMiddleware)
     return app
