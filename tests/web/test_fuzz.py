@@ -1,4 +1,4 @@
-"""Schemathesis against the OpenAPI schema, as several roles, on a copy of the demo (issue #8 item 10).
+"""Schemathesis against the OpenAPI schema, as several roles, on a demo copy (issue #8 item 10).
 
 Every operation of `/api/v1/openapi.json` gets a bounded number of generated requests (valid and
 malformed path, query and body values), each sent as an anonymous visitor and as logged-in users
