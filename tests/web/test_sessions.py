@@ -12,12 +12,14 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from ipaddress import ip_network
+from ipaddress import ip_address, ip_network
 
 import pytest
 import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -27,6 +29,7 @@ from tanzhi.access import Role, disable_user, set_role_and_scope
 from tanzhi.access.store import LoginAttemptRow, SessionRow, get_user_row
 from tanzhi.cli import cli_app, serve_config
 from tanzhi.config import Settings
+from tanzhi.http.security import forwarded_client
 from tanzhi.kernel.audit import make_session_factory
 from tanzhi.kernel.db import make_engine, unit_of_work, utcnow
 from tanzhi.web import create_app
@@ -418,3 +421,28 @@ def test_serve_prints_the_warning_in_both_languages(settings: Settings, monkeypa
     assert ran == [True]
     assert "警告" in result.stderr and "WARNING" in result.stderr
     assert "TANZHI_SECRET_KEY" in result.stderr and "TANZHI_SECURE_COOKIES=false" in result.stderr
+
+
+# -- client_address: the rule, for any header ------------------------------------------------
+
+_ip = st.ip_addresses(v=4).map(str) | st.ip_addresses(v=6).map(str)
+_hops = st.lists(_ip | st.text(max_size=12), max_size=6)
+_PROXIES = [ip_network("10.0.0.0/8"), ip_network("::1/128")]
+
+
+@given(peer=_ip, hops=_hops, real=_ip)
+def test_headers_from_an_untrusted_peer_are_ignored(peer: str, hops: list[str],
+                                                    real: str) -> None:
+    assume(not any(ip_address(peer) in net for net in _PROXIES))
+    headers = {"x-forwarded-for": ", ".join(hops), "x-real-ip": real}
+    assert forwarded_client(peer, headers, _PROXIES) == peer
+
+
+@given(client=st.ip_addresses(v=4).filter(lambda a: a not in _PROXIES[0]).map(str),
+       forged=_hops, proxies=st.lists(st.integers(1, 2**24 - 2), max_size=3))
+def test_behind_trusted_proxies_the_first_untrusted_hop_is_the_client(
+        client: str, forged: list[str], proxies: list[int]) -> None:
+    # Whatever the client wrote to the left of its own address does not matter.
+    chain = [*forged, client, *(str(ip_network("10.0.0.0/8")[n]) for n in proxies)]
+    headers = {"x-forwarded-for": ",".join(chain)}
+    assert forwarded_client("10.0.0.1", headers, _PROXIES) == client
