@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -46,6 +46,12 @@ class Settings(BaseSettings):
         default=12, ge=1,
         description="A session ends this many hours after login, however active "
         "(NIST SP 800-63B rev. 3 §4.2.3, AAL2: at least once per 12 hours).",
+    )
+    password_hash_profile: Literal["rfc9106-low-memory", "test-cheapest"] = Field(
+        default="rfc9106-low-memory",
+        description="argon2id parameters for new password hashes: RFC 9106's low-memory "
+        "profile (m=64 MiB, t=3, p=4); `test-cheapest` is for the test suite only and "
+        "`tanzhi serve` warns about it.",
     )
     trusted_proxies: Annotated[list[IPNetwork], NoDecode] = Field(
         default_factory=list,

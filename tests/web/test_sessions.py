@@ -388,16 +388,22 @@ def test_forwarded_for_is_believed_from_a_configured_proxy(app_settings: Setting
 
 def test_serving_on_the_network_warns_about_a_generated_key_and_insecure_cookies(
         tmp_path) -> None:
-    generated = Settings(data_dir=tmp_path)
+    # The suite's cheap argon2 profile would add its own warning; production's is the default.
+    real = {"password_hash_profile": "rfc9106-low-memory"}
+    generated = Settings(data_dir=tmp_path, **real)
     assert exposure_warnings(generated, "127.0.0.1") == []
     assert exposure_warnings(generated, "localhost") == []
     (warning,) = exposure_warnings(generated, "0.0.0.0")
     assert "TANZHI_SECRET_KEY" in warning.zh and "TANZHI_SECRET_KEY" in warning.en
     assert "未设置" in warning.zh and "not set" in warning.en
-    plain = Settings(data_dir=tmp_path, secret_key="k" * 40, secure_cookies=False)
+    plain = Settings(data_dir=tmp_path, secret_key="k" * 40, secure_cookies=False, **real)
     (warning,) = exposure_warnings(plain, "10.1.2.3")
     assert "明文" in warning.zh and "in clear" in warning.en
-    assert exposure_warnings(Settings(data_dir=tmp_path, secret_key="k" * 40), "::") == []
+    assert exposure_warnings(Settings(data_dir=tmp_path, secret_key="k" * 40, **real),
+                             "::") == []
+    (warning,) = exposure_warnings(Settings(data_dir=tmp_path, secret_key="k" * 40,
+                                            password_hash_profile="test-cheapest"), "0.0.0.0")
+    assert "TANZHI_PASSWORD_HASH_PROFILE" in warning.en and "仅供测试" in warning.zh
 
 
 def test_secure_cookies_default_on_for_a_non_loopback_address(tmp_path) -> None:

@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,7 @@ from tanzhi.access.model import (
     User,
 )
 from tanzhi.access.sessions import end_sessions
+from tanzhi.config import Settings
 from tanzhi.kernel.db import utcnow
 from tanzhi.kernel.errors import DataError, NotFound, PermissionDenied
 from tanzhi.kernel.regions import get_region, list_regions
@@ -32,10 +33,22 @@ USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
 LOGIN_WINDOW = timedelta(minutes=1)
 
 
+# argon2-cffi's parameter profiles by the name `Settings.password_hash_profile` uses.
+HASH_PROFILES = {
+    "rfc9106-low-memory": profiles.RFC_9106_LOW_MEMORY,  # RFC 9106 §4, second recommendation
+    "test-cheapest": profiles.CHEAPEST,  # argon2-cffi: "for tests", never for real passwords
+}
+
+
 @lru_cache(maxsize=1)
 def password_hasher() -> PasswordHasher:
-    """The argon2id hasher (argon2-cffi defaults: RFC 9106 low-memory profile)."""
-    return PasswordHasher()
+    """The argon2id hasher: RFC 9106's low-memory profile unless the settings say otherwise.
+
+    The test suite sets ``TANZHI_PASSWORD_HASH_PROFILE=test-cheapest`` (issue #10, item 6);
+    a hash made with another profile is re-hashed at the next successful login, so an
+    installation that ran with the cheap profile by mistake heals as its users log in.
+    """
+    return PasswordHasher.from_parameters(HASH_PROFILES[Settings().password_hash_profile])
 
 
 @lru_cache(maxsize=1)

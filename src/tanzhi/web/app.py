@@ -83,6 +83,12 @@ def exposure_warnings(settings: Settings, host: str) -> list[ExposureWarning]:
             f"TANZHI_SECURE_COOKIES=false while listening on {host}: session cookies travel in "
             "clear over the network, where anyone on the path can steal and replay a login. "
             "Serve behind HTTPS and drop the setting."))
+    if settings.password_hash_profile != "rfc9106-low-memory":
+        out.append(ExposureWarning(
+            f"TANZHI_PASSWORD_HASH_PROFILE={settings.password_hash_profile} 仅供测试：新密码的"
+            "哈希极易被暴力破解。请删除该设置。",
+            f"TANZHI_PASSWORD_HASH_PROFILE={settings.password_hash_profile} is for tests only: "
+            "new password hashes are trivial to brute-force. Remove the setting."))
     return out
 
 
