@@ -14,6 +14,9 @@ from sqlalchemy import create_engine, text
 from tanzhi.config import Settings
 
 POSTGRES_URL = os.environ.get("TANZHI_TEST_POSTGRES_URL")
+# Cheap argon2 parameters for the suite's many password hashes (issue #10, item 6); production
+# keeps RFC 9106's profile (tanzhi.access.service.password_hasher).
+os.environ.setdefault("TANZHI_PASSWORD_HASH_PROFILE", "test-cheapest")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 import typer
@@ -10,6 +11,9 @@ from rich.console import Console
 
 from tanzhi.config import Settings
 from tanzhi.kernel.errors import TanzhiError
+
+if TYPE_CHECKING:
+    import uvicorn
 
 app = typer.Typer(help="tanzhi 碳智 — regional climate-plan platform", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema 数据库", no_args_is_help=True)
@@ -101,14 +105,45 @@ def unit_convert(quantity: str, unit: str) -> None:
     typer.echo(f"{value:.10g}")
 
 
-@app.command("serve")
-def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve the web app."""
+def serve_config(settings: Settings, host: str, port: int) -> uvicorn.Config:
+    """The uvicorn configuration `tanzhi serve` runs.
+
+    uvicorn's own proxy-header handling is off: by default it believes `X-Forwarded-For` from
+    loopback and rewrites the client address before the app sees it, which let any local
+    process (or a proxy passing the header through) reset the login throttle (issue #8,
+    finding 8).  The app decides from `TANZHI_TRUSTED_PROXIES` instead (`client_address`).
+    """
     import uvicorn
 
     from tanzhi.web import create_app
 
-    uvicorn.run(create_app(Settings()), host=host, port=port)
+    return uvicorn.Config(create_app(settings), host=host, port=port, proxy_headers=False,
+                          server_header=False)
+
+
+@app.command("serve")
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve the web app.
+
+    On a non-loopback address, cookies are Secure unless `TANZHI_SECURE_COOKIES` says
+    otherwise, and a generated session key or insecure cookies are announced loudly on stderr
+    and in the log (issue #8, item 1).
+    """
+    import logging
+
+    import uvicorn
+
+    from tanzhi.web.app import exposure_warnings, serving_settings
+
+    settings = serving_settings(Settings(), host)
+    warnings = exposure_warnings(settings, host)
+    for warning in warnings:
+        err.print(f"[bold red]警告[/bold red] {warning.zh}")
+        err.print(f"[bold red]WARNING[/bold red] {warning.en}")
+    config = serve_config(settings, host, port)  # configures uvicorn's loggers
+    for warning in warnings:
+        logging.getLogger("uvicorn.error").warning("%s / %s", warning.zh, warning.en)
+    uvicorn.Server(config).run()
 
 
 def main() -> None:

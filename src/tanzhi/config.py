@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+IPNetwork = IPv4Network | IPv6Network
 
 
 class Settings(BaseSettings):
@@ -26,8 +30,34 @@ class Settings(BaseSettings):
         description="Signs session ids and CSRF tokens. None: a random key is generated on first "
         "start into <data_dir>/keys/session-secret (mode 0600); see tanzhi.kernel.keys.",
     )
-    secure_cookies: bool = Field(
-        default=False, description="Mark cookies Secure (set true behind HTTPS)."
+    secure_cookies: bool | None = Field(
+        default=None,
+        description="Mark cookies Secure. None (auto): Secure on requests that arrived over "
+        "HTTPS (directly or, from a trusted proxy, by X-Forwarded-Proto), and always when "
+        "`tanzhi serve` binds a non-loopback address; false is for plain-HTTP test set-ups only "
+        "and `tanzhi serve` warns about it.",
+    )
+    session_idle_minutes: int = Field(
+        default=30, ge=1,
+        description="A session ends after this many minutes without a request "
+        "(NIST SP 800-63B rev. 3 §4.2.3, AAL2: 30 minutes of inactivity).",
+    )
+    session_absolute_hours: int = Field(
+        default=12, ge=1,
+        description="A session ends this many hours after login, however active "
+        "(NIST SP 800-63B rev. 3 §4.2.3, AAL2: at least once per 12 hours).",
+    )
+    password_hash_profile: Literal["rfc9106-low-memory", "test-cheapest"] = Field(
+        default="rfc9106-low-memory",
+        description="argon2id parameters for new password hashes: RFC 9106's low-memory "
+        "profile (m=64 MiB, t=3, p=4); `test-cheapest` is for the test suite only and "
+        "`tanzhi serve` warns about it.",
+    )
+    trusted_proxies: Annotated[list[IPNetwork], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated CIDRs of reverse proxies whose X-Forwarded-For / "
+        "X-Real-IP / X-Forwarded-Proto are believed (e.g. `127.0.0.1/32,10.0.0.0/8`). Empty: "
+        "never; the client address is the TCP peer.",
     )
     default_locale: str = Field(default="zh_CN", description="UI language when none is chosen.")
     login_attempts_per_minute: int = Field(
@@ -50,6 +80,15 @@ class Settings(BaseSettings):
         default=None,
         description="Shared secret signing plan-warning webhook deliveries (X-Tanzhi-Signature).",
     )
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        # The environment gives one string; a list (from code) passes through.
+        if isinstance(value, str):
+            return [ip_network(part.strip(), strict=False)
+                    for part in value.split(",") if part.strip()]
+        return value
 
     @property
     def resolved_database_url(self) -> str:

@@ -1,14 +1,23 @@
-"""`tanzhi user add` / `tanzhi user list` on a prepared SQLite database."""
+"""`tanzhi user …` on a prepared SQLite database: add, list, and the changes that end sessions."""
 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from tanzhi.access import (
+    SessionPolicy,
+    authenticate,
+    new_csrf_token,
+    new_session_id,
+    start_session,
+)
 from tanzhi.access.cli import app
+from tanzhi.access.store import SessionRow
 from tanzhi.config import Settings
 from tanzhi.kernel.audit import make_session_factory
-from tanzhi.kernel.db import make_engine, unit_of_work
+from tanzhi.kernel.db import make_engine, unit_of_work, utcnow
 from tanzhi.kernel.regions import seed_regions
 from tanzhi.migrate import upgrade
 
@@ -41,3 +50,55 @@ def test_user_add_refuses_a_county_code_for_a_city_officer(cli_env: dict[str, st
                                       "--display-name", "x", "--region", "330602"], env=cli_env)
     assert result.exit_code != 0
     assert "region_code" in str(result.exception)
+
+
+def _session_count(settings: Settings) -> int:
+    engine = make_engine(settings)
+    with make_session_factory(engine)() as s:
+        count = s.scalar(select(func.count()).select_from(SessionRow))
+    engine.dispose()
+    return int(count or 0)
+
+
+def _log_in(settings: Settings, username: str) -> None:
+    engine = make_engine(settings)
+    factory = make_session_factory(engine)
+    with unit_of_work(factory, actor="test") as s:
+        user = authenticate(s, username, "correct horse battery", client="c")
+        start_session(s, key=b"k" * 32, session_id=new_session_id(), csrf=new_csrf_token(),
+                      user_id=user.id, policy=SessionPolicy(), now=utcnow())
+    engine.dispose()
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["passwd", "shaoxing"], "password of shaoxing reset; 1 session(s) ended"),
+    (["disable", "shaoxing"], "shaoxing disabled; 1 session(s) ended"),
+    (["set-role", "shaoxing", "--role", "county_officer", "--region", "330602"],
+     "shaoxing is now county_officer (330602); sessions ended"),
+    (["end-sessions", "shaoxing"], "1 session(s) of shaoxing ended"),
+])
+def test_account_changes_from_the_cli_end_the_users_sessions(
+        cli_env: dict[str, str], settings: Settings, args: list[str], said: str) -> None:
+    runner = CliRunner()
+    added = runner.invoke(app, ["add", "shaoxing", "--role", "city_officer", "--display-name",
+                                "绍兴市生态环境局", "--region", "330600"], env=cli_env)
+    assert added.exit_code == 0, added.output
+    _log_in(settings, "shaoxing")
+    assert _session_count(settings) == 1
+    result = runner.invoke(app, args, env={"TANZHI_NEW_USER_PASSWORD": "a fresh password"})
+    assert result.exit_code == 0, result.output
+    assert said in result.output
+    assert _session_count(settings) == 0
+
+
+def test_set_role_refuses_a_scope_that_does_not_fit(cli_env: dict[str, str]) -> None:
+    runner = CliRunner()
+    runner.invoke(app, ["add", "shaoxing", "--role", "city_officer", "--display-name", "x",
+                        "--region", "330600"], env=cli_env)
+    result = runner.invoke(app, ["set-role", "shaoxing", "--role", "city_officer",
+                                 "--region", "330602"])
+    assert result.exit_code != 0
+    assert "region_code" in str(result.exception)
+    listed = runner.invoke(app, ["list"], env={"COLUMNS": "200"})
+    row = next(line for line in listed.output.splitlines() if "shaoxing" in line)
+    assert "330600" in row and "city_officer" in row

@@ -133,9 +133,21 @@ def test_hash_made_with_older_parameters_is_upgraded_at_login(factory, monkeypat
         authenticate(s, "legacy", PASSWORD, client="c")
     with factory() as s:
         stored = s.scalars(select(UserRow.password_hash).where(UserRow.username == "legacy")).one()
-    exp = PasswordHasher()
+    exp = access_service.password_hasher()  # the configured profile (the suite's: cheapest)
     assert f"m={exp.memory_cost},t={exp.time_cost},p={exp.parallelism}" in stored
     assert not exp.check_needs_rehash(stored)
+
+
+def test_production_profile_is_rfc9106_low_memory(
+        monkeypatch) -> None:
+    monkeypatch.delenv("TANZHI_PASSWORD_HASH_PROFILE", raising=False)
+    access_service.password_hasher.cache_clear()
+    try:
+        hasher = access_service.password_hasher()
+        assert (hasher.time_cost, hasher.memory_cost, hasher.parallelism) == (3, 65536, 4)
+        assert Settings().password_hash_profile == "rfc9106-low-memory"
+    finally:
+        access_service.password_hasher.cache_clear()
 
 
 def test_city_officer_sees_the_city_and_below_only(factory) -> None:

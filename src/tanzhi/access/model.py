@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from tanzhi.kernel.errors import PermissionDenied
@@ -116,3 +117,38 @@ class LoginThrottled(PermissionDenied):
         self.message_zh = f"登录失败次数过多，请在 {retry_after_s} 秒后再试"
         self.message_en = f"Too many failed logins; try again in {retry_after_s} seconds"
         super().__init__(f"{self.message_zh} / {self.message_en}")
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    """How long a login lasts (issue #8, finding 5).
+
+    Defaults follow NIST SP 800-63B rev. 3 §4.2.3 for AAL2: re-authenticate after 30 minutes
+    of inactivity and at least once per 12 hours.  `touch_every` throttles the last-seen write:
+    a session is touched at most once a minute, so a page with many GETs writes nothing more and
+    the idle clock is exact to within that minute.
+    """
+
+    idle: timedelta = timedelta(minutes=30)
+    absolute: timedelta = timedelta(hours=12)
+    touch_every: timedelta = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class LiveSession:
+    """A login as the server holds it; the session id itself is never stored, only its hash."""
+
+    id_hash: str
+    user_id: int
+    csrf: str
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+
+    def ended(self, policy: SessionPolicy, now: datetime) -> bool:
+        """Whether the session is past its absolute expiry or idle for too long."""
+        return now >= self.expires_at or now - self.last_seen_at >= policy.idle
+
+    def due_touch(self, policy: SessionPolicy, now: datetime) -> bool:
+        """Whether the last-seen time is old enough to be written again."""
+        return now - self.last_seen_at >= policy.touch_every

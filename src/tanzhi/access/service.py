@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,8 @@ from tanzhi.access.model import (
     Role,
     User,
 )
+from tanzhi.access.sessions import end_sessions
+from tanzhi.config import Settings
 from tanzhi.kernel.db import utcnow
 from tanzhi.kernel.errors import DataError, NotFound, PermissionDenied
 from tanzhi.kernel.regions import get_region, list_regions
@@ -31,10 +33,22 @@ USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
 LOGIN_WINDOW = timedelta(minutes=1)
 
 
+# argon2-cffi's parameter profiles by the name `Settings.password_hash_profile` uses.
+HASH_PROFILES = {
+    "rfc9106-low-memory": profiles.RFC_9106_LOW_MEMORY,  # RFC 9106 §4, second recommendation
+    "test-cheapest": profiles.CHEAPEST,  # argon2-cffi: "for tests", never for real passwords
+}
+
+
 @lru_cache(maxsize=1)
 def password_hasher() -> PasswordHasher:
-    """The argon2id hasher (argon2-cffi defaults: RFC 9106 low-memory profile)."""
-    return PasswordHasher()
+    """The argon2id hasher: RFC 9106's low-memory profile unless the settings say otherwise.
+
+    The test suite sets ``TANZHI_PASSWORD_HASH_PROFILE=test-cheapest`` (issue #10, item 6);
+    a hash made with another profile is re-hashed at the next successful login, so an
+    installation that ran with the cheap profile by mistake heals as its users log in.
+    """
+    return PasswordHasher.from_parameters(HASH_PROFILES[Settings().password_hash_profile])
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +70,42 @@ def normalise_department(department: str) -> str:
         f"unknown department '{department}'; choose one of {', '.join(DEPARTMENTS)}",
         column="department",
     )
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DataError.at(f"密码至少 {MIN_PASSWORD_LENGTH} 位",
+                           f"password must have at least {MIN_PASSWORD_LENGTH} characters",
+                           column="password")
+
+
+def _checked_scope(session: Session, role: Role, region_code: str | None,
+                   department: str | None, enterprise_id: str | None) -> str | None:
+    """Check that `role` comes with the scope it needs; returns the normalised department."""
+    if role is Role.PUBLIC:
+        raise DataError.at("匿名公众无需账号", "the anonymous public has no accounts",
+                           column="role")
+    if role in REGION_ROLES and not region_code:
+        raise DataError.at(f"角色“{role.label_zh}”须指定所属地区",
+                           f"role '{role.label_en}' needs a region", column="region_code")
+    if region_code:
+        region = get_region(session, region_code)
+        if region is None:
+            raise DataError.at(f"未知地区代码 {region_code}", f"unknown region code {region_code}",
+                               column="region_code")
+        level = ROLE_LEVEL.get(role)
+        if level is not None and str(region.level) != level:
+            raise DataError.at(
+                f"角色“{role.label_zh}”的地区须为{level}级，{region.name_zh}是{region.level}级",
+                f"role '{role.label_en}' needs a {level} region; {region.name_en} is a "
+                f"{region.level}", column="region_code")
+    if role is Role.DEPARTMENT_OFFICER and not department:
+        raise DataError.at("部门用户须指定部门", "a department officer needs a department",
+                           column="department")
+    if role is Role.ENTERPRISE_REPORTER and not enterprise_id:
+        raise DataError.at("企业填报员须指定企业", "an enterprise reporter needs an enterprise",
+                           column="enterprise_id")
+    return normalise_department(department) if department else None
 
 
 def create_user(
@@ -87,39 +137,11 @@ def create_user(
     if not USERNAME_PATTERN.match(username):
         raise DataError.at("用户名须为 3–64 位字母、数字或 _ . @ -",
                            "user name must be 3–64 letters, digits or _ . @ -", column="username")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise DataError.at(f"密码至少 {MIN_PASSWORD_LENGTH} 位",
-                           f"password must have at least {MIN_PASSWORD_LENGTH} characters",
-                           column="password")
-    if role is Role.PUBLIC:
-        raise DataError.at("匿名公众无需账号", "the anonymous public has no accounts",
-                           column="role")
+    _check_password(password)
     if store.get_user_row(session, username) is not None:
         raise DataError.at(f"用户名“{username}”已存在", f"user name '{username}' is taken",
                            column="username")
-    if role in REGION_ROLES and not region_code:
-        raise DataError.at(f"角色“{role.label_zh}”须指定所属地区",
-                           f"role '{role.label_en}' needs a region", column="region_code")
-    if region_code:
-        region = get_region(session, region_code)
-        if region is None:
-            raise DataError.at(f"未知地区代码 {region_code}", f"unknown region code {region_code}",
-                               column="region_code")
-        level = ROLE_LEVEL.get(role)
-        if level is not None and str(region.level) != level:
-            raise DataError.at(
-                f"角色“{role.label_zh}”的地区须为{level}级，{region.name_zh}是{region.level}级",
-                f"role '{role.label_en}' needs a {level} region; {region.name_en} is a "
-                f"{region.level}", column="region_code")
-    if role is Role.DEPARTMENT_OFFICER:
-        if not department:
-            raise DataError.at("部门用户须指定部门", "a department officer needs a department",
-                               column="department")
-    if department:
-        department = normalise_department(department)
-    if role is Role.ENTERPRISE_REPORTER and not enterprise_id:
-        raise DataError.at("企业填报员须指定企业", "an enterprise reporter needs an enterprise",
-                           column="enterprise_id")
+    department = _checked_scope(session, role, region_code, department, enterprise_id)
     row = store.create_user_row(
         session, username=username, display_name=display_name, role=role.value,
         region_code=region_code, department=department, enterprise_id=enterprise_id,
@@ -142,17 +164,97 @@ def list_users(session: Session, *, within: User | None = None) -> list[User]:
         session, within))]
 
 
-def set_password(session: Session, *, username: str, password: str) -> None:
-    """Replace a user's password."""
+def _user_row(session: Session, username: str) -> store.UserRow:
     row = store.get_user_row(session, username)
     if row is None:
         raise NotFound(f"用户 {username} 不存在 / no user {username}")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise DataError.at(f"密码至少 {MIN_PASSWORD_LENGTH} 位",
-                           f"password must have at least {MIN_PASSWORD_LENGTH} characters",
-                           column="password")
+    return row
+
+
+def set_password(session: Session, *, username: str, password: str) -> int:
+    """Replace a user's password (an administrator's reset) and end all their sessions.
+
+    Returns the number of sessions ended.  Whoever held a session learnt nothing from the old
+    password that still works (issue #8, finding 5).
+    """
+    row = _user_row(session, username)
+    _check_password(password)
     row.password_hash = password_hasher().hash(password)
     session.flush()
+    return end_sessions(session, row.id)
+
+
+def change_password(
+    session: Session, *, user_id: int, old_password: str, new_password: str, client: str,
+    max_failures: int = 5, now: datetime | None = None,
+) -> int:
+    """A user changes their own password, proving the old one; all their sessions end.
+
+    The old password is checked by `authenticate`, under the same per-client rate limit as the
+    login form, so a borrowed session cannot be used to guess it.  The caller starts a fresh
+    session for the browser that made the change.  Returns the number of sessions ended.
+
+    Raises
+    ------
+    LoginFailed, LoginThrottled
+        The old password is wrong, or too many wrong guesses (the failure is committed).
+    NotFound
+        No active account `user_id`.
+    DataError
+        The new password is too short, or equal to the old one.
+    """
+    row = store.get_user_row_by_id(session, user_id)
+    if row is None or not row.active:
+        raise NotFound(f"用户 {user_id} 不存在或已停用 / no active user {user_id}")
+    _check_password(new_password)
+    if new_password == old_password:
+        raise DataError.at("新密码不能与当前密码相同",
+                           "the new password must differ from the current one",
+                           column="new_password")
+    authenticate(session, row.username, old_password, client=client,
+                 max_failures=max_failures, now=now)
+    row.password_hash = password_hasher().hash(new_password)
+    session.flush()
+    return end_sessions(session, row.id)
+
+
+def set_role_and_scope(
+    session: Session, *, username: str, role: Role, region_code: str | None = None,
+    department: str | None = None, enterprise_id: str | None = None,
+) -> User:
+    """Give a user a new role and scope; their sessions end, so the change holds at once.
+
+    The same checks as `create_user` apply (a city officer needs a city, …).
+    """
+    role = Role(role)
+    row = _user_row(session, username)
+    department = _checked_scope(session, role, region_code, department, enterprise_id)
+    row.role, row.region_code = role.value, region_code
+    row.department, row.enterprise_id = department, enterprise_id
+    session.flush()
+    end_sessions(session, row.id)
+    return row.to_model()
+
+
+def disable_user(session: Session, *, username: str) -> int:
+    """Disable an account: it can no longer log in and its sessions end; returns how many."""
+    row = _user_row(session, username)
+    row.active = False
+    session.flush()
+    return end_sessions(session, row.id)
+
+
+def enable_user(session: Session, *, username: str) -> User:
+    """Re-enable a disabled account (it logs in afresh; no session comes back)."""
+    row = _user_row(session, username)
+    row.active = True
+    session.flush()
+    return row.to_model()
+
+
+def end_user_sessions(session: Session, *, username: str) -> int:
+    """Log a user out everywhere (e.g. a lost laptop); returns the number of sessions ended."""
+    return end_sessions(session, _user_row(session, username).id)
 
 
 def _aware(value: datetime) -> datetime:

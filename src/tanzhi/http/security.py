@@ -1,14 +1,15 @@
-"""Request guards: UI language choice, CSRF tokens, the not-logged-in error."""
+"""Request guards: UI language, CSRF tokens, the client's address, the not-logged-in error."""
 
 from __future__ import annotations
 
 import hmac
-import secrets
+from collections.abc import Iterable, Mapping
 from http.cookies import SimpleCookie
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
 from urllib.parse import parse_qs
 
 from fastapi import Request
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tanzhi.http.i18n import supported_locale
@@ -19,8 +20,9 @@ LANG_COOKIE = "tanzhi_lang"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
-# One working day: a stolen cookie is good for a shift at most; users log in each morning.
-SESSION_MAX_AGE_S = 12 * 60 * 60
+
+Network = IPv4Network | IPv6Network
+Address = IPv4Address | IPv6Address
 
 
 class NotAuthenticated(PermissionDenied):
@@ -36,10 +38,12 @@ class LocaleMiddleware:
     The choice is put in `request.state.locale`.
     """
 
-    def __init__(self, app: ASGIApp, default: str, *, secure: bool = False) -> None:
+    def __init__(self, app: ASGIApp, default: str, *, secure: bool | None = False,
+                 trusted_proxies: Iterable[Network] = ()) -> None:
         self.app = app
         self.default = supported_locale(default) or "zh_CN"
         self.secure = secure
+        self.proxies = list(trusted_proxies)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -60,7 +64,7 @@ class LocaleMiddleware:
 
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start" and asked:
-                flags = "; Secure" if self.secure else ""
+                flags = "; Secure" if cookie_is_secure(self.secure, scope, self.proxies) else ""
                 MutableHeaders(scope=message).append(
                     "Set-Cookie",
                     f"{LANG_COOKIE}={asked}; Path=/; Max-Age=31536000; SameSite=Lax{flags}")
@@ -70,22 +74,19 @@ class LocaleMiddleware:
 
 
 def csrf_token(request: Request) -> str:
-    """This session's CSRF token, created on first use (the session cookie then carries it)."""
-    token = request.session.get("csrf")
-    if not token:
-        token = secrets.token_urlsafe(32)
-        request.session["csrf"] = token
-    return token
+    """This session's CSRF token (kept server-side; see `tanzhi.http.sessions`)."""
+    return str(request.session["csrf"])
 
 
 def rotate_session(request: Request, **values: object) -> None:
-    """Start a fresh session (new CSRF token) holding `values`; used at login and logout.
+    """End the current session and start a fresh one holding `values` (``uid=…`` or nothing).
 
-    A new token at login stops a token planted before login from being reused (session fixation).
+    Used at login, logout and after a password change.  The new session has a new id and a new
+    CSRF token, so neither a cookie nor a token planted before login can be reused (session
+    fixation), and the old cookie stops working.
     """
     request.session.clear()
     request.session.update(values)
-    request.session["csrf"] = secrets.token_urlsafe(32)
 
 
 async def csrf_protect(request: Request) -> None:
@@ -139,3 +140,74 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _parse_ip(value: str) -> Address | None:
+    value = value.strip()
+    if value.startswith("[") and "]" in value:  # "[2001:db8::1]:443"
+        value = value[1:value.index("]")]
+    elif value.count(":") == 1:  # "203.0.113.7:51000"
+        value = value.split(":")[0]
+    try:
+        return ip_address(value)
+    except ValueError:
+        return None
+
+
+def _trusted(address: Address | None, proxies: Iterable[Network]) -> bool:
+    return address is not None and any(address in net for net in proxies)
+
+
+def forwarded_client(peer: str, headers: Mapping[str, str], proxies: Iterable[Network]) -> str:
+    """The client's address given the TCP peer, the request headers and the trusted proxies.
+
+    `X-Forwarded-For` (else `X-Real-IP`) is believed only when the peer is a trusted proxy
+    (issue #8, finding 8: a header sent from loopback bypassed the login throttle).  The list is
+    read from the right, skipping trusted proxies: the first address that is not one of them is
+    the client, since everything left of it was written by the client and may be forged.
+    """
+    proxies = list(proxies)
+    if not _trusted(_parse_ip(peer), proxies):
+        return peer
+    forwarded = [part for part in headers.get("x-forwarded-for", "").split(",") if part.strip()]
+    if not forwarded and headers.get("x-real-ip"):
+        forwarded = [headers["x-real-ip"]]
+    nearest = peer
+    for hop in reversed(forwarded):
+        address = _parse_ip(hop)
+        if address is None:
+            return nearest  # a malformed hop: stop at the last address a proxy vouched for
+        nearest = str(address)
+        if not _trusted(address, proxies):
+            return nearest
+    return nearest
+
+
+def forwarded_https(scheme: str, peer: str, headers: Mapping[str, str],
+                    proxies: Iterable[Network]) -> bool:
+    """Whether the browser's connection is HTTPS: directly, or per a trusted proxy."""
+    if scheme in ("https", "wss"):
+        return True
+    proto = headers.get("x-forwarded-proto", "").split(",")[-1].strip().lower()
+    return proto == "https" and _trusted(_parse_ip(peer), proxies)
+
+
+def cookie_is_secure(setting: bool | None, scope: Scope, proxies: Iterable[Network]) -> bool:
+    """Whether a cookie set on this request gets the Secure flag (`Settings.secure_cookies`).
+
+    None (auto) means: when the browser's connection is HTTPS.
+    """
+    if setting is not None:
+        return setting
+    peer = scope["client"][0] if scope.get("client") else ""
+    return forwarded_https(str(scope.get("scheme", "http")), peer,
+                           Headers(scope=scope), proxies)
+
+
+def client_address(request: Request) -> str:
+    """The one answer to “who is asking” (login throttle, session notes).
+
+    Forwarding headers count only from `Settings.trusted_proxies` (default: none).
+    """
+    peer = request.client.host if request.client else "unknown"
+    return forwarded_client(peer, request.headers, request.app.state.settings.trusted_proxies)

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from tanzhi.access import REGION_ROLES, Role, User, authenticate, in_scope
 from tanzhi.http.deps import CurrentUser, DbSession, OptionalUser, require
-from tanzhi.http.security import csrf_token, rotate_session
+from tanzhi.http.security import client_address, csrf_token, rotate_session
 from tanzhi.kernel.errors import DataError
 from tanzhi.kernel.provenance import dataset_dir, load_meta
 from tanzhi.kernel.regions import (
@@ -214,8 +214,7 @@ def me(request: Request, user: OptionalUser) -> MeOut:
 def login(request: Request, body: LoginIn, db: DbSession) -> MeOut:
     """Log in (session cookie); rate-limited like the login form."""
     settings = request.app.state.settings
-    user = authenticate(db, body.username, body.password,
-                        client=request.client.host if request.client else "unknown",
+    user = authenticate(db, body.username, body.password, client=client_address(request),
                         max_failures=settings.login_attempts_per_minute)
     rotate_session(request, uid=user.id)
     request.state.user = user

@@ -1,4 +1,4 @@
-"""HTML pages of the shell: login, logout, the region dashboard, adding a unit below a region."""
+"""HTML pages of the shell: login, logout, password change, the region dashboard, adding units."""
 
 from __future__ import annotations
 
@@ -8,9 +8,16 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from tanzhi.access import REGION_ROLES, LoginFailed, LoginThrottled, User, authenticate
-from tanzhi.http.deps import DbSession, OptionalUser, render, require
-from tanzhi.http.security import rotate_session
+from tanzhi.access import (
+    REGION_ROLES,
+    LoginFailed,
+    LoginThrottled,
+    User,
+    authenticate,
+    change_password,
+)
+from tanzhi.http.deps import CurrentUser, DbSession, OptionalUser, render, require
+from tanzhi.http.security import client_address, rotate_session
 from tanzhi.kernel.errors import DataError
 from tanzhi.kernel.regions import list_regions, require_region
 from tanzhi.web.api import (
@@ -63,8 +70,7 @@ def login_submit(
     settings = request.app.state.settings
     zh = getattr(request.state, "locale", "zh_CN").startswith("zh")
     try:
-        user = authenticate(db, username.strip(), password,
-                            client=request.client.host if request.client else "unknown",
+        user = authenticate(db, username.strip(), password, client=client_address(request),
                             max_failures=settings.login_attempts_per_minute)
     except (LoginFailed, LoginThrottled) as exc:
         status = 429 if isinstance(exc, LoginThrottled) else 401
@@ -79,6 +85,52 @@ def logout(request: Request) -> Response:
     """End the session and return to the login form."""
     rotate_session(request)
     return RedirectResponse("/login", status_code=303)
+
+
+def _password_page(request: Request, *, error: str | None = None,
+                   problems: list[dict] | None = None, changed: bool = False,
+                   status_code: int = 200) -> Response:
+    return render(request, "account_password.html", {
+        "error": error, "problems": problems or [], "changed": changed,
+        "json_url": "/api/v1/me",
+    }, status_code=status_code)
+
+
+@router.get("/account/password")
+def password_form(request: Request, user: CurrentUser,
+                  changed: Annotated[bool, Query()] = False) -> Response:
+    """The form to change one's own password."""
+    return _password_page(request, changed=changed)
+
+
+@router.post("/account/password")
+def password_submit(
+    request: Request, db: DbSession, user: CurrentUser,
+    old_password: Annotated[str, Form()], new_password: Annotated[str, Form()],
+    new_password_again: Annotated[str, Form()],
+) -> Response:
+    """Change the password; every session of the user ends and this browser gets a new one."""
+    zh = getattr(request.state, "locale", "zh_CN").startswith("zh")
+    if new_password != new_password_again:
+        return _password_page(request, problems=[{
+            "column": "new_password_again", "message_zh": "两次输入的新密码不一致",
+            "message_en": "the two new passwords differ"}], status_code=422)
+    try:
+        change_password(db, user_id=user.id, old_password=old_password,
+                        new_password=new_password, client=client_address(request),
+                        max_failures=request.app.state.settings.login_attempts_per_minute)
+    except (LoginFailed, LoginThrottled) as exc:
+        if isinstance(exc, LoginFailed):
+            message = "当前密码不正确" if zh else "The current password is wrong"
+        else:
+            message = exc.message_zh if zh else exc.message_en
+        return _password_page(request, error=message,
+                              status_code=429 if isinstance(exc, LoginThrottled) else 403)
+    except DataError as exc:
+        return _password_page(request, problems=[p.as_dict() for p in exc.problems],
+                              status_code=422)
+    rotate_session(request, uid=user.id)
+    return RedirectResponse("/account/password?changed=true", status_code=303)
 
 
 @router.get("/")
