@@ -47,30 +47,78 @@ class RegionScoped:
     region_code: Mapped[str] = mapped_column(String(12), index=True)
 
 
+# Execution option marking a connection's transactions as read-only (see `read_transaction`).
+READ_ONLY = "tanzhi_read_only"
+
+
 def make_engine(settings: Settings) -> Engine:
-    """Create the engine for the configured database (SQLite file by default)."""
+    """Create the engine for the configured database (SQLite file by default).
+
+    SQLite runs in WAL mode, so readers never wait for the writer nor it for them, with a busy
+    timeout (`Settings.sqlite_busy_timeout_s`) after which a waiting writer gets an error instead
+    of hanging, and ``synchronous`` as configured (FULL by default: a success the server
+    reports is on disk even across a power cut, issue #8 finding 6 — see `Settings`).
+
+    Transactions come in two kinds.  A *write* transaction (the default: unsafe HTTP methods,
+    CLI commands, jobs) starts with ``BEGIN IMMEDIATE``, taking the write lock up front so the
+    audit chain's head cannot be read stale by a concurrent writer.  A *read* transaction
+    (`read_transaction`: GET/HEAD requests) starts with a deferred ``BEGIN`` under
+    ``PRAGMA query_only``, so it never takes the write lock and a write attempted in it fails
+    loudly ("attempt to write a readonly database") instead of silently queuing behind writers.
+    On PostgreSQL the read kind is ``SET TRANSACTION READ ONLY`` (psycopg's readonly option).
+    """
     url = settings.resolved_database_url
     if url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        busy_s = float(settings.sqlite_busy_timeout_s)
+        synchronous = settings.sqlite_synchronous
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy_s})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
-            # pysqlite's own transaction handling would defer BEGIN; we emit it ourselves so a
-            # write transaction takes the lock up front (BEGIN IMMEDIATE) and the audit chain's
-            # head cannot be read stale by a concurrent writer.
+        def _sqlite_pragmas(dbapi_conn, record) -> None:  # noqa: ANN001
+            # pysqlite's own transaction handling would defer every BEGIN; we emit BEGIN
+            # ourselves (`_sqlite_begin`) to choose the kind per transaction.
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute(f"PRAGMA synchronous={synchronous}")
+            cur.execute(f"PRAGMA busy_timeout={int(busy_s * 1000)}")
             cur.close()
+            record.info["query_only"] = False
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn) -> None:  # noqa: ANN001
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            read_only = bool(conn.get_execution_options().get(READ_ONLY))
+            info = conn.connection.info  # lives as long as the DBAPI connection
+            if info.get("query_only") != read_only:
+                # A pooled connection keeps the pragma: set it whenever the kind changes.
+                conn.exec_driver_sql(f"PRAGMA query_only={'ON' if read_only else 'OFF'}")
+                info["query_only"] = read_only
+            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+@contextmanager
+def read_transaction(factory: sessionmaker[Session], actor: str = "anonymous"
+                     ) -> Iterator[Session]:
+    """One read-only transaction: no write lock taken; any write in it raises.
+
+    Always rolled back at the end (there is nothing to commit).  Use `unit_of_work` — a separate,
+    short write transaction — for the rare write a read needs (e.g. touching a session).
+    """
+    session = factory()
+    session.info["actor"] = actor
+    session.info["read_only"] = True
+    try:
+        # The options apply to the connection before BEGIN, so the begin hook sees them.
+        session.connection(execution_options={READ_ONLY: True, "postgresql_readonly": True})
+        yield session
+    finally:
+        session.rollback()
+        session.close()
 
 
 @contextmanager
@@ -91,3 +139,14 @@ def unit_of_work(factory: sessionmaker[Session], actor: str, reason: str = "") -
         raise
     finally:
         session.close()
+
+
+def is_busy(exc: Exception) -> bool:
+    """Whether a database error is lock contention, worth a retry rather than a 500.
+
+    SQLite: the busy timeout ran out ("database is locked").  PostgreSQL: a deadlock or
+    serialization failure the server resolved by aborting this transaction.
+    """
+    text = str(getattr(exc, "orig", exc)).lower()
+    return any(s in text for s in ("database is locked", "database table is locked",
+                                   "deadlock detected", "could not serialize"))
