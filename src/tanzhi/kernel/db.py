@@ -49,6 +49,9 @@ class RegionScoped:
 
 # Execution option marking a connection's transactions as read-only (see `read_transaction`).
 READ_ONLY = "tanzhi_read_only"
+# Execution option: how long (ms) this connection's next BEGIN IMMEDIATE may wait for the lock
+# on SQLite; background jobs wait longer than requests (see `unit_of_work`).
+LOCK_WAIT_MS = "tanzhi_lock_wait_ms"
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -71,6 +74,7 @@ def make_engine(settings: Settings) -> Engine:
     if url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         busy_s = float(settings.sqlite_busy_timeout_s)
+        default_wait_ms = int(busy_s * 1000)
         synchronous = settings.sqlite_synchronous
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy_s})
 
@@ -83,14 +87,20 @@ def make_engine(settings: Settings) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute(f"PRAGMA synchronous={synchronous}")
-            cur.execute(f"PRAGMA busy_timeout={int(busy_s * 1000)}")
+            cur.execute(f"PRAGMA busy_timeout={default_wait_ms}")
             cur.close()
             record.info["query_only"] = False
+            record.info["busy_ms"] = default_wait_ms
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn) -> None:  # noqa: ANN001
-            read_only = bool(conn.get_execution_options().get(READ_ONLY))
+            options = conn.get_execution_options()
+            read_only = bool(options.get(READ_ONLY))
             info = conn.connection.info  # lives as long as the DBAPI connection
+            wait_ms = int(options.get(LOCK_WAIT_MS) or default_wait_ms)
+            if info.get("busy_ms") != wait_ms:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={wait_ms}")
+                info["busy_ms"] = wait_ms
             if info.get("query_only") != read_only:
                 # A pooled connection keeps the pragma: set it whenever the kind changes.
                 conn.exec_driver_sql(f"PRAGMA query_only={'ON' if read_only else 'OFF'}")
@@ -122,16 +132,20 @@ def read_transaction(factory: sessionmaker[Session], actor: str = "anonymous"
 
 
 @contextmanager
-def unit_of_work(factory: sessionmaker[Session], actor: str, reason: str = "") -> Iterator[Session]:
-    """One transaction: commit on success, roll back everything on any error.
+def unit_of_work(factory: sessionmaker[Session], actor: str, reason: str = "", *,
+                 lock_wait_s: float | None = None) -> Iterator[Session]:
+    """One write transaction: commit on success, roll back everything on any error.
 
     Every ORM change flushed inside it is written to the audit log under `actor`
-    (the audit listener reads ``session.info``).
+    (the audit listener reads ``session.info``).  `lock_wait_s` overrides, for this transaction,
+    how long SQLite waits for the write lock (background jobs queue behind each other).
     """
     session = factory()
     session.info["actor"] = actor
     session.info["reason"] = reason
     try:
+        if lock_wait_s is not None:
+            session.connection(execution_options={LOCK_WAIT_MS: int(lock_wait_s * 1000)})
         yield session
         session.commit()
     except BaseException:
