@@ -3,6 +3,7 @@ writes take it up front; SQLite runs in WAL with a busy timeout and the configur
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from tanzhi.config import Settings
 from tanzhi.kernel.audit import AuditEntry, AuditHead, make_session_factory, verify_chain
-from tanzhi.kernel.db import Base, is_busy, make_engine, read_transaction, unit_of_work
+from tanzhi.kernel.db import Base, StorageBusy, is_busy, make_engine, read_transaction, unit_of_work
 
 
 class _Base(DeclarativeBase):
@@ -99,8 +100,8 @@ def test_pooled_connection_is_writable_again_after_a_read(engine) -> None:
 
 
 def test_writers_take_the_lock_up_front_and_time_out_as_busy(sqlite_engine) -> None:
-    """Two writers: the second waits the busy timeout, then gets a busy error (503 upstream),
-    and the first one's commit is untouched."""
+    """Two writers of this process: the second queues on the write gate for the busy timeout,
+    then gets `StorageBusy` (503 upstream), and the first one's commit is untouched."""
     factory = make_session_factory(sqlite_engine)
     holding, release = threading.Event(), threading.Event()
 
@@ -115,15 +116,35 @@ def test_writers_take_the_lock_up_front_and_time_out_as_busy(sqlite_engine) -> N
     t.start()
     assert holding.wait(10)
     try:
-        with pytest.raises(OperationalError) as info:
+        with pytest.raises(StorageBusy, match="database is busy"):
             with unit_of_work(factory, actor="second") as s:
                 s.execute(text("SELECT 1"))
-        assert is_busy(info.value)
     finally:
         release.set()
         t.join(10)
     with read_transaction(factory) as reader:
         assert reader.get(Note, 20).text == "first"
+    with unit_of_work(factory, actor="third") as s:  # the gate was given back
+        s.add(Note(id=21, text="third"))
+
+
+def test_a_writer_of_another_process_meets_the_busy_timeout(sqlite_engine,
+                                                            settings: Settings) -> None:
+    other = sqlite3.connect(settings.data_dir / "tanzhi.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    factory = make_session_factory(sqlite_engine)
+    try:
+        with pytest.raises(OperationalError) as info:
+            with unit_of_work(factory, actor="second") as s:
+                s.execute(text("SELECT 1"))
+        assert is_busy(info.value)
+        with read_transaction(factory) as reader:  # reads go on meanwhile
+            assert reader.scalars(select(Note)).all() == []
+    finally:
+        other.rollback()
+        other.close()
+    with unit_of_work(factory, actor="third") as s:  # nothing leaked: writes work again
+        s.add(Note(id=22, text="third"))
 
 
 def test_lock_wait_can_be_lengthened_per_transaction(sqlite_engine) -> None:

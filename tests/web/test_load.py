@@ -45,7 +45,7 @@ class LiveServer:
 def serve_in_thread(settings: Settings) -> Iterator[str]:
     """uvicorn on 127.0.0.1 (free port) in a thread; yields the base URL; stops it after."""
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning",
-                            lifespan="on")
+                            lifespan="on", timeout_keep_alive=120)  # clients idle between phases
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from tanzhi.access import Role, User, get_user, require_in_scope
 from tanzhi.http.security import NotAuthenticated, csrf_token
-from tanzhi.kernel.db import is_busy, read_transaction, unit_of_work
+from tanzhi.kernel.db import StorageBusy, is_busy, read_transaction, unit_of_work
 from tanzhi.kernel.errors import PermissionDenied
 from tanzhi.kernel.regions import require_region
 
@@ -41,8 +41,8 @@ def get_db(request: Request) -> Iterator[Session]:
     try:
         with scope as session:
             yield session
-    except OperationalError as exc:
-        if not is_busy(exc):
+    except (OperationalError, StorageBusy) as exc:
+        if isinstance(exc, OperationalError) and not is_busy(exc):
             raise
         raise HTTPException(
             503, detail="数据库正忙，请稍后重试 / the database is busy, please retry shortly",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -10,6 +11,7 @@ from sqlalchemy import DateTime, Engine, MetaData, String, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from tanzhi.config import Settings
+from tanzhi.kernel.errors import TanzhiError
 
 # Stable constraint names so Alembic migrations are identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -54,6 +56,14 @@ READ_ONLY = "tanzhi_read_only"
 LOCK_WAIT_MS = "tanzhi_lock_wait_ms"
 
 
+class StorageBusy(TanzhiError):
+    """The write lock stayed taken longer than this transaction may wait (HTTP: 503)."""
+
+    def __init__(self, waited_s: float) -> None:
+        super().__init__(f"数据库正忙（已等待 {waited_s:g} 秒），请稍后重试 / the database is busy "
+                         f"(waited {waited_s:g} s), please retry shortly")
+
+
 def make_engine(settings: Settings) -> Engine:
     """Create the engine for the configured database (SQLite file by default).
 
@@ -77,6 +87,16 @@ def make_engine(settings: Settings) -> Engine:
         default_wait_ms = int(busy_s * 1000)
         synchronous = settings.sqlite_synchronous
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy_s})
+        # Writers of this process queue on a gate taken just before BEGIN IMMEDIATE and given
+        # back when the connection returns to the pool (after its commit or rollback).  A lock
+        # wakes the next waiter as soon as it is free; SQLite's busy handler instead polls with
+        # growing sleeps, so a writer can lose to newcomers again and again and run past its
+        # timeout (503s at 16 clients in bench/bench_storage_load.py).  Other processes (the
+        # CLI) still meet SQLite's own lock and busy timeout.  A plain Lock, not an RLock: the
+        # release may happen on another thread (FastAPI runs a dependency's exit on any worker).
+        gate = threading.Lock()
+        holders: set[int] = set()
+        holders_lock = threading.Lock()
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, record) -> None:  # noqa: ANN001
@@ -105,7 +125,28 @@ def make_engine(settings: Settings) -> Engine:
                 # A pooled connection keeps the pragma: set it whenever the kind changes.
                 conn.exec_driver_sql(f"PRAGMA query_only={'ON' if read_only else 'OFF'}")
                 info["query_only"] = read_only
-            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+            if read_only:
+                conn.exec_driver_sql("BEGIN")
+                return
+            if not gate.acquire(timeout=wait_ms / 1000):
+                raise StorageBusy(wait_ms / 1000)
+            record = conn.connection._connection_record
+            with holders_lock:
+                holders.add(id(record))
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                _give_back(None, record)
+                raise
+
+        @event.listens_for(engine, "checkin")
+        def _give_back(_dbapi_conn, record) -> None:  # noqa: ANN001
+            # Fires for every connection returned to the pool, invalidated ones included.
+            with holders_lock:
+                held = id(record) in holders
+                holders.discard(id(record))
+            if held:
+                gate.release()
 
         return engine
     return create_engine(url, pool_pre_ping=True)
