@@ -10,10 +10,12 @@ the ratio to the configuration before issue #8 measured in the same run:
 - **old**: every request in a BEGIN IMMEDIATE write transaction (the old `get_db`, restored
   with a dependency override), busy timeout 30 s as before.
 
-Then it runs K kill -9 rounds (`tanzhi serve` killed mid-writes, restarted, audit chain
+It also times one audited write transaction under synchronous=FULL and NORMAL, and runs K kill -9
+rounds (`tanzhi serve` killed mid-writes, restarted, audit chain
 verified and every acknowledged write found).
 
     uv run python bench/bench_storage_load.py [--clients 8 16] [--rounds 10] [--kills 3]
+        [--commits 300]
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from tanzhi.config import Settings
 from tanzhi.http.deps import get_db
 from tanzhi.kernel.audit import make_session_factory, verify_chain
 from tanzhi.kernel.db import make_engine, read_transaction, unit_of_work
-from tanzhi.kernel.regions import seed_regions
+from tanzhi.kernel.regions import add_region, seed_regions
 from tanzhi.migrate import upgrade
 from tanzhi.web import create_app
 
@@ -190,6 +192,21 @@ def kill_round(tmp: Path, k: int) -> tuple[int, int, bool]:
     return len(acked), len(set(acked) & found), intact
 
 
+def commit_cost(tmp: Path, synchronous: str, commits: int) -> float:
+    """Mean seconds per audited one-row write transaction under `synchronous`."""
+    settings = prepare(tmp / f"sync-{synchronous}", sqlite_synchronous=synchronous)
+    engine = make_engine(settings)
+    factory = make_session_factory(engine)
+    t0 = time.perf_counter()
+    for n in range(1, commits + 1):
+        with unit_of_work(factory, actor="bench") as s:
+            add_region(s, code=f"330603{n:03d}000", name_zh="镇", name_en="T", level="town",
+                       parent_code="330603")
+    cost = (time.perf_counter() - t0) / commits
+    engine.dispose()
+    return cost
+
+
 def free_port() -> int:
     """A free loopback port (closed again before the server binds it)."""
     with socket.socket() as sock:
@@ -202,6 +219,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[8, 16])
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--kills", type=int, default=3)
+    parser.add_argument("--commits", type=int, default=300)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -217,6 +235,10 @@ def main() -> None:
             print(f"  ratio new/old at {clients} clients: throughput "
                   f"{results['new']['rps'] / results['old']['rps']:.2f}×, p95 "
                   f"{results['new']['p95_ms'] / results['old']['p95_ms']:.2f}×")
+        full = commit_cost(tmp, "FULL", args.commits)
+        normal = commit_cost(tmp, "NORMAL", args.commits)
+        print(f"audited write, {args.commits} commits: synchronous=FULL {1000 * full:.1f} ms, "
+              f"NORMAL {1000 * normal:.1f} ms per commit (FULL/NORMAL {full / normal:.2f}×)")
         for k in range(args.kills):
             acked, found, intact = kill_round(tmp, k)
             print(f"kill -9 run {k + 1}: {acked} writes acknowledged, {found} found after "

@@ -194,3 +194,16 @@ def test_recover_fails_jobs_whose_process_is_gone_and_keeps_live_ones(factory) -
         assert status == {1: "failed", 2: "failed", 3: "running", 4: "running", 5: "succeeded"}
     finally:
         runner.shutdown()
+
+
+def test_a_runner_takes_jobs_again_after_a_shutdown(runner, factory) -> None:
+    """The app's lifespan shuts the runner down; an app started again must still run jobs."""
+    runner.shutdown()
+
+    def run(ctx: JobContext) -> None:
+        with ctx.write() as s:
+            s.add(Item(id=1, name="after restart"))
+
+    job_id = _submit(runner, factory, run)
+    assert runner.wait(job_id, 30)
+    assert _job(runner, factory, job_id).status is JobStatus.SUCCEEDED

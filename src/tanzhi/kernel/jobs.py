@@ -300,6 +300,7 @@ class JobRunner:
     def __init__(self, factory: sessionmaker[Session], *, workers: int = 1) -> None:
         self.factory = factory
         self.runner_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._workers = workers
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tanzhi-job")
         self._live: dict[int, _Live] = {}
         self._lock = threading.Lock()
@@ -461,3 +462,8 @@ class JobRunner:
             for live in self._live.values():
                 live.cancel.set()
         self._pool.shutdown(wait=wait, cancel_futures=True)
+        # An app may be started again in the same process (tests, a reload): take jobs again.
+        with self._lock:
+            self._pool = ThreadPoolExecutor(max_workers=self._workers,
+                                            thread_name_prefix="tanzhi-job")
+            self._closed = False
