@@ -66,6 +66,18 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(
         default=20 * 1024 * 1024, description="Largest accepted request body, in bytes."
     )
+    sqlite_busy_timeout_s: float = Field(
+        default=5.0, gt=0,
+        description="How long an SQLite writer waits for the write lock before the request "
+        "fails with 503 'database busy' (readers never wait: WAL).",
+    )
+    sqlite_synchronous: Literal["NORMAL", "FULL"] = Field(
+        default="FULL",
+        description="SQLite `synchronous` in WAL mode. FULL syncs the WAL at every commit, so "
+        "a success the server has reported survives a power cut (issue #8: success only after "
+        "commit); NORMAL is also crash-safe for the process (kill -9) and keeps the file "
+        "consistent, but a power cut may undo the last commits. Cost: docs/performance.md.",
+    )
     allow_network: bool = Field(
         default=False,
         description="Whether tanzhi may fetch anything from the network "

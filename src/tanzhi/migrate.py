@@ -21,6 +21,7 @@ def metadata() -> MetaData:
     from tanzhi.access import store as _access_store  # noqa: F401
     from tanzhi.inventory import store as _inventory_store  # noqa: F401
     from tanzhi.kernel import factor_sets as _factor_sets  # noqa: F401
+    from tanzhi.kernel import jobs as _jobs  # noqa: F401
     from tanzhi.kernel import regions as _regions  # noqa: F401
     from tanzhi.kernel import statistics as _statistics  # noqa: F401
     from tanzhi.plan import store as _plan_store  # noqa: F401

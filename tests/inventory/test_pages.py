@@ -96,6 +96,17 @@ def count(settings: Settings, table) -> int:
         engine.dispose()
 
 
+def run_job(app, client: TestClient, response) -> dict:
+    """Uploads and compilations answer 303 to their background job's page (issue #8); wait
+    for the job and return its JSON."""
+    assert response.status_code == 303, response.text
+    location = response.headers["location"]
+    match = re.fullmatch(r"/jobs/(\d+)\?follow=1", location)
+    assert match, location
+    assert app.state.jobs.wait(int(match.group(1)), 120)
+    return client.get(f"/api/v1/jobs/{match.group(1)}").json()
+
+
 def test_anonymous_is_sent_to_login(app) -> None:
     with TestClient(app) as c:
         r = c.get("/inventory?region=330600", follow_redirects=False)
@@ -176,15 +187,17 @@ def test_upload_without_csrf_is_refused(login, demo_settings: Settings) -> None:
     assert count(demo_settings, ActivitySetRow) == before
 
 
-def test_bad_file_lists_rows_and_columns_and_writes_nothing(login,
+def test_bad_file_lists_rows_and_columns_and_writes_nothing(app, login,
                                                             demo_settings: Settings) -> None:
     c = login("sx.city")
     token = csrf_of(c.get("/inventory/upload").text)
     before = count(demo_settings, ActivitySetRow)
     r = c.post("/inventory/upload", data={"csrf_token": token},
-               files={"file": ("bad.csv", BAD.encode(), "text/csv")})
-    assert r.status_code == 422
-    table = r.text.split('id="problem-table"')[1].split("</table>")[0]
+               files={"file": ("bad.csv", BAD.encode(), "text/csv")}, follow_redirects=False)
+    job = run_job(app, c, r)
+    assert job["status"] == "failed"
+    page = c.get(r.headers["location"])
+    table = page.text.split('id="problem-table"')[1].split("</table>")[0]
     rows = re.findall(r"<tr><td class=\"mono\">bad\.csv</td><td class=\"num\">(\d+)</td>"
                       r"<td class=\"mono\">(\w+)</td>", table)
     assert ("3", "value") in rows and ("4", "unit") in rows
@@ -192,14 +205,17 @@ def test_bad_file_lists_rows_and_columns_and_writes_nothing(login,
     assert count(demo_settings, ActivitySetRow) == before
 
 
-def test_upload_outside_scope_names_the_row(login) -> None:
+def test_upload_outside_scope_names_the_row(app, login) -> None:
     c = login("sx.city")
     token = csrf_of(c.get("/inventory/upload").text)
     text = GOOD.replace("330602,2024,2.A.1", "330102,2024,2.A.1")
     r = c.post("/inventory/upload", data={"csrf_token": token},
-               files={"file": ("scope.csv", text.encode(), "text/csv")})
-    assert r.status_code == 422
-    assert "330102" in r.text and "region_code" in r.text and ">4<" in r.text
+               files={"file": ("scope.csv", text.encode(), "text/csv")}, follow_redirects=False)
+    job = run_job(app, c, r)
+    assert job["status"] == "failed"
+    assert {"row": 4, "column": "region_code"}.items() <= job["problems"][0].items()
+    page = c.get(r.headers["location"]).text
+    assert "330102" in page and "region_code" in page and ">4<" in page
 
 
 def test_compile_post_needs_csrf(login) -> None:
@@ -255,12 +271,15 @@ def test_template_and_script(login) -> None:
     assert js.status_code == 200 and "echarts" in js.text
 
 
-def test_good_file_then_compile_a_run(login, demo_settings: Settings) -> None:
+def test_good_file_then_compile_a_run(app, login, demo_settings: Settings) -> None:
     c = login("sx.city")
     token = csrf_of(c.get("/inventory/upload").text)
     runs_before = count(demo_settings, RunRow)
     r = c.post("/inventory/upload", data={"csrf_token": token, "label": "柯桥补充数据"},
-               files={"file": ("good.csv", GOOD.encode(), "text/csv")})
+               files={"file": ("good.csv", GOOD.encode(), "text/csv")}, follow_redirects=False)
+    job = run_job(app, c, r)
+    assert job["status"] == "succeeded", job
+    r = c.get(job["result_url"])
     assert r.status_code == 200, r.text
     assert 'id="upload-ok"' in r.text and "3 行" in r.text
     source = re.search(r'name="source" value="(upload:\d+)"', r.text).group(1)
@@ -268,7 +287,8 @@ def test_good_file_then_compile_a_run(login, demo_settings: Settings) -> None:
     r = c.post("/inventory/runs", data={"csrf_token": token, "source": source,
                                         "gwp": "AR6", "label": "上传数据试算"},
                follow_redirects=False)
-    assert r.status_code == 303, r.text
+    job = run_job(app, c, r)
+    assert job["status"] == "succeeded", job
     assert count(demo_settings, RunRow) == runs_before + 1
-    page = c.get(r.headers["location"])
+    page = c.get(job["result_url"])
     assert page.status_code == 200 and "上传数据试算" in page.text and "AR6" in page.text

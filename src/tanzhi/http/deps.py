@@ -6,27 +6,52 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from tanzhi.access import Role, User, get_user, require_in_scope
 from tanzhi.http.security import NotAuthenticated, csrf_token
-from tanzhi.kernel.db import unit_of_work
+from tanzhi.kernel.db import StorageBusy, is_busy, read_transaction, unit_of_work
 from tanzhi.kernel.errors import PermissionDenied
 from tanzhi.kernel.regions import require_region
 
+# Methods that must not change anything (RFC 9110 §9.2.1): they run in a read transaction.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BUSY_RETRY_AFTER_S = 2
+
 
 def get_db(request: Request) -> Iterator[Session]:
-    """One session per request, one transaction: committed if the route succeeds, else rolled back.
+    """One session per request, one transaction (issue #8, finding 6).
+
+    GET/HEAD/OPTIONS run in a read transaction (`read_transaction`): no write lock, and a write
+    attempted there fails loudly.  Other methods run in a write transaction (`unit_of_work`),
+    committed when the route succeeds, else rolled back.  The dependency is function-scoped
+    (``DbSession``), so FastAPI runs this exit — the commit — *before* it sends the response:
+    a client never sees a success for a write that is not committed, and a failed commit
+    becomes an error answer.  SQLite's busy timeout running out is a 503 with Retry-After,
+    never a 500.
 
     Writes are audited under the logged-in user's name (set by `optional_user`).
     """
-    with unit_of_work(request.app.state.session_factory, actor="anonymous") as session:
-        yield session
+    factory = request.app.state.session_factory
+    scope = (read_transaction(factory) if request.method in SAFE_METHODS
+             else unit_of_work(factory, actor="anonymous"))
+    try:
+        with scope as session:
+            yield session
+    except (OperationalError, StorageBusy) as exc:
+        if isinstance(exc, OperationalError) and not is_busy(exc):
+            raise
+        raise HTTPException(
+            503, detail="数据库正忙，请稍后重试 / the database is busy, please retry shortly",
+            headers={"Retry-After": str(BUSY_RETRY_AFTER_S)}) from exc
 
 
-DbSession = Annotated[Session, Depends(get_db)]
+# Function scope: the commit above runs before the response is sent (FastAPI ≥ 0.121 runs the
+# exit of request-scoped yield dependencies only after the response has gone out).
+DbSession = Annotated[Session, Depends(get_db, scope="function")]
 
 
 def optional_user(request: Request, db: DbSession) -> User | None:

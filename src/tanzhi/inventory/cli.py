@@ -285,3 +285,58 @@ def balance(
                   None)
 
     _guard(run)
+
+
+@app.command("import")
+def import_command(
+    activity: ActivityArg,
+    label: Annotated[str, typer.Option("--label", help="Name of the activity set.")] = "",
+) -> None:
+    """Import an ACTIVITY file into the database as a new activity set (all or nothing), with a
+    progress bar; prints the set id to compile with `tanzhi inventory compile --source upload:ID`.
+    """
+    def run() -> None:
+        from tanzhi.config import Settings
+        from tanzhi.inventory.service import import_activity
+        from tanzhi.kernel.audit import make_session_factory
+        from tanzhi.kernel.cli import upgraded_engine
+        from tanzhi.kernel.db import unit_of_work
+        from tanzhi.kernel.jobs import progress_bar
+
+        factory = make_session_factory(upgraded_engine(Settings(), "inventory_activity_set"))
+        with progress_bar(_err(), f"导入 / import {activity.name}") as progress, \
+                unit_of_work(factory, actor="cli", reason=f"inventory import {activity.name}") \
+                as session:
+            set_id = import_activity(session, activity, filename=activity.name,
+                                     label=label or activity.name, progress=progress)
+        typer.echo(f"upload:{set_id}")
+
+    _guard(run)
+
+
+@app.command("compile")
+def compile_command(
+    source: Annotated[str, typer.Option("--source", help="statistics | upload:<set id>")] = (
+        "statistics"),
+    gwp: GwpOpt = None,
+    region: Annotated[list[str] | None, typer.Option(
+        "--region", help="Region codes to compile (repeatable; default: the whole tree).")] = None,
+    label: Annotated[str, typer.Option("--label", help="Name of the run.")] = "",
+) -> None:
+    """Compile and store an inventory run in the database, with a progress bar; prints its id."""
+    def run() -> None:
+        from tanzhi.config import Settings
+        from tanzhi.inventory.service import compile_inventory
+        from tanzhi.kernel.audit import make_session_factory
+        from tanzhi.kernel.cli import upgraded_engine
+        from tanzhi.kernel.db import unit_of_work
+        from tanzhi.kernel.jobs import progress_bar
+
+        factory = make_session_factory(upgraded_engine(Settings(), "inventory_run"))
+        with progress_bar(_err(), "编制清单 / compile") as progress, \
+                unit_of_work(factory, actor="cli", reason="inventory compile") as session:
+            info = compile_inventory(session, region_codes=region or None, gwp=_gwp(gwp),
+                                     source=source, label=label, progress=progress)
+        typer.echo(f"run {info.id}: {info.n_rows} rows")
+
+    _guard(run)

@@ -20,6 +20,7 @@ import json
 import math
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import pandas as pd
@@ -160,6 +161,27 @@ def deliver_command() -> None:
         counts = deliver_outbox(session, url=settings.warning_webhook_url,
                                 secret=settings.warning_webhook_secret)
     out.print_json(json.dumps(counts))
+
+
+@app.command("import")
+def import_command(
+    workbook: Annotated[Path, typer.Argument(help="Plan workbook (.xlsx) as `plan workbook` "
+                                                  "writes it.", exists=True, dir_okay=False)],
+) -> None:
+    """Import a plan workbook as a new edition (all or nothing), with a progress bar."""
+    from tanzhi.kernel.jobs import progress_bar
+    from tanzhi.plan.service import save_plan
+    from tanzhi.plan.service.workbook import read_plan_workbook
+
+    with progress_bar(err, f"导入 / import {workbook.name}") as progress:
+        progress(0, 2, "读取工作簿 / reading the workbook")
+        plan = read_plan_workbook(workbook)
+        progress(1, 2, f"保存 {len(plan.indicators)} 项指标 / saving {len(plan.indicators)} "
+                       "indicators")
+        with unit_of_work(_factory(), actor="cli", reason=f"plan import {workbook.name}") as s:
+            record = save_plan(s, plan, actor="cli", origin="workbook")
+        progress(2, 2, "完成 / done")
+    out.print(f"{record.plan_id} {record.edition}")
 
 
 def _register_decompose() -> None:

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from tanzhi.access import User
 from tanzhi.http.deps import CurrentUser, DbSession, render, serve_script
 from tanzhi.kernel.errors import DataError, Problem
+from tanzhi.kernel.jobs import JobContext, JobFunction
 from tanzhi.kernel.regions import get_region
 from tanzhi.plan import service
 from tanzhi.plan.api import EDITOR_ROLES, require_editor, require_recorder
@@ -208,26 +209,38 @@ async def upload(request: Request, plan_id: str, db: DbSession, user: CurrentUse
     file = form.get("file")
     plan = service.get_plan(db, plan_id)
     require_editor(db, user, plan.region_code)
-    problems: list[Problem] = []
     if not isinstance(file, UploadFile) and not hasattr(file, "read"):
-        problems.append(Problem("请选择文件", "choose a file"))
-    else:
-        data = await file.read()  # type: ignore[union-attr]
-        try:
-            new = read_plan_workbook(data, filename=getattr(file, "filename", None) or "upload")
-            if new.id != plan_id:
-                raise DataError(Problem(f"工作簿中的规划编号 {new.id} 与本规划不符",
-                                        f"the workbook holds plan {new.id}, not {plan_id}"))
-            service.save_plan(db, new, actor=user.username, origin="workbook")
-        except DataError as exc:
-            problems = exc.problems
-    if problems:
         record = service.get_plan_record(db, plan_id)
         return render(request, "plan/edit.html", _ctx(
             db, user, plan=plan, record=record, editions=service.plan_editions(db, plan_id),
-            errors=problems, json_url=f"/api/v1/plans/{plan_id}/document",
+            errors=[Problem("请选择文件", "choose a file")],
+            json_url=f"/api/v1/plans/{plan_id}/document",
             provenance=_provenance(record), can_edit=True, synthetic=False), status_code=422)
-    return RedirectResponse(f"/plans/{plan_id}", status_code=303)
+    data = await file.read()  # type: ignore[union-attr]
+    name = getattr(file, "filename", None) or "upload"
+    # A background job (issue #8): parsed before the write lock, stored in one transaction.
+    job_id = request.app.state.jobs.submit(
+        db, workbook_job(data, filename=name, plan_id=plan_id, actor=user.username),
+        kind="plan.import", title=f"导入规划工作簿 {name} / import plan workbook {plan_id}",
+        submitter=user.username, region_code=plan.region_code)
+    return RedirectResponse(f"/jobs/{job_id}?follow=1", status_code=303)
+
+
+def workbook_job(data: bytes, *, filename: str, plan_id: str, actor: str) -> JobFunction:
+    """Import a plan workbook as a job: read it, then save the new edition in one write."""
+    def run(ctx: JobContext) -> None:
+        ctx.progress(0, 2, "读取工作簿 / reading the workbook")
+        new = read_plan_workbook(data, filename=filename)
+        if new.id != plan_id:
+            raise DataError(Problem(f"工作簿中的规划编号 {new.id} 与本规划不符",
+                                    f"the workbook holds plan {new.id}, not {plan_id}"))
+        ctx.progress(1, 2, f"保存 {len(new.indicators)} 项指标 / saving "
+                           f"{len(new.indicators)} indicators")
+        with ctx.write(reason=f"plan import {filename}") as db:
+            service.save_plan(db, new, actor=actor, origin="workbook")
+            ctx.result_url = f"/plans/{plan_id}"
+
+    return run
 
 
 @router.get("/{plan_id}/workbook")

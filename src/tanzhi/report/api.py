@@ -83,6 +83,7 @@ def report_file(report_id: int, fmt: str, request: Request, db: DbSession,
     """The report as html, pdf or docx."""
     info = get_report(db, report_id)
     check_scope(db, user, info.region_code)
-    content, media, name = report_output(db, request.app.state.settings.data_dir, report_id, fmt)
+    content, media, name = report_output(db, request.app.state.settings.data_dir, report_id, fmt,
+                                         writer=request.app.state.session_factory)
     return Response(content, media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -138,7 +138,8 @@ def download(request: Request, report_id: int, fmt: str, db: DbSession,
     """One output of a report (html, pdf, docx), rendered on first request and cached."""
     info = get_report(db, report_id)
     check_scope(db, user, info.region_code)
-    content, media, name = report_output(db, request.app.state.settings.data_dir, report_id, fmt)
+    content, media, name = report_output(db, request.app.state.settings.data_dir, report_id, fmt,
+                                         writer=request.app.state.session_factory)
     return Response(content, media_type=media, headers={
         "Content-Disposition": f'attachment; filename="{name}"'})
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from ipaddress import ip_address
@@ -12,6 +13,7 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import inspect
 
 from tanzhi import __version__
 from tanzhi.access import SessionPolicy
@@ -21,6 +23,7 @@ from tanzhi.http.security import LocaleMiddleware, SecurityHeadersMiddleware, cs
 from tanzhi.http.sessions import ServerSessionMiddleware
 from tanzhi.kernel.audit import make_session_factory
 from tanzhi.kernel.db import make_engine, utcnow
+from tanzhi.kernel.jobs import JobRow, JobRunner
 from tanzhi.kernel.keys import key_path, secret_key_configured, session_secret
 from tanzhi.web.errors import install_error_handlers
 from tanzhi.web.routes import ROUTES
@@ -99,6 +102,16 @@ def template_dirs() -> list[Path]:
     return dirs
 
 
+@asynccontextmanager
+async def job_lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """At start, fail the jobs a previous (crashed) process left running; at exit, cancel ours."""
+    runner: JobRunner = app.state.jobs
+    if inspect(app.state.engine).has_table(JobRow.__tablename__):
+        runner.recover()
+    yield
+    runner.shutdown(wait=True)
+
+
 def create_app(
     settings: Settings | None = None, *, clock: Callable[[], datetime] = utcnow,
 ) -> FastAPI:
@@ -109,6 +122,7 @@ def create_app(
     """
     settings = settings or Settings()
     app = FastAPI(
+        lifespan=job_lifespan,
         title="tanzhi 碳智",
         version=__version__,
         docs_url="/docs",
@@ -124,6 +138,9 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    # Long imports and compilations run as background jobs (issue #8, deliverable 7).
+    app.state.jobs = JobRunner(app.state.session_factory,
+                               workers=1 if engine.dialect.name == "sqlite" else 2)
     # One Jinja environment per UI language; gettext catalogs are compiled here, at start-up.
     dirs = template_dirs()
     app.state.template_sets = {

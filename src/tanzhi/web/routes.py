@@ -14,12 +14,14 @@ from tanzhi.plan.decompose import api as decompose_api
 from tanzhi.plan.decompose import pages as decompose_pages
 from tanzhi.report import api as report_api
 from tanzhi.report import pages as report_pages
-from tanzhi.web import api, pages, system
+from tanzhi.web import api, jobs, pages, system
 
 ROUTES: list[tuple[APIRouter, str]] = [
     (system.router, "/api/v1"),
     (api.router, "/api/v1"),
     (pages.router, ""),
+    (jobs.api, "/api/v1/jobs"),
+    (jobs.pages, "/jobs"),
     (inventory_api.router, "/api/v1/inventory"),
     (inventory_pages.router, "/inventory"),
     (plan_api.router, "/api/v1/plans"),

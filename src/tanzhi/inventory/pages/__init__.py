@@ -19,10 +19,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from tanzhi.access import REGION_ROLES, Role, User, scope_codes
 from tanzhi.http.deps import DbSession, render, require, serve_script
-from tanzhi.inventory import service
+from tanzhi.inventory import service, store
+from tanzhi.inventory.formats.activity import read_activity
 from tanzhi.inventory.pages import figures as v
 from tanzhi.kernel.errors import DataError, Location, NotFound, PermissionDenied, Problem
 from tanzhi.kernel.factors import default_library
+from tanzhi.kernel.jobs import JobContext, JobFunction
 from tanzhi.kernel.regions import Region, list_regions, require_region
 from tanzhi.kernel.statistics import read_statistics
 
@@ -183,9 +185,25 @@ def _upload_page(request: Request, db: Any, user: User, *, problems: list[dict] 
 
 
 @router.get("/upload")
-def upload_form(request: Request, db: DbSession, user: Editor) -> Response:
-    """Upload an activity file (CSV or Excel in the tanzhi template)."""
-    return _upload_page(request, db, user)
+def upload_form(request: Request, db: DbSession, user: Editor,
+                set: Annotated[int | None, Query(description="an imported set")] = None,  # noqa: A002
+                ) -> Response:
+    """Upload an activity file (CSV or Excel in the tanzhi template); with `set`, the set an
+    upload job stored, ready to compile."""
+    if set is None:
+        return _upload_page(request, db, user)
+    head = store.get_activity_set(db, set)
+    frame = store.read_activity_set(db, set) if head is not None else None
+    if head is None or frame is None or not set_in_scope(db, user, frame):
+        raise NotFound(f"没有活动水平数据集 {set} / no activity set {set}")
+    upload = v.activity_summary(frame, zh=_zh(request))
+    upload.update({"set_id": set, "label": head.label, "filename": head.filename})
+    return _upload_page(request, db, user, upload=upload, filename=head.filename)
+
+
+def set_in_scope(db: Any, user: User, frame: pd.DataFrame) -> bool:
+    """Whether every region of an activity set lies in the user's scope."""
+    return set(frame["region_code"].astype(str)) <= set(scope_codes(db, user))
 
 
 @router.get("/upload/template")
@@ -222,25 +240,34 @@ async def upload_submit(
     request: Request, db: DbSession, user: Editor,
     file: Annotated[UploadFile, File()], label: Annotated[str, Form()] = "",
 ) -> Response:
-    """Validate and store the file (all or nothing); problems come back as a table."""
-    from tanzhi.inventory.formats.activity import read_activity
-
+    """Queue the import (all or nothing) as a background job and open its progress page; the
+    job reads and checks the file before it takes the write lock (issue #8, finding 6)."""
     filename = file.filename or "upload"
     data = await file.read()
-    try:
+    job_id = request.app.state.jobs.submit(
+        db, upload_job(data, filename=filename, label=label or filename, user=user),
+        kind="inventory.import", title=f"导入活动水平 {filename} / import activity data",
+        submitter=user.username, region_code=user.region_code)
+    return RedirectResponse(f"/jobs/{job_id}?follow=1", status_code=303)
+
+
+def upload_job(data: bytes, *, filename: str, label: str, user: User) -> JobFunction:
+    """The import as a job: read and check outside any write transaction, then store."""
+
+    def run(ctx: JobContext) -> None:
+        ctx.progress(0, 3, "读取文件 / reading the file")
         frame = read_activity(data, filename=filename)
-        problems = _out_of_scope(db, user, frame, filename)
+        with ctx.read() as db:
+            problems = _out_of_scope(db, user, frame, filename)
         if problems:
             raise DataError(problems)
-        with db.begin_nested():
-            set_id = service.import_activity(db, data, filename=filename,
-                                             label=label or filename, uploader=user.username)
-    except DataError as exc:
-        return _upload_page(request, db, user, filename=filename, status_code=422,
-                            problems=[p.as_dict() for p in exc.problems])
-    upload = v.activity_summary(frame, zh=_zh(request))
-    upload.update({"set_id": set_id, "label": label or filename, "filename": filename})
-    return _upload_page(request, db, user, upload=upload, filename=filename)
+        with ctx.write(reason=f"inventory import {filename}") as db:
+            set_id = service.import_activity(db, data, filename=filename, label=label,
+                                             uploader=user.username, frame=frame,
+                                             progress=ctx.progress)
+            ctx.result_url = f"/inventory/upload?set={set_id}"
+
+    return run
 
 
 # ---- runs ----------------------------------------------------------------------------------
@@ -274,9 +301,20 @@ def compile_run(
     province_wide = user.role is Role.PROVINCE_ADMIN
     codes = None if province_wide else [r.code for r in scope_regions(db, user)]
     previous = int(supersedes) if supersedes.strip().isdigit() else None
-    info = service.compile_inventory(db, region_codes=codes, gwp=gwp, source=source,
-                                     label=label.strip(), supersedes=previous)
-    return RedirectResponse(f"/inventory/runs/{info.id}", status_code=303)
+
+    def run(ctx: JobContext) -> None:
+        # One write transaction: the run and its rows commit with the job's success or not
+        # at all (cancel, crash).
+        with ctx.write(reason="inventory compile") as session:
+            info = service.compile_inventory(session, region_codes=codes, gwp=gwp, source=source,
+                                             label=label.strip(), supersedes=previous,
+                                             progress=ctx.progress)
+            ctx.result_url = f"/inventory/runs/{info.id}"
+
+    job_id = request.app.state.jobs.submit(
+        db, run, kind="inventory.compile", title=f"编制清单（{gwp}）/ compile the inventory",
+        submitter=user.username, region_code=user.region_code)
+    return RedirectResponse(f"/jobs/{job_id}?follow=1", status_code=303)
 
 
 def _run_region(db: Any, user: User, info: Any, region: str | None) -> str:

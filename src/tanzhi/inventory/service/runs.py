@@ -21,6 +21,7 @@ from tanzhi.inventory.service.mapping import STATISTICS_VARIANTS, activity_from_
 from tanzhi.kernel.errors import DataError, Location, NotFound, Problem
 from tanzhi.kernel.factors import default_library
 from tanzhi.kernel.gwp import canonical_set
+from tanzhi.kernel.jobs import Progress, no_progress
 from tanzhi.kernel.regions import list_regions
 
 METHOD = (f"tanzhi {tanzhi.__version__} inventory engine: IPCC 2006 Guidelines (Vol.2-5, Tier 1/2) "
@@ -110,9 +111,13 @@ def latest_run(session: Session, *, region_code: str | None = None) -> RunInfo |
 
 def import_activity(
     session: Session, source: Path | bytes, *, filename: str, label: str = "",
-    uploader: str | None = None,
+    uploader: str | None = None, frame: pd.DataFrame | None = None,
+    progress: Progress = no_progress,
 ) -> int:
     """Read, check and store an ACTIVITY file as a new activity set; its id (all or nothing).
+
+    `frame` is the file as `read_activity` already read it (a background job reads it before
+    taking the write lock); `progress(done, total, message)` hears each step (issue #8).
 
     Raises
     ------
@@ -123,7 +128,10 @@ def import_activity(
     from tanzhi.inventory.formats.activity import read_activity
 
     data = source.read_bytes() if isinstance(source, Path) else bytes(source)
-    frame = read_activity(data, filename=filename)
+    if frame is None:
+        progress(0, 3, "读取文件 / reading the file")
+        frame = read_activity(data, filename=filename)
+    progress(1, 3, "核对地区 / checking regions")
     known = {r.code for r in list_regions(session)}
     unknown = frame.loc[~frame["region_code"].astype(str).isin(known)]
     if not unknown.empty:
@@ -133,9 +141,12 @@ def import_activity(
             for code, r in zip(unknown["region_code"], unknown["_row"], strict=True)][:50])
     frame = frame.rename(columns={"_row": "row_no"})
     actor = uploader or str(session.info.get("actor") or "")
-    return store.add_activity_set(
+    progress(2, 3, f"写入 {len(frame)} 行 / storing {len(frame)} rows")
+    set_id = store.add_activity_set(
         session, frame, label=label or filename, source="upload", filename=filename,
         sha256=hashlib.sha256(data).hexdigest(), uploader=actor)
+    progress(3, 3, f"已写入数据集 #{set_id} / stored as set #{set_id}")
+    return set_id
 
 
 def _used_datasets(rows: pd.DataFrame, library: object) -> dict[str, str]:
@@ -176,7 +187,7 @@ def compile_inventory(
     session: Session, *, region_codes: Iterable[str] | None = None,
     years: Iterable[int] | None = None, gwp: str = "AR5", source: str = "statistics",
     label: str = "", supersedes: int | None = None, factors: object | None = None,
-    options: InventoryOptions | None = None,
+    options: InventoryOptions | None = None, progress: Progress = no_progress,
 ) -> RunInfo:
     """Compile, store and check the inventory of every region (default: the whole tree).
 
@@ -189,6 +200,9 @@ def compile_inventory(
         The run this one recalculates; it keeps its rows and is marked ``superseded``.
     factors
         A FactorLookup (default: the packaged kernel library).
+    progress
+        ``progress(done, total, message)`` after each of its 4 steps (a job's bar, the CLI's);
+        it may raise to abandon the compilation (the caller's transaction rolls back).
 
     Returns
     -------
@@ -197,6 +211,8 @@ def compile_inventory(
     """
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
+    steps = 4
+    progress(0, steps, "读取活动水平 / reading activity data")
     gwp = canonical_set(gwp)
     codes = None if region_codes is None else sorted({str(c) for c in region_codes})
     year_list = None if years is None else sorted({int(y) for y in years})
@@ -210,12 +226,14 @@ def compile_inventory(
     library = factors if factors is not None else default_library()
     opts = options or InventoryOptions(
         variants=STATISTICS_VARIANTS if source == "statistics" else None)
+    progress(1, steps, f"计算 {len(act)} 行活动水平 / computing {len(act)} activity rows")
     t1 = time.perf_counter()
     compiled = compute_rows(act, library, gwp=gwp, options=opts)  # type: ignore[arg-type]
     timings["compute"] = time.perf_counter() - t1
     rows = compiled.rows
     regions = {r.code: r for r in list_regions(session)}
     parents = {c: r.parent_code for c, r in regions.items() if r.parent_code}
+    progress(2, steps, "上下级核对 / hierarchy residuals")
     t2 = time.perf_counter()
     residuals = hierarchy_residuals_frame(rows, parents)
     timings["residuals"] = time.perf_counter() - t2
@@ -223,6 +241,7 @@ def compile_inventory(
     if opts.variants:
         notes.append("因子变体 / factor variants: " + ", ".join(
             f"{k}={v}" for k, v in sorted(opts.variants.items())))
+    progress(3, steps, f"写入 {len(rows)} 行结果 / storing {len(rows)} result rows")
     t3 = time.perf_counter()
     run = store.add_run(
         session, actor=str(session.info.get("actor") or ""), label=label[:200], gwp=gwp,
@@ -239,6 +258,7 @@ def compile_inventory(
         previous.status = "superseded"
     session.flush()
     timings["store"] = time.perf_counter() - t3
+    progress(steps, steps, f"已生成批次 #{run.id} / compiled run #{run.id}")
     return _info(run, timings)
 
 

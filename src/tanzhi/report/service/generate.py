@@ -15,8 +15,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from tanzhi.kernel.db import unit_of_work
 from tanzhi.kernel.errors import DataError, NotFound, Problem
 from tanzhi.report import store
 from tanzhi.report.model import Document, document_from_dict
@@ -136,9 +137,13 @@ def report_document(session: Session, report_id: int) -> Document:
     return document_from_dict(json.loads(_row(session, report_id).document_json))
 
 
-def report_output(session: Session, data_dir: Path, report_id: int, fmt: str
-                  ) -> tuple[bytes, str, str]:
-    """(bytes, media type, file name) of one output, rendered and cached on first request."""
+def report_output(session: Session, data_dir: Path, report_id: int, fmt: str, *,
+                  writer: sessionmaker[Session] | None = None) -> tuple[bytes, str, str]:
+    """(bytes, media type, file name) of one output, rendered and cached on first request.
+
+    `writer`: when `session` is a read transaction (a GET, issue #8), the cache entry is
+    recorded in a short write transaction of its own from this factory.
+    """
     if fmt not in FORMATS:
         raise DataError(Problem(f"不支持的格式“{fmt}”，应为 html、pdf 或 docx",
                                 f"unknown format {fmt!r}; expected html, pdf or docx"))
@@ -152,6 +157,12 @@ def report_output(session: Session, data_dir: Path, report_id: int, fmt: str
         doc = document_from_dict(json.loads(row.document_json))
         content = render_document(doc, fmt)
         outputs[fmt] = _store_output(data_dir, fmt, content)
-        store.set_outputs(row, outputs)
-        session.flush()
+        if writer is None:
+            store.set_outputs(row, outputs)
+            session.flush()
+        else:
+            with unit_of_work(writer, actor=str(session.info.get("actor") or "system"),
+                              reason=f"report {report_id} {fmt} output") as write:
+                fresh = _row(write, report_id)
+                store.set_outputs(fresh, {**fresh.outputs, fmt: outputs[fmt]})
     return content, MEDIA_TYPES[fmt], f"report-{row.id}.{fmt}"
