@@ -12,6 +12,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from tanzhi import __version__
 from tanzhi.config import Settings
 from tanzhi.http.i18n import LOCALES, make_environment
+from tanzhi.http.policy import authorize
 from tanzhi.http.security import (
     SESSION_COOKIE,
     SESSION_MAX_AGE_S,
@@ -45,7 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/docs",
         openapi_url="/api/v1/openapi.json",
         # Every unsafe request, HTML form or API call, must carry the session's CSRF token.
-        dependencies=[Depends(csrf_protect)],
+        dependencies=[Depends(csrf_protect), Depends(authorize)],
         max_body_size=settings.max_upload_bytes,
     )
     engine = make_engine(settings)
