@@ -59,7 +59,10 @@ _RESOLVERS: dict[str, Resolver] = {}
 PLAIN_PARAMS = frozenset({
     "year", "through", "base_year", "format", "fmt", "method", "iterations", "seed", "by",
     "category", "gas", "sector", "level", "depth", "kind", "stage", "carbon_level", "status",
-    "unread_only", "edition", "document", "saved", "reused", "next", "all", "indicator",
+    "unread_only", "edition", "document", "saved", "reused", "next", "all",
+    # An indicator id names a row of a plan's indicator system, not a stored object of its own:
+    # the plan beside it in the URL ({plan_id}, ?plan_id=) carries the region and is checked.
+    "indicator", "indicator_id",
 })
 
 
@@ -85,6 +88,12 @@ def resolves(*names: str) -> Callable[[Resolver], Resolver]:
 def resolver_names() -> frozenset[str]:
     """Parameter names with a registered resolver."""
     return frozenset(_RESOLVERS)
+
+
+def resolver_doc() -> dict[str, tuple[str, str]]:
+    """Parameter name → (module that registered its resolver, first line of its docstring)."""
+    return {name: (fn.__module__, (fn.__doc__ or "").strip().splitlines()[0])
+            for name, fn in _RESOLVERS.items()}
 
 
 @resolves("region", "region_code", "code", "parent")
