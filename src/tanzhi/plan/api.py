@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from tanzhi.access import Role, User, in_scope, region_lineage
 from tanzhi.http.deps import CurrentUser, DbSession
 from tanzhi.http.policy import Reach, reachable, resolves, scope_region
-from tanzhi.kernel.errors import PermissionDenied
+from tanzhi.kernel.errors import NotFound, PermissionDenied
 from tanzhi.plan import service
-from tanzhi.plan.model import Plan
+from tanzhi.plan.model import Plan, list_plans
 from tanzhi.plan.service.detail import indicator_detail, plan_overview, records
 from tanzhi.plan.service.workbook import read_plan_workbook
 
@@ -50,8 +50,19 @@ class ReadIn(BaseModel):
 
 @resolves("plan_id")
 def plan_reach(db: Session, value: str) -> Reach:
-    """A plan lies in its region and tracks the regions below it (unknown plan: 404)."""
-    return Reach((service.get_plan_record(db, value).region_code,), spans_below=True)
+    """A plan lies in its region and tracks the regions below it (unknown plan: 404).
+
+    A packaged plan not yet copied into the database (`ensure_plans`) lies where its packaged
+    edition says; the decomposition pages read those directly.
+    """
+    try:
+        region = service.get_plan_record(db, value).region_code
+    except NotFound:
+        packaged = [ref for ref in list_plans() if ref.id == value]
+        if not packaged:
+            raise
+        region = packaged[-1].region_code
+    return Reach((region,), spans_below=True)
 
 
 def plan_region(db: Any, user: User, plan_id: str, region: str | None) -> str:
