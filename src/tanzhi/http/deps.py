@@ -85,7 +85,11 @@ CurrentUser = Annotated[User, Depends(current_user)]
 def require(
     *, roles: Iterable[Role] | None = None, region_param: str | None = None
 ) -> Callable[..., User]:
-    """The one guard for a route: the user's role, and the region the route is asked about.
+    """A route-level guard on the user's role and one region parameter.
+
+    Superseded by the policy table (`tanzhi.http.policy_table`), which `tanzhi.http.policy.
+    authorize` applies to every route app-wide before this runs; the routes of `tanzhi.web.pages`
+    still name it, and what it checks there agrees with their rows of the table.
 
     Parameters
     ----------

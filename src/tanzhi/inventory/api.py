@@ -9,22 +9,36 @@ from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
-from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Query, UploadFile
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
-from tanzhi.access import Role, User, in_scope, require_in_scope
-from tanzhi.http.deps import CurrentUser, DbSession, require
+from tanzhi.access import Role, in_scope, require_in_scope
+from tanzhi.http.deps import CurrentUser, DbSession
+from tanzhi.http.policy import Reach, object_id, reachable, resolves
 from tanzhi.inventory import service
 from tanzhi.kernel.errors import DataError, PermissionDenied, Problem
 from tanzhi.kernel.regions import get_region, list_regions
 
 router = APIRouter(tags=["inventory"])
 
-# Who may upload activity data and compile (each within their region scope).
+# Who may upload activity data and compile (each within their region scope); the policy table
+# (`tanzhi.http.policy_table`) admits these roles to the writing routes.
 COMPILE_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.CITY_OFFICER, Role.COUNTY_OFFICER})
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-RegionReader = Annotated[User, Depends(require(region_param="region"))]
-Compiler = Annotated[User, Depends(require(roles=COMPILE_ROLES))]
+# Role and region scope are checked app-wide (`tanzhi.http.policy.authorize`) before a route
+# runs; these names only say what the route is for.
+RegionReader = CurrentUser
+Compiler = CurrentUser
+
+
+@resolves("run_id")
+def run_reach(db: Session, value: str) -> Reach:
+    """An inventory run lies in the regions it covers (a run over every region: the province)."""
+    run = service.get_run(db, object_id(value, "清单计算批次", "inventory run"))
+    if run.region_codes:
+        return Reach(tuple(run.region_codes))
+    return Reach(tuple(r.code for r in list_regions(db, level="province")), spans_below=True)
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -50,14 +64,15 @@ def _run_of(db: DbSession, run_id: int) -> service.RunInfo:
 
 @router.get("/runs")
 def runs(db: DbSession, user: CurrentUser) -> dict[str, Any]:
-    """Every compilation, newest first, with its lineage."""
-    return {"runs": [r.as_dict() for r in service.list_runs(db)]}
+    """The compilations covering the user's scope, newest first, with their lineage."""
+    return {"runs": [r.as_dict() for r in service.list_runs(db)
+                     if reachable(db, user, run_reach(db, str(r.id)))]}
 
 
 @router.get("/runs/latest")
 def run_latest(db: DbSession, user: RegionReader, region: str | None = None) -> dict[str, Any]:
-    """The newest complete run (covering `region`, when given)."""
-    run = service.latest_run(db, region_code=region)
+    """The newest complete run covering `region` (default: the user's own region)."""
+    run = service.latest_run(db, region_code=region or user.region_code)
     return {"run": run.as_dict() if run else None}
 
 
@@ -100,8 +115,7 @@ def run_flows(run_id: int, db: DbSession, user: RegionReader, region: str,
 
 @router.get("/runs/{run_id}/regions")
 def run_regions(run_id: int, db: DbSession,
-                user: Annotated[User, Depends(require(region_param="parent"))],
-                parent: str, year: int) -> dict[str, Any]:
+                user: RegionReader, parent: str, year: int) -> dict[str, Any]:
     """Territorial CO2e of each child of `parent` (county map)."""
     frame = service.region_totals(db, run_id, parent_code=parent, year=year)
     return {"run_id": run_id, "parent_code": parent, "year": year, "rows": records(frame)}
@@ -109,8 +123,7 @@ def run_regions(run_id: int, db: DbSession,
 
 @router.get("/runs/{run_id}/residuals")
 def run_residuals(run_id: int, db: DbSession,
-                  user: Annotated[User, Depends(require(region_param="parent"))],
-                  parent: str | None = None) -> dict[str, Any]:
+                  user: RegionReader, parent: str | None = None) -> dict[str, Any]:
     """Hierarchy residuals (parent − Σ children per sector and gas) with explanations; only
     parents in the user's scope."""
     frame = service.hierarchy_residuals(db, run_id, parent_code=parent)

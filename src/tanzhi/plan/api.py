@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Query, UploadFile
+from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
-from tanzhi.access import Role, User, in_scope
-from tanzhi.http.deps import CurrentUser, DbSession, require
-from tanzhi.kernel.errors import PermissionDenied
+from tanzhi.access import Role, User, in_scope, region_lineage
+from tanzhi.http.deps import CurrentUser, DbSession
+from tanzhi.http.policy import Reach, reachable, resolves, scope_region
+from tanzhi.kernel.errors import NotFound, PermissionDenied
 from tanzhi.plan import service
-from tanzhi.plan.model import Plan
+from tanzhi.plan.model import Plan, list_plans
 from tanzhi.plan.service.detail import indicator_detail, plan_overview, records
 from tanzhi.plan.service.workbook import read_plan_workbook
 
@@ -46,16 +48,41 @@ class ReadIn(BaseModel):
     ids: list[int] | None = None
 
 
+@resolves("plan_id")
+def plan_reach(db: Session, value: str) -> Reach:
+    """A plan lies in its region and tracks the regions below it (unknown plan: 404).
+
+    A packaged plan not yet copied into the database (`ensure_plans`) lies where its packaged
+    edition says; the decomposition pages read those directly.
+    """
+    try:
+        region = service.get_plan_record(db, value).region_code
+    except NotFound:
+        packaged = [ref for ref in list_plans() if ref.id == value]
+        if not packaged:
+            raise
+        region = packaged[-1].region_code
+    return Reach((region,), spans_below=True)
+
+
+def plan_region(db: Any, user: User, plan_id: str, region: str | None) -> str:
+    """The region a plan route shows: `region`, else the plan's own region when it is in the
+    user's scope, else the user's (a county officer sees the county in the city's plan)."""
+    return scope_region(db, user, region, service.get_plan_record(db, plan_id).region_code)
+
+
 def require_editor(db: Any, user: User, region_code: str) -> None:
-    """Plan edits: the officers of the plan's region (or above)."""
+    """Plan edits: the officers of the *stored* plan's region (or above)."""
     if user.role not in EDITOR_ROLES or not in_scope(db, user, region_code):
         raise PermissionDenied("无权修改该规划 / you may not change this plan")
 
 
 def require_recorder(db: Any, user: User, plan_id: str, indicator_id: str, region: str) -> None:
-    """Actuals: the owning department's officers or the region's officers."""
+    """Actuals: the owning department's officers or the region's officers, for the plan's
+    region or a region below it (never a region the plan does not track)."""
     plan = service.get_plan(db, plan_id)
-    if not service.can_record(db, user, plan, plan.indicator(indicator_id), region):
+    if plan.region_code not in region_lineage(db, region) or not service.can_record(
+            db, user, plan, plan.indicator(indicator_id), region):
         raise PermissionDenied("无权录入该指标 / you may not enter values for this indicator")
 
 
@@ -63,8 +90,14 @@ def require_recorder(db: Any, user: User, plan_id: str, indicator_id: str, regio
 def plans(db: DbSession, user: CurrentUser) -> dict[str, Any]:
     """Every plan's current edition."""
     service.ensure_plans(db)
-    return {"plans": [r.as_dict() for r in service.list_plan_records(db)],
+    return {"plans": [r.as_dict() for r in plans_in_scope(db, user)],
             "unread": service.unread_count(db, user)}
+
+
+def plans_in_scope(db: Any, user: User) -> list[service.PlanRecord]:
+    """The plans of the user's region, above it (tracking it) or below it."""
+    return [r for r in service.list_plan_records(db)
+            if reachable(db, user, Reach((r.region_code,), spans_below=True))]
 
 
 @router.get("/notifications")
@@ -84,10 +117,14 @@ def notifications_read(body: ReadIn, db: DbSession, user: CurrentUser) -> dict[s
 @router.post("/import", status_code=201)
 async def import_workbook(db: DbSession, user: CurrentUser,
                           file: Annotated[UploadFile, File()]) -> dict[str, Any]:
-    """Import a plan workbook as a new edition (all-or-nothing)."""
+    """Import a plan workbook as a new edition (all-or-nothing).
+
+    Who may import is decided by the stored plan's region (a new plan: the workbook's), and a
+    workbook may not move a stored plan to another region (issue #8 finding 2).
+    """
     data = await file.read()
     plan = read_plan_workbook(data, filename=file.filename or "upload.xlsx")
-    require_editor(db, user, plan.region_code)
+    require_editor(db, user, service.stored_region(db, plan.id) or plan.region_code)
     return service.save_plan(db, plan, actor=user.username, origin="workbook").as_dict()
 
 
@@ -95,7 +132,8 @@ async def import_workbook(db: DbSession, user: CurrentUser,
 def plan(plan_id: str, db: DbSession, user: CurrentUser, region: str | None = None,
          year: int | None = None) -> dict[str, Any]:
     """A plan's overview: edition, defects, status of every indicator, counts by light."""
-    return plan_overview(db, plan_id, region_code=region, year=year)
+    return plan_overview(db, plan_id, region_code=plan_region(db, user, plan_id, region),
+                         year=year)
 
 
 @router.get("/{plan_id}/document")
@@ -110,7 +148,8 @@ def plan_save(plan_id: str, body: Plan, db: DbSession, user: CurrentUser) -> dic
     """Save an edited plan as a new edition (the old one is kept)."""
     if body.id != plan_id:
         raise PermissionDenied("规划编号与地址不符 / plan id does not match the URL")
-    require_editor(db, user, body.region_code)
+    # The stored plan's region decides (issue #8 finding 2); save_plan refuses a new region.
+    require_editor(db, user, service.get_plan(db, plan_id).region_code)
     return service.save_plan(db, body, actor=user.username).as_dict()
 
 
@@ -124,14 +163,16 @@ def plan_editions(plan_id: str, db: DbSession, user: CurrentUser) -> list[dict[s
 def plan_status(plan_id: str, db: DbSession, user: CurrentUser, region: str | None = None,
                 year: int | None = None) -> list[dict[str, Any]]:
     """The status table (the CLI's `tanzhi plan status` columns and more)."""
-    return records(service.status_table(db, plan_id, region_code=region, year=year))
+    return records(service.status_table(
+        db, plan_id, region_code=plan_region(db, user, plan_id, region), year=year))
 
 
 @router.get("/{plan_id}/regions/{indicator_id}")
 def plan_region_statuses(plan_id: str, indicator_id: str, db: DbSession, user: CurrentUser,
                          year: int | None = None) -> list[dict[str, Any]]:
-    """Status of one indicator in each child region (for the map)."""
-    return records(service.region_statuses(db, plan_id, indicator_id, year=year))
+    """Status of one indicator in each child region in the user's scope (for the map)."""
+    return [row for row in records(service.region_statuses(db, plan_id, indicator_id, year=year))
+            if in_scope(db, user, str(row["region_code"]))]
 
 
 @router.get("/{plan_id}/workbook")
@@ -165,10 +206,10 @@ def plan_derive(plan_id: str, db: DbSession, user: CurrentUser) -> dict[str, int
 
 @router.get("/{plan_id}/indicators/{indicator_id}")
 def indicator(plan_id: str, indicator_id: str, db: DbSession,
-              user: Annotated[User, Depends(require(region_param="region"))],
-              region: Annotated[str | None, Query()] = None) -> dict[str, Any]:
+              user: CurrentUser, region: Annotated[str | None, Query()] = None) -> dict[str, Any]:
     """Indicator detail: status, trajectory, actuals, revision history, lineage, nowcast."""
-    return indicator_detail(db, plan_id, indicator_id, region_code=region)
+    return indicator_detail(db, plan_id, indicator_id,
+                            region_code=plan_region(db, user, plan_id, region))
 
 
 @router.get("/{plan_id}/indicators/{indicator_id}/nowcast")
@@ -176,7 +217,7 @@ def indicator_nowcast(plan_id: str, indicator_id: str, year: int, db: DbSession,
                       user: CurrentUser, region: str | None = None,
                       through: str | None = None) -> dict[str, Any]:
     """Year-end estimate from monthly/quarterly proxies, with its interval."""
-    code = region or service.get_plan(db, plan_id).region_code
+    code = plan_region(db, user, plan_id, region)
     return service.nowcast(db, plan_id, indicator_id, code, year, through=through).as_dict()
 
 

@@ -16,7 +16,13 @@ from tanzhi.kernel.errors import DataError, Problem
 from tanzhi.kernel.jobs import JobContext, JobFunction
 from tanzhi.kernel.regions import get_region
 from tanzhi.plan import service
-from tanzhi.plan.api import EDITOR_ROLES, require_editor, require_recorder
+from tanzhi.plan.api import (
+    EDITOR_ROLES,
+    plan_region,
+    plans_in_scope,
+    require_editor,
+    require_recorder,
+)
 from tanzhi.plan.model import Plan, Target
 from tanzhi.plan.service.detail import indicator_detail, plan_overview
 from tanzhi.plan.service.workbook import read_plan_workbook
@@ -46,10 +52,11 @@ def _ctx(db: Any, user: User, **extra: Any) -> dict[str, Any]:
 def plans_page(request: Request, db: DbSession, user: CurrentUser) -> HTMLResponse:
     """Every plan with its edition, period and defects."""
     service.ensure_plans(db)
-    records = service.list_plan_records(db)
+    records = plans_in_scope(db, user)
     counts = {}
     for r in records:
-        table = service.status_table(db, r.plan_id)
+        table = service.status_table(db, r.plan_id,
+                                     region_code=plan_region(db, user, r.plan_id, None))
         counts[r.plan_id] = {k: int((table["status"] == k).sum())
                              for k in ("green", "yellow", "red")}
     return render(request, "plan/plans.html", _ctx(
@@ -77,7 +84,8 @@ def overview_page(request: Request, plan_id: str, db: DbSession, user: CurrentUs
                   region: str | None = None, year: int | None = None,
                   indicator: str | None = None) -> HTMLResponse:
     """Traffic lights per indicator and a map of child regions by status."""
-    view = plan_overview(db, plan_id, region_code=region, year=year)
+    view = plan_overview(db, plan_id, region_code=plan_region(db, user, plan_id, region),
+                         year=year)
     record = service.get_plan_record(db, plan_id)
     mappable = view["mappable"]
     chosen = indicator if indicator in mappable else (mappable[0] if mappable else None)
@@ -93,7 +101,8 @@ def overview_page(request: Request, plan_id: str, db: DbSession, user: CurrentUs
 
 def _detail_ctx(db: Any, user: User, plan_id: str, indicator_id: str, region: str | None,
                 **extra: Any) -> dict[str, Any]:
-    detail = indicator_detail(db, plan_id, indicator_id, region_code=region)
+    detail = indicator_detail(db, plan_id, indicator_id,
+                              region_code=plan_region(db, user, plan_id, region))
     plan = service.get_plan(db, plan_id)
     ind = plan.indicator(indicator_id)
     code = detail["region_code"]

@@ -7,11 +7,11 @@ from functools import lru_cache
 from importlib.metadata import version
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from tanzhi.access import REGION_ROLES, Role, User, authenticate, in_scope
-from tanzhi.http.deps import CurrentUser, DbSession, OptionalUser, require
+from tanzhi.access import Role, User, authenticate, in_scope
+from tanzhi.http.deps import CurrentUser, DbSession, OptionalUser
 from tanzhi.http.security import client_address, csrf_token, rotate_session
 from tanzhi.kernel.errors import DataError
 from tanzhi.kernel.provenance import dataset_dir, load_meta
@@ -242,8 +242,7 @@ def regions(
 
 @router.get("/regions/{code}", response_model=RegionOut)
 def region_detail(
-    code: str, db: DbSession,
-    user: Annotated[User, Depends(require(region_param="code"))],
+    code: str, db: DbSession, user: CurrentUser,
 ) -> RegionOut:
     """One region in the user's scope."""
     return RegionOut.of(require_region(db, code))
@@ -260,8 +259,7 @@ def region_geojson(
 
 @router.post("/regions/{code}/children", response_model=RegionOut, status_code=201)
 def region_add(
-    code: str, body: RegionIn, db: DbSession,
-    user: Annotated[User, Depends(require(roles=REGION_ADMIN_ROLES, region_param="code"))],
+    code: str, body: RegionIn, db: DbSession, user: CurrentUser,
 ) -> RegionOut:
     """Add a town/street, village, park or pilot zone below region `code`."""
     return RegionOut.of(add_below(db, parent_code=code, code=body.code, name_zh=body.name_zh,
@@ -270,8 +268,7 @@ def region_add(
 
 @router.get("/dashboard", response_model=DashboardOut)
 def dashboard(
-    db: DbSession,
-    user: Annotated[User, Depends(require(roles=REGION_ROLES, region_param="region"))],
+    db: DbSession, user: CurrentUser,
     region: Annotated[str | None, Query(description="region code; default: your own")] = None,
 ) -> DashboardOut:
     """The home dashboard's data for `region` (default: the user's own region)."""

@@ -19,6 +19,7 @@ from tanzhi import __version__
 from tanzhi.access import SessionPolicy
 from tanzhi.config import Settings
 from tanzhi.http.i18n import LOCALES, make_environment
+from tanzhi.http.policy import authorize
 from tanzhi.http.security import LocaleMiddleware, SecurityHeadersMiddleware, csrf_protect
 from tanzhi.http.sessions import ServerSessionMiddleware
 from tanzhi.kernel.audit import make_session_factory
@@ -131,6 +132,8 @@ def create_app(
         dependencies=[
             # Every unsafe request, HTML form or API call, must carry the session's CSRF token.
             Depends(csrf_protect),
+            # Role and region scope from the one policy table (issue #8, item 3).
+            Depends(authorize),
         ],
         max_body_size=settings.max_upload_bytes,
     )

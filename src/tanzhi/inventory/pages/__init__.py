@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from tanzhi.access import REGION_ROLES, Role, User, scope_codes
-from tanzhi.http.deps import DbSession, render, require, serve_script
+from tanzhi.http.deps import CurrentUser, DbSession, render, require, serve_script
 from tanzhi.inventory import service, store
 from tanzhi.inventory.formats.activity import read_activity
 from tanzhi.inventory.pages import figures as v
@@ -42,8 +42,10 @@ DOWNLOAD_TYPES = {
 }
 ASSET = Path(__file__).resolve().parents[1] / "templates" / "inventory" / "workspace.js"
 
-Viewer = Annotated[User, Depends(require(roles=REGION_ROLES, region_param="region"))]
-Editor = Annotated[User, Depends(require(roles=EDIT_ROLES, region_param="region"))]
+# Role and region scope (every `region` and run named) are checked app-wide by
+# `tanzhi.http.policy.authorize` against the policy table before a route runs.
+Viewer = CurrentUser
+Editor = CurrentUser
 
 
 def _zh(request: Request) -> bool:

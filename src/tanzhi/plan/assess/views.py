@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import Depends
 from sqlalchemy.orm import Session
 
 from tanzhi.access import User, require_in_scope
-from tanzhi.http.deps import require
+from tanzhi.http.deps import CurrentUser
 from tanzhi.kernel.regions import Region, list_regions, require_region
 from tanzhi.plan.assess.model import (
     ACTION_LABELS,
@@ -24,7 +21,10 @@ from tanzhi.plan.assess.model import (
     SchemeState,
 )
 
-Viewer = Annotated[User, Depends(require())]
+# Roles and the scope of every scheme, assessee, pilot and project named are checked app-wide
+# against the policy table (`tanzhi.http.policy.authorize`); the services check the finer rules
+# (who self-assesses, who reviews, who approves).
+Viewer = CurrentUser
 SYNTHETIC_SOURCE = {"title": "tanzhi demo data (synthetic)", "title_zh": "tanzhi 演示数据（合成）",
                     "edition": "demo", "publisher": "tanzhi", "licence": "CC0-1.0"}
 

@@ -15,13 +15,14 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from tanzhi.access import Role, User, require_in_scope, scope_codes
-from tanzhi.http.deps import DbSession, require
+from tanzhi.http.deps import CurrentUser, DbSession
+from tanzhi.http.policy import Reach, object_id, resolves
 from tanzhi.kernel.errors import DataError, NotFound, Problem
 from tanzhi.plan.decompose import service
 from tanzhi.plan.decompose.inputs import indicator_kind
@@ -31,9 +32,22 @@ router = APIRouter(tags=["decomposition"])
 
 # Officers and administrators of a province or city decompose their targets; analysts may read.
 WRITE_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.CITY_OFFICER})
-READ_ROLES = WRITE_ROLES | {Role.ANALYST}
-Writer = Annotated[User, Depends(require(roles=WRITE_ROLES))]
-Reader = Annotated[User, Depends(require(roles=READ_ROLES))]
+# Who may read and write is the policy table's (`tanzhi.http.policy_table`: allocate-read and
+# admin rows), checked app-wide with the scope of every plan and round named.
+Writer = CurrentUser
+Reader = CurrentUser
+
+
+@resolves("round_id")
+def round_reach(db: Session, value: str) -> Reach:
+    """A decomposition round lies in its parent region (the one whose target it splits)."""
+    return Reach((service.get_round(db, object_id(value, "分解方案", "round")).region_code,))
+
+
+@resolves("round_ids")
+def rounds_reach(db: Session, value: str) -> list[Reach]:
+    """Comma-separated round ids (the compare view): every one must be in scope."""
+    return [round_reach(db, part.strip()) for part in value.split(",") if part.strip()]
 
 
 class RunIn(BaseModel):

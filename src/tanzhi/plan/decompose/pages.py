@@ -14,16 +14,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
 from tanzhi.access import User, scope_codes
-from tanzhi.http.deps import DbSession, render, require, serve_script
+from tanzhi.http.deps import CurrentUser, DbSession, render, serve_script
 from tanzhi.kernel.errors import DataError, Problem
 from tanzhi.plan.decompose import service
 from tanzhi.plan.decompose.api import (
-    READ_ROLES,
     WRITE_ROLES,
     check_plan_scope,
     options_for,
@@ -34,8 +33,9 @@ from tanzhi.plan.decompose.calc import CRITERIA, DEFAULT_WEIGHTS, METHODS
 
 router = APIRouter(include_in_schema=False)
 ASSET = Path(__file__).resolve().parent / "decompose.js"
-Writer = Annotated[User, Depends(require(roles=WRITE_ROLES))]
-Reader = Annotated[User, Depends(require(roles=READ_ROLES))]
+# Roles and scope: the policy table, checked app-wide (`tanzhi.http.policy.authorize`).
+Writer = CurrentUser
+Reader = CurrentUser
 
 
 def _float(form: FormData, name: str) -> float | None:

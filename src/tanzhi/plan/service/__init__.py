@@ -25,6 +25,7 @@ from tanzhi.plan.service.registry import (
     plan_editions,
     save_plan,
     start_next_plan,
+    stored_region,
     sync_packaged_plans,
 )
 from tanzhi.plan.service.status import (
@@ -79,6 +80,7 @@ __all__ = [
     "refresh_derived",
     "region_statuses",
     "save_plan",
+    "stored_region",
     "sign",
     "start_next_plan",
     "status_table",

@@ -140,6 +140,16 @@ def get_plan_record(session: Session, plan_id: str, edition: str | None = None) 
     return _record(row)
 
 
+def stored_region(session: Session, plan_id: str) -> str | None:
+    """The region of the stored plan `plan_id` (its current edition), None for a new plan.
+
+    Who may change a plan is decided by this region, never by the region a submitted document
+    or workbook states (issue #8 finding 2).
+    """
+    row = store.edition_row(session, plan_id)
+    return None if row is None else Plan.model_validate(row.document).region_code
+
+
 def get_plan(session: Session, plan_id: str, edition: str | None = None) -> Plan:
     """One plan edition (the current one by default) as a validated `Plan`."""
     row = store.edition_row(session, plan_id, edition)
@@ -170,13 +180,21 @@ def save_plan(session: Session, plan: Plan, *, actor: str, origin: str = "edited
     Raises
     ------
     DataError
-        The plan's region is unknown.
+        The plan's region is unknown, or differs from the stored plan's: a plan never moves to
+        another region by an edit or a workbook (issue #8 finding 2: a county officer took over
+        another city's plan by uploading its workbook with the county's code).
     """
     if get_region(session, plan.region_code) is None:
         raise DataError.at(f"未知行政区划代码 {plan.region_code}",
                            f"unknown region code {plan.region_code}", column="region_code")
     current = store.edition_row(session, plan.id)
     if current is not None:
+        stored = Plan.model_validate(current.document).region_code
+        if stored != plan.region_code:
+            raise DataError.at(
+                f"规划 {plan.id} 属于地区 {stored}，不能改为 {plan.region_code}",
+                f"plan {plan.id} belongs to region {stored}; it cannot become {plan.region_code}'s",
+                column="region_code")
         same = Plan.model_validate(current.document).model_copy(update={"edition": plan.edition})
         if _document(same) == _document(plan):
             return _record(current)

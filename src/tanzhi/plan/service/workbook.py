@@ -233,7 +233,14 @@ def read_plan_workbook(source: Path | bytes, *, filename: str | None = None) -> 
 
 
 def import_plan_workbook(session: Session, source: Path | bytes, *, filename: str | None = None,
-                         actor: str = "system") -> PlanRecord:
-    """Read a plan workbook and store it as a new edition (all-or-nothing); the record."""
+                         actor: str = "system", plan_id: str | None = None) -> PlanRecord:
+    """Read a plan workbook and store it as a new edition (all-or-nothing); the record.
+
+    With `plan_id` the workbook must hold that plan.  A workbook of a stored plan must keep the
+    stored plan's region (`save_plan` refuses otherwise, issue #8 finding 2).
+    """
     plan = read_plan_workbook(source, filename=filename)
+    if plan_id is not None and plan.id != plan_id:
+        raise DataError.at(f"工作簿中的规划编号 {plan.id} 与本规划 {plan_id} 不符",
+                           f"the workbook holds plan {plan.id}, not {plan_id}", column="id")
     return save_plan(session, plan, actor=actor, origin="workbook")

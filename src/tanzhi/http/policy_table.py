@@ -1,0 +1,244 @@
+"""The written access policy: every route (method, path template) × role → access (issue #8).
+
+Read a row as: which roles may use the route, and whether the regions and stored objects it
+names must lie in the user's scope (`own`), may lie anywhere (`all`), or whether no login is
+needed (`public`).  Roles a row does not name get `none`.  `docs/security.md` prints this table
+(`python -m tanzhi.http.policy_doc`), and `tests/web/test_policy.py` asserts it route by route.
+
+Who does what follows DESIGN.md “Who uses it”: the climate offices of province, city and county
+edit their region's data; department officers enter the actuals of the indicators they own;
+analysts read everything in scope; enterprise reporters, verifiers and citizens have no domain
+yet, so no region-scoped data at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from tanzhi.access import Role
+
+
+class Access(StrEnum):
+    """What a role may do on a route."""
+
+    PUBLIC = "public"  # anyone, logged in or not (login form, health, public editions)
+    ALL = "all"        # any logged-in user of the role, whatever the region (reference data)
+    OWN = "own"        # only regions and stored objects inside the user's scope
+    NONE = "none"      # refused: 401 without a login, 403 with one
+
+
+# The table's columns: every role a login can carry, then the anonymous visitor.
+ANONYMOUS = Role.PUBLIC
+ROLE_COLUMNS: tuple[Role, ...] = (
+    Role.PROVINCE_ADMIN, Role.CITY_OFFICER, Role.COUNTY_OFFICER, Role.DEPARTMENT_OFFICER,
+    Role.ANALYST, Role.ENTERPRISE_REPORTER, Role.VERIFIER, Role.CITIZEN, ANONYMOUS,
+)
+# A `Rule.params` value saying the parameter names no object on this route (a year, say).
+PLAIN = "-"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row: role → access (roles not named: `none`).
+
+    `params` maps a route parameter to the resolver that reads it when the names differ (the
+    inventory compare's `a`/`b` are run ids), or to `PLAIN` when on this route it names no
+    object (the inventory overview's `a`/`b` are years).
+    """
+
+    name: str
+    access: Mapping[Role, Access]
+    params: Mapping[str, str] = field(default_factory=dict)
+
+    def of(self, role: Role) -> Access:
+        """The access `role` has."""
+        return self.access.get(role, Access.NONE)
+
+    def but(self, **params: str) -> Rule:
+        """The same rule with parameter aliases."""
+        return Rule(self.name, self.access, {**self.params, **params})
+
+
+def _rule(name: str, roles: frozenset[Role], access: Access = Access.OWN) -> Rule:
+    return Rule(name, {role: access for role in roles})
+
+
+_LOGINS = frozenset(ROLE_COLUMNS) - {ANONYMOUS}
+_REGION = frozenset({Role.PROVINCE_ADMIN, Role.CITY_OFFICER, Role.COUNTY_OFFICER,
+                     Role.DEPARTMENT_OFFICER, Role.ANALYST})
+_OFFICES = frozenset({Role.PROVINCE_ADMIN, Role.CITY_OFFICER, Role.COUNTY_OFFICER})
+_ADMINS = frozenset({Role.PROVINCE_ADMIN, Role.CITY_OFFICER})
+
+PUBLIC = _rule("public", frozenset(ROLE_COLUMNS), Access.PUBLIC)
+SIGNED_IN = _rule("signed-in", _LOGINS)                  # one's own account and messages
+REFERENCE = _rule("reference", _LOGINS, Access.ALL)      # GB/T 2260 names and boundaries
+READ = _rule("read", _REGION)                            # region data, read
+EDIT = _rule("edit", _OFFICES)                           # the climate offices write
+RECORD = _rule("record", _OFFICES | {Role.DEPARTMENT_OFFICER})  # actuals; self-assessment
+ADMIN = _rule("admin", _ADMINS)                          # decomposition, review, approval
+ALLOCATE_READ = _rule("allocate-read", _ADMINS | {Role.ANALYST})  # decomposition rounds
+PUBLISH = _rule("publish", _REGION)                      # generating reports
+
+# Rows by path template (with the router prefix), then method.
+POLICY: dict[tuple[str, str], Rule] = {
+    # shell: session, regions, dashboard (tanzhi.web)
+    ("GET", "/api/v1/health"): PUBLIC,
+    ("GET", "/api/v1/me"): PUBLIC,
+    ("POST", "/api/v1/login"): PUBLIC,
+    ("POST", "/api/v1/logout"): PUBLIC,
+    ("GET", "/api/v1/regions"): REFERENCE,
+    ("GET", "/api/v1/regions/{code}"): READ,
+    ("GET", "/api/v1/regions/{code}/geojson"): REFERENCE,
+    ("POST", "/api/v1/regions/{code}/children"): EDIT,
+    ("GET", "/api/v1/dashboard"): READ,
+    ("GET", "/login"): PUBLIC,
+    ("POST", "/login"): PUBLIC,
+    ("POST", "/logout"): PUBLIC,
+    ("GET", "/account/password"): SIGNED_IN,
+    ("POST", "/account/password"): SIGNED_IN,
+    ("GET", "/"): READ,
+    ("GET", "/regions/{parent}/new"): EDIT,
+    ("POST", "/regions/{parent}/new"): EDIT,
+    # inventory JSON
+    ("GET", "/api/v1/inventory/runs"): READ,
+    ("GET", "/api/v1/inventory/runs/latest"): READ,
+    ("GET", "/api/v1/inventory/runs/{run_id}"): READ,
+    ("GET", "/api/v1/inventory/runs/{run_id}/results"): READ,
+    ("GET", "/api/v1/inventory/runs/{run_id}/summary"): READ,
+    ("GET", "/api/v1/inventory/runs/{run_id}/flows"): READ,
+    ("GET", "/api/v1/inventory/runs/{run_id}/regions"): READ,
+    ("GET", "/api/v1/inventory/runs/{run_id}/residuals"): READ,
+    ("GET", "/api/v1/inventory/runs/{run_id}/reconciliation"): READ,
+    ("GET", "/api/v1/inventory/runs/{run_id}/uncertainty"): READ,
+    ("GET", "/api/v1/inventory/runs/{run_id}/key-categories"): READ,
+    ("GET", "/api/v1/inventory/runs/{run_id}/findings"): READ,
+    ("GET", "/api/v1/inventory/energy-co2"): READ,
+    ("GET", "/api/v1/inventory/compare"): READ.but(a="run_id", b="run_id"),
+    ("POST", "/api/v1/inventory/activity"): EDIT,
+    ("POST", "/api/v1/inventory/compile"): EDIT,
+    # inventory pages
+    ("GET", "/inventory/assets/workspace.js"): PUBLIC,
+    ("GET", "/inventory"): READ.but(run="run_id", a=PLAIN, b=PLAIN),
+    ("GET", "/inventory/qaqc"): READ.but(run="run_id"),
+    ("GET", "/inventory/upload"): EDIT,
+    ("GET", "/inventory/upload/template"): EDIT,
+    ("POST", "/inventory/upload"): EDIT,
+    ("GET", "/inventory/runs"): READ,
+    ("POST", "/inventory/runs"): EDIT,
+    ("GET", "/inventory/runs/{run_id}"): READ,
+    ("GET", "/inventory/runs/{run_id}/uncertainty"): READ,
+    ("GET", "/inventory/runs/{run_id}/download"): READ,
+    # plans JSON
+    ("GET", "/api/v1/plans"): READ,
+    ("GET", "/api/v1/plans/notifications"): SIGNED_IN,
+    ("POST", "/api/v1/plans/notifications/read"): SIGNED_IN,
+    ("POST", "/api/v1/plans/import"): EDIT,
+    ("GET", "/api/v1/plans/{plan_id}"): READ,
+    ("GET", "/api/v1/plans/{plan_id}/document"): READ,
+    ("PUT", "/api/v1/plans/{plan_id}"): EDIT,
+    ("GET", "/api/v1/plans/{plan_id}/editions"): READ,
+    ("GET", "/api/v1/plans/{plan_id}/status"): READ,
+    ("GET", "/api/v1/plans/{plan_id}/regions/{indicator_id}"): READ,
+    ("GET", "/api/v1/plans/{plan_id}/workbook"): READ,
+    ("POST", "/api/v1/plans/{plan_id}/next"): EDIT,
+    ("POST", "/api/v1/plans/{plan_id}/derive"): EDIT,
+    ("GET", "/api/v1/plans/{plan_id}/indicators/{indicator_id}"): READ,
+    ("GET", "/api/v1/plans/{plan_id}/indicators/{indicator_id}/nowcast"): READ,
+    ("POST", "/api/v1/plans/{plan_id}/indicators/{indicator_id}/actuals"): RECORD,
+    # plan pages
+    ("GET", "/plans/assets/plan.js"): PUBLIC,
+    ("GET", "/plans"): READ,
+    ("GET", "/plans/notifications"): SIGNED_IN,
+    ("POST", "/plans/notifications/read"): SIGNED_IN,
+    ("GET", "/plans/{plan_id}"): READ,
+    ("GET", "/plans/{plan_id}/indicators/{indicator_id}"): READ,
+    ("POST", "/plans/{plan_id}/indicators/{indicator_id}"): RECORD,
+    ("GET", "/plans/{plan_id}/edit"): READ,
+    ("POST", "/plans/{plan_id}/edit"): EDIT,
+    ("POST", "/plans/{plan_id}/upload"): EDIT,
+    ("GET", "/plans/{plan_id}/workbook"): READ,
+    ("GET", "/plans/{plan_id}/next"): EDIT,
+    ("POST", "/plans/{plan_id}/next"): EDIT,
+    # target decomposition
+    ("GET", "/api/v1/decompose/options"): ALLOCATE_READ,
+    ("POST", "/api/v1/decompose/run"): ADMIN,
+    ("GET", "/api/v1/decompose/rounds"): ALLOCATE_READ,
+    ("GET", "/api/v1/decompose/rounds/{round_id}"): ALLOCATE_READ,
+    ("POST", "/api/v1/decompose/rounds/{round_id}/adopt"): ADMIN,
+    ("GET", "/api/v1/decompose/rounds/{round_id}/workbook.xlsx"): ALLOCATE_READ,
+    ("GET", "/api/v1/decompose/compare"): ALLOCATE_READ.but(ids="round_ids"),
+    ("GET", "/api/v1/decompose/adopted/{plan_id}"): ALLOCATE_READ,
+    ("GET", "/decompose"): ALLOCATE_READ,
+    ("POST", "/decompose/run"): ADMIN,
+    ("POST", "/decompose/rounds"): ADMIN,
+    ("GET", "/decompose/rounds/{round_id}"): ALLOCATE_READ,
+    ("POST", "/decompose/rounds/{round_id}/adopt"): ADMIN,
+    ("GET", "/decompose/compare"): ALLOCATE_READ.but(ids="round_ids"),
+    ("GET", "/decompose/decompose.js"): PUBLIC,
+    # assessment JSON
+    ("GET", "/api/v1/assess/schemes"): READ,
+    ("POST", "/api/v1/assess/schemes"): ADMIN,
+    ("GET", "/api/v1/assess/schemes/{scheme_id}"): READ,
+    ("POST", "/api/v1/assess/schemes/{scheme_id}/transition"): ADMIN,
+    ("PUT", "/api/v1/assess/schemes/{scheme_id}/assessees/{assessee_id}/self"): RECORD,
+    ("PUT", "/api/v1/assess/schemes/{scheme_id}/assessees/{assessee_id}/review"): ADMIN,
+    ("POST", "/api/v1/assess/schemes/{scheme_id}/assessees/{assessee_id}/evidence"): RECORD,
+    ("POST", "/api/v1/assess/schemes/{scheme_id}/new-round"): ADMIN,
+    ("POST", "/api/v1/assess/rectifications/{rectification_id}/close"): ADMIN,
+    ("GET", "/api/v1/assess/public/{scheme_id}"): PUBLIC,
+    ("GET", "/api/v1/assess/pilots"): READ,
+    ("GET", "/api/v1/assess/pilots/count"): READ,
+    ("GET", "/api/v1/assess/pilots/export.xlsx"): READ,
+    ("POST", "/api/v1/assess/pilots/import"): EDIT,
+    ("GET", "/api/v1/assess/pilots/{pilot_id}"): READ,
+    ("POST", "/api/v1/assess/pilots/{pilot_id}/move"): EDIT,
+    ("GET", "/api/v1/assess/projects"): READ,
+    ("GET", "/api/v1/assess/projects/totals"): READ,
+    ("GET", "/api/v1/assess/projects/export.xlsx"): READ,
+    ("POST", "/api/v1/assess/projects/import"): EDIT,
+    ("GET", "/api/v1/assess/projects/{project_id}"): READ,
+    ("POST", "/api/v1/assess/projects/{project_id}/progress"): EDIT,
+    # assessment pages and registries
+    ("GET", "/assess"): READ,
+    ("POST", "/assess/schemes"): ADMIN,
+    ("GET", "/assess/schemes/{scheme_id}"): READ.but(assessee="assessee_id"),
+    ("POST", "/assess/schemes/{scheme_id}/transition"): ADMIN,
+    ("POST", "/assess/schemes/{scheme_id}/assessees/{assessee_id}/self"): RECORD,
+    ("POST", "/assess/schemes/{scheme_id}/assessees/{assessee_id}/review"): ADMIN,
+    ("POST", "/assess/schemes/{scheme_id}/assessees/{assessee_id}/evidence"): RECORD,
+    ("GET", "/assess/evidence/{evidence_id}"): READ,
+    ("POST", "/assess/schemes/{scheme_id}/new-round"): ADMIN,
+    ("POST", "/assess/rectifications/{rectification_id}/close"): ADMIN,
+    ("GET", "/assess/public/{scheme_id}"): PUBLIC,
+    ("GET", "/assess/assets/pilots-map.js"): PUBLIC,
+    ("GET", "/assess/pilots"): READ,
+    ("GET", "/assess/pilots/map.json"): READ,
+    ("POST", "/assess/pilots"): EDIT,
+    ("POST", "/assess/pilots/import"): EDIT,
+    ("GET", "/assess/pilots/export.xlsx"): READ,
+    ("GET", "/assess/pilots/{pilot_id}"): READ,
+    ("POST", "/assess/pilots/{pilot_id}/move"): EDIT,
+    ("POST", "/assess/pilots/{pilot_id}/metrics"): EDIT,
+    ("GET", "/assess/projects"): READ,
+    ("POST", "/assess/projects"): EDIT,
+    ("POST", "/assess/projects/import"): EDIT,
+    ("GET", "/assess/projects/export.xlsx"): READ,
+    ("GET", "/assess/projects/{project_id}"): READ,
+    ("POST", "/assess/projects/{project_id}/progress"): EDIT,
+    # reports
+    ("GET", "/api/v1/reports"): READ,
+    ("POST", "/api/v1/reports"): PUBLISH,
+    ("GET", "/api/v1/reports/{report_id}"): READ,
+    ("GET", "/api/v1/reports/{report_id}/{fmt}"): READ,
+    ("GET", "/reports"): READ,
+    ("POST", "/reports/generate"): PUBLISH,
+    ("GET", "/reports/{report_id}"): READ,
+    ("GET", "/reports/{report_id}/download/{fmt}"): READ,
+}
+# Rows for routes another part of issue #8 adds (the password page, sessions work): kept so the
+# route is covered the moment it is mounted; the policy test does not require them mounted.
+PENDING: frozenset[tuple[str, str]] = frozenset({
+    ("GET", "/account/password"), ("POST", "/account/password"),
+})
