@@ -15,6 +15,7 @@ through `neutralise_row` / `csv_writer` or its frame through `neutralise_frame`.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable, Mapping
 from typing import IO, Any
@@ -45,6 +46,24 @@ def neutralise(value: object) -> object:
     return value
 
 
+def restore(value: object) -> object:
+    """The text a neutralised cell stood for: the quote `neutralise` added is dropped on reading.
+
+    Spreadsheet programs never store the quote typed before ``=`` in a cell's value, so a value
+    starting with a quote and a formula character was written by `neutralise`; reading it back
+    gives the original text (a plan workbook exported and re-imported is unchanged).
+
+    Examples
+    --------
+    >>> restore(neutralise("=1+1")), restore("'abc")
+    ('=1+1', "'abc")
+    """
+    if isinstance(value, str) and value.startswith("'") and value[1:2] and \
+            value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
 def is_neutral(value: object) -> bool:
     """Whether a cell as written could not be read as a formula (what tests assert)."""
     return neutralise(value) == value
@@ -69,6 +88,21 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     if out.index.nlevels == 1 and out.index.dtype == object:
         out.index = out.index.map(neutralise)
     return out
+
+
+def neutralise_csv(text: str) -> str:
+    """CSV text (as a library wrote it) with every cell passed through `neutralise`.
+
+    For writers that hand back finished CSV (pyam's ``to_csv``); cells are re-written with the
+    same minimal quoting, and numbers, being plain-number text, are left as they were.
+    """
+    lines = text.splitlines(keepends=True)
+    terminator = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator=terminator)
+    for row in csv.reader(io.StringIO(text, newline="")):
+        writer.writerow(neutralise_row(row))
+    return out.getvalue()
 
 
 class _DictWriter(csv.DictWriter):

@@ -15,6 +15,7 @@ from charset_normalizer import from_bytes
 from python_calamine import CalamineError, CalamineWorkbook
 
 from tanzhi.kernel.errors import DataError, Location, Problem
+from tanzhi.kernel.exports import restore
 from tanzhi.kernel.sheet_limits import DEFAULT_LIMITS, SheetLimits, check_size, inspect_xlsx
 
 _ZIP = b"PK\x03\x04"
@@ -111,6 +112,12 @@ def read_grid(
         )
     while rows and all(is_empty(raw) for raw in rows[-1]):
         rows.pop()
+    # Exports neutralise formula-like text with a leading quote (tanzhi.kernel.exports); a
+    # file exported and uploaded again reads as the original text.
+    for row in rows:
+        for index, raw in enumerate(row):
+            if isinstance(raw, str) and raw.startswith("'"):
+                row[index] = restore(raw)
     return file, rows
 
 
