@@ -158,7 +158,8 @@ def csv_bytes(rows: Rows, encoding: str = "utf-8", newline: str = "\n") -> bytes
 
 
 def corpus(header: Sequence[str], good: Sequence[Cell], *, numeric: Sequence[int] = (),
-           unit: int | None = None, key: bool = True) -> list[tuple[str, bytes]]:
+           unit: int | None = None, key: bool = True,
+           bad: int | None = None) -> list[tuple[str, bytes]]:
     """Malformed files for a table with `header` whose one valid data row is `good`.
 
     Parameters
@@ -169,6 +170,8 @@ def corpus(header: Sequence[str], good: Sequence[Cell], *, numeric: Sequence[int
         Index of a unit column, if any (broken units are put there).
     key
         Whether two identical rows are a duplicate key for this table.
+    bad
+        Index of a column where the text "不是数字" is invalid (default: the first numeric one).
     """
     header, good = list(header), list(good)
     files: list[tuple[str, bytes]] = []
@@ -218,7 +221,7 @@ def corpus(header: Sequence[str], good: Sequence[Cell], *, numeric: Sequence[int
     # Encodings that must read *correctly* still need a bad value to be refused, so they carry
     # a text in a numeric column.
     bad_row = list(good)
-    bad_row[numeric[0] if numeric else 0] = "不是数字"
+    bad_row[bad if bad is not None else numeric[0] if numeric else 0] = "不是数字"
     files += [
         ("gbk-bad-value.csv", csv_bytes([header, bad_row], "gbk")),
         ("gb18030-bad-value.csv", csv_bytes([header, bad_row], "gb18030")),
