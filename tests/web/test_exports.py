@@ -267,3 +267,21 @@ def test_nul_and_broken_text_in_form_fields_answer_4xx_or_succeed(seeded, value:
         response = client.post(url, content=body, headers={
             "content-type": "application/x-www-form-urlencoded"})
         assert response.status_code < 500, (url, response.status_code, response.text[:300])
+
+
+def test_unexpected_errors_are_a_bilingual_500_without_details(settings: Settings) -> None:
+    app = create_app(settings)
+
+    @app.get("/boom")
+    @app.get("/api/v1/boom")
+    def boom() -> None:
+        raise RuntimeError("secret internal detail")
+
+    client = TestClient(app, raise_server_exceptions=False)
+    page = client.get("/boom", headers={"accept": "text/html"})
+    assert page.status_code == 500
+    assert "服务器出错" in page.text and "the server failed" in page.text
+    assert "secret internal detail" not in page.text and "Traceback" not in page.text
+    problem = client.get("/api/v1/boom")
+    assert problem.status_code == 500 and problem.json()["title_zh"] == "服务器内部错误"
+    assert "secret" not in problem.text and problem.json()["reference"]
