@@ -93,7 +93,7 @@ def assert_located(error: DataError, name: str) -> None:
 
 
 def test_corpus_has_at_least_100_files_per_reader() -> None:
-    for layout, _ in READERS.values():
+    for layout, _ in [*READERS.values(), *IMPORTERS.values()]:
         files = layout.files()
         assert len(files) >= 100
         assert len({name for name, _ in files}) == len(files)

@@ -280,6 +280,13 @@ def corpus(header: Sequence[str], good: Sequence[Cell], *, numeric: Sequence[int
         files.append((f"{name}-1e308-number.xlsx", xlsx(rows=with_cell(index, 1e308))))
         files.append((f"{name}-formula-no-cache.xlsx", xlsx(rows=with_cell(index, "==SUM(A1)"))))
         files.append((f"{name}-bool.xlsx", xlsx(rows=with_cell(index, True))))
+    if bad is not None:  # a column that takes only certain texts (a choice, a code)
+        name = header[bad]
+        for label, value in (("formula", "=1+1"), ("hyperlink", '=HYPERLINK("http://x","y")'),
+                             ("nul", "a\x00b"), ("long", "x" * 40_000), ("inf", "inf"),
+                             ("1e308", "1e308"), ("negative", "-1"), ("date", "2022-01-01"),
+                             ("fullwidth", "ＴＯＷＮ"), ("control", "\x07\x1b[2J")):
+            both(f"{name}-{label}", with_cell(bad, value))
     if unit is not None:
         for label, value in (("paren", "("), ("one-over-zero", "1/0"), ("nul", "t\x00"),
                              ("empty", None), ("unknown", "furlongs"), ("ton", "ton"),
