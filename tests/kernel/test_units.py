@@ -7,7 +7,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tanzhi.kernel.errors import Location, UnitError
-from tanzhi.kernel.units import COAL_CONTEXT, conversion_factor, convert, parse_unit
+from tanzhi.kernel.units import (
+    COAL_CONTEXT,
+    conversion_factor,
+    convert,
+    implausible,
+    parse_unit,
+    registry,
+)
 
 
 def test_wan_tce_is_293076_gigajoules() -> None:
@@ -55,3 +62,91 @@ def test_unknown_unit_is_an_error() -> None:
 @given(st.floats(min_value=1e-6, max_value=1e9, allow_nan=False))
 def test_round_trip_is_identity(x: float) -> None:
     assert convert(convert(x, "万吨标准煤", "kgce"), "kgce", "万吨标准煤") == pytest.approx(x)
+
+
+# --- what the registry accepts (issue #9, item 3) -------------------------------------------
+
+ACCEPTED = [
+    # spelling, dimensionality as pint prints it
+    ("万吨", "[mass]"), ("吨", "[mass]"), ("千克", "[mass]"), ("t", "[mass]"),
+    ("万吨标准煤", "[coal_equivalent]"), ("tce", "[coal_equivalent]"),
+    ("亿立方米", "[length] ** 3"), ("万立方米", "[length] ** 3"), ("升", "[length] ** 3"),
+    ("亿千瓦时", "[length] ** 2 * [mass] / [time] ** 2"),
+    ("万吉焦", "[length] ** 2 * [mass] / [time] ** 2"),
+    ("万公顷", "[length] ** 2"), ("亩", "[length] ** 2"),
+    ("万元", "[currency]"), ("万人", "[population]"), ("万头", "[livestock]"),
+    ("万辆", "[vehicle]"), ("万千瓦", "[length] ** 2 * [mass] / [time] ** 3"),
+    ("年", "[time]"), ("月", "[time]"), ("日", "[time]"), ("天", "[time]"), ("小时", "[time]"),
+    ("千克/头/年", "[mass] / [livestock] / [time]"),
+    ("kg/head/a", "[mass] / [livestock] / [time]"),
+    ("升/人/日", "[length] ** 3 / [population] / [time]"),
+    ("吨/万元", "[mass] / [currency]"),
+    ("吨CO2/万立方米", "[carbon] * [mass] / [length] ** 3"),
+    ("万吨CO2", "[carbon] * [mass]"), ("t CO2", "[carbon] * [mass]"),
+    ("tCO2/tce", "[carbon] * [mass] / [coal_equivalent]"),
+    ("kg/TJ", "[time] ** 2 / [length] ** 2"),
+    ("kg/m^3", "[mass] / [length] ** 3"), ("kg/m³", "[mass] / [length] ** 3"),
+    ("%", "dimensionless"), ("百分点", "dimensionless"),
+]
+
+
+@pytest.mark.parametrize(("spelling", "dimension"), ACCEPTED)
+def test_registry_accepts(spelling: str, dimension: str) -> None:
+    expected = {} if dimension == "dimensionless" else registry().get_dimensionality(dimension)
+    assert dict(parse_unit(spelling).dimensionality) == dict(expected)
+
+
+def test_per_year_factor_converts() -> None:
+    # 千克/头/年 was "'年' is not defined" (issue #9): 365.25 kg/head/yr is 1 kg/head/day.
+    assert convert(365.25, "千克/头/年", "千克/头/日") == pytest.approx(1.0)
+    assert convert(1, "吨CO2/万立方米", "kg CO2/m**3") == pytest.approx(0.1)
+
+
+@pytest.mark.parametrize(
+    ("spelling", "en"),
+    [
+        ("(", "unknown unit '('"),  # was a tokenizer error: a 500 (issue #8, finding 9)
+        ("1/0", "unknown unit '1/0'"),  # was ZeroDivisionError
+        ("", "missing unit"),
+        ("   ", "missing unit"),
+        ("t\x00", "malformed unit"),
+        ("万吨\x00", "malformed unit"),
+        ("2+2", "malformed unit"),
+        ("[mass]", "malformed unit"),
+        ("=1+1", "malformed unit"),
+        ("t**99999", "implausible power"),
+        ("x" * 65, "malformed unit"),
+        ("__class__", "unknown unit"),
+        ("ton", "ambiguous"),
+    ],
+)
+def test_malformed_unit_is_a_located_bilingual_error(spelling: str, en: str) -> None:
+    with pytest.raises(UnitError) as info:
+        parse_unit(spelling, location=Location("a.csv", 3, "单位"))
+    problem = info.value.problems[0]
+    assert en in problem.message_en and problem.message_zh
+    assert problem.location == Location("a.csv", 3, "单位")
+
+
+@given(st.text(max_size=20))
+def test_any_text_parses_or_is_a_unit_error(text: str) -> None:
+    try:
+        parse_unit(text)
+    except UnitError as exc:
+        assert exc.problems[0].message_en
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "refused"),
+    [
+        (120.5, "万吨", False), (2e8, "万吨", True), (1e308, "万吨", True),
+        (float("inf"), "t", True), (float("nan"), "t", True),
+        (9e14, "MJ", False), (1e9, "亿千瓦时", True),
+        (5e4, "亿立方米", False), (5e6, "亿立方米", True),
+        (2e10, "万吨标准煤", True), (8e3, "万人", False),
+        (56_100, "kg/TJ", False), (2e15, "kg/TJ", True), (2e15, None, True), (5e14, None, False),
+    ],
+)
+def test_implausible_magnitudes_per_dimension(value: float, unit: str | None,
+                                              refused: bool) -> None:
+    assert (implausible(value, unit) is not None) is refused

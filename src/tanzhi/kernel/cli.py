@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from enum import StrEnum
@@ -19,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 from tanzhi.config import Settings
 from tanzhi.kernel.audit import make_session_factory
 from tanzhi.kernel.db import make_engine, unit_of_work
+from tanzhi.kernel.exports import csv_dict_writer, csv_writer
 from tanzhi.kernel.regions import (
     Region,
     RegionLevel,
@@ -102,7 +102,7 @@ def region_list(
     regions = select_regions(_installed_regions(Settings()), parent=parent, level=level)
     if fmt is OutputFormat.CSV:
         buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
+        writer = csv_writer(buf, lineterminator="\n")
         writer.writerow(["code", "name", "level", "parent"])
         writer.writerows([r.code, r.name_zh, r.level.value, r.parent_code or ""] for r in regions)
         typer.echo(buf.getvalue(), nl=False)
@@ -156,8 +156,7 @@ def _emit_rows(rows: list[dict[str, object]], columns: list[str], fmt: OutputFor
     """Print dict rows as a rich table, CSV or JSON."""
     if fmt is OutputFormat.CSV:
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n",
-                                extrasaction="ignore")
+        writer = csv_dict_writer(buf, columns, lineterminator="\n", extrasaction="ignore")
         writer.writeheader()
         writer.writerows({k: "" if row.get(k) is None else row.get(k) for k in columns}
                          for row in rows)

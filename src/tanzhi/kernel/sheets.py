@@ -1,15 +1,22 @@
-"""Raw cell grids from CSV and Excel (.xlsx) files: file format, text encoding, merged cells."""
+"""Raw cell grids from CSV and Excel (.xlsx) files: file format, text encoding, merged cells.
+
+Every spreadsheet or CSV a user gives tanzhi is read here, and nothing is loaded before its size
+is known to be bounded (`tanzhi.kernel.sheet_limits`; issue #8, finding 3).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 from pathlib import Path
+from typing import Literal
 
 from charset_normalizer import from_bytes
 from python_calamine import CalamineError, CalamineWorkbook
 
 from tanzhi.kernel.errors import DataError, Location, Problem
+from tanzhi.kernel.exports import restore
+from tanzhi.kernel.sheet_limits import DEFAULT_LIMITS, SheetLimits, check_size, inspect_xlsx
 
 _ZIP = b"PK\x03\x04"
 # OLE2 compound file: the old binary .xls, and also any password-protected .xlsx.
@@ -49,7 +56,8 @@ def cell_text(raw: object) -> str:
 
 
 def read_grid(
-    source: Path | bytes, *, filename: str | None = None, sheet: str | None = None
+    source: Path | bytes, *, filename: str | None = None, sheet: str | None = None,
+    merged: Literal["refuse", "fill"] = "refuse", limits: SheetLimits = DEFAULT_LIMITS,
 ) -> tuple[str, list[list[object]]]:
     """Read a CSV or .xlsx file into rows of raw cells, row 1 first; trailing blank rows dropped.
 
@@ -62,6 +70,12 @@ def read_grid(
         or ``<upload>`` for bytes (the format is then sniffed).
     sheet
         Excel sheet name; the first sheet by default.  Ignored for CSV.
+    merged
+        ``"refuse"`` merged cells (tables want one value per cell), or ``"fill"`` every cell
+        of a merged range with its first cell's value (printed layouts such as the energy
+        balance table).
+    limits
+        Size caps, checked before any cell is loaded (`SheetLimits`).
 
     Returns
     -------
@@ -72,9 +86,11 @@ def read_grid(
     Raises
     ------
     DataError
-        Unreadable file, unsupported format (.xls, .ods …), unknown sheet, or merged cells.
+        Unreadable file, unsupported format (.xls, .ods …), a file past `limits`, unknown
+        sheet, or merged cells.
     """
     file, data = _load(source, filename)
+    check_size(data, file, limits)
     suffix = Path(file).suffix.lower()
     looks_excel = data.startswith((_ZIP, _OLE))
     if suffix == ".xls" or (data.startswith(_OLE) and suffix not in _EXCEL_SUFFIXES):
@@ -85,9 +101,9 @@ def read_grid(
             file=file,
         )
     if suffix in _EXCEL_SUFFIXES or (suffix == "" and looks_excel):
-        rows = _xlsx_rows(data, file, sheet)
+        rows = _xlsx_rows(data, file, sheet, merged, limits)
     elif suffix in _TEXT_SUFFIXES and not looks_excel:
-        rows = _csv_rows(data, file)
+        rows = _csv_rows(data, file, limits)
     else:
         raise DataError.at(
             f"不支持的文件类型“{suffix or '?'}”，请上传 .xlsx 或 .csv 文件",
@@ -96,6 +112,12 @@ def read_grid(
         )
     while rows and all(is_empty(raw) for raw in rows[-1]):
         rows.pop()
+    # Exports neutralise formula-like text with a leading quote (tanzhi.kernel.exports); a
+    # file exported and uploaded again reads as the original text.
+    for row in rows:
+        for index, raw in enumerate(row):
+            if isinstance(raw, str) and raw.startswith("'"):
+                row[index] = restore(raw)
     return file, rows
 
 
@@ -124,7 +146,13 @@ def decode_text(data: bytes, file: str) -> str:
     '地区代码'
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise DataError.at(
+                f"UTF-16 文本在第 {exc.start} 字节处损坏，请另存为 UTF-8 编码的 CSV",
+                f"damaged UTF-16 text at byte {exc.start}; save it as CSV UTF-8", file=file,
+            ) from exc
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
@@ -140,21 +168,45 @@ def decode_text(data: bytes, file: str) -> str:
     return str(best)
 
 
-def _csv_rows(data: bytes, file: str) -> list[list[object]]:
+def _csv_rows(data: bytes, file: str, limits: SheetLimits) -> list[list[object]]:
     text = decode_text(data, file)
     if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
         raise DataError.at(
-            "文件含二进制内容，不是 CSV 文本", "the file holds binary data, not CSV text", file=file
+            f"文件含二进制内容（NUL 字符，约第 {line} 行），不是 CSV 文本",
+            f"the file holds binary data (a NUL character, near line {line}), not CSV text",
+            file=file, row=line,
         )
     first_line = text.split("\n", 1)[0]
     delimiter = next((d for d in (",", "\t", ";") if d in first_line), ",")
+    rows: list[list[object]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        # Streamed, stopping at the caps: a CSV has no declared dimension to check first.
+        for row in reader:
+            if len(rows) >= limits.max_rows:
+                raise DataError.at(
+                    f"文件超过 {limits.max_rows:,} 行的上限，请分成几个文件",
+                    f"the file has more than {limits.max_rows:,} rows, the limit; split it",
+                    file=file, row=limits.max_rows + 1,
+                )
+            if len(row) > limits.max_columns:
+                raise DataError.at(
+                    f"第 {reader.line_num} 行有 {len(row):,} 列，"
+                    f"超过 {limits.max_columns} 列的上限",
+                    f"line {reader.line_num} has {len(row):,} columns, above the "
+                    f"{limits.max_columns} limit", file=file, row=len(rows) + 1,
+                )
+            rows.append(row)
     except csv.Error as exc:
-        raise DataError.at(f"CSV 格式错误（{exc}）", f"malformed CSV ({exc})", file=file) from exc
+        raise DataError.at(f"CSV 格式错误（{exc}）", f"malformed CSV ({exc})", file=file,
+                           row=len(rows) + 1) from exc
+    return rows
 
 
-def _xlsx_rows(data: bytes, file: str, sheet: str | None) -> list[list[object]]:
+def _xlsx_rows(data: bytes, file: str, sheet: str | None, merged: str,
+               limits: SheetLimits) -> list[list[object]]:
+    inspect_xlsx(data, file, limits)
     # python-calamine reads both the cell values and the sheet's <mergeCells> in one fast
     # pass; openpyxl sees merged cells only when it loads the whole workbook into objects.
     try:
@@ -173,11 +225,30 @@ def _xlsx_rows(data: bytes, file: str, sheet: str | None) -> list[list[object]]:
             file=file,
         )
     name = sheet if sheet is not None else names[0]
-    worksheet = book.get_sheet_by_name(name)
-    # skip_empty_area=False anchors the grid at A1, so list indexes are sheet rows and columns.
-    rows: list[list[object]] = worksheet.to_python(skip_empty_area=False)
-    _refuse_merged(list(worksheet.merged_cell_ranges or []), rows, file, name)
+    try:
+        worksheet = book.get_sheet_by_name(name)
+        # skip_empty_area=False anchors the grid at A1: list indexes are sheet rows and columns.
+        rows: list[list[object]] = worksheet.to_python(skip_empty_area=False)
+    except CalamineError as exc:
+        raise DataError.at(
+            f"无法读取工作表“{name}”（{exc}）", f"cannot read sheet '{name}' ({exc})", file=file
+        ) from exc
+    ranges = list(worksheet.merged_cell_ranges or [])
+    if merged == "fill":
+        _fill_merged(ranges, rows)
+    else:
+        _refuse_merged(ranges, rows, file, name)
     return rows
+
+
+def _fill_merged(merged: list[Merged], rows: list[list[object]]) -> None:
+    """Give every cell of a merged range its first cell's value (ranges are within the caps)."""
+    for (r0, c0), (r1, c1) in merged:
+        value = rows[r0][c0] if r0 < len(rows) and c0 < len(rows[r0]) else ""
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            rows[r] = list(rows[r]) + [""] * (c1 + 1 - len(rows[r]))
+            for c in range(c0, c1 + 1):
+                rows[r][c] = value
 
 
 def _refuse_merged(merged: list[Merged], rows: list[list[object]], file: str, sheet: str) -> None:

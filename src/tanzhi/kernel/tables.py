@@ -1,150 +1,49 @@
-"""Input tables: read CSV and Excel files against a declared schema, and write blank templates."""
+"""Input tables: read CSV and Excel files against a declared schema (`tanzhi.kernel.table_schema`).
+
+Every cell is checked: kind, required, choices, unit dimension, and for numbers finiteness and a
+plausible magnitude for the unit's dimension (`tanzhi.kernel.units.implausible`; issue #9 item 8).
+"""
 
 from __future__ import annotations
 
-import csv
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import pandas as pd
-import xlsxwriter
 
 from tanzhi.kernel.errors import DataError, Location, Problem, UnitError
 from tanzhi.kernel.frames import REGION_CODE
 from tanzhi.kernel.sheets import cell_text, column_letter, is_empty, read_grid
-from tanzhi.kernel.units import parse_unit
+from tanzhi.kernel.table_schema import (
+    HALFWIDTH,
+    KINDS,
+    Column,
+    Kind,
+    TableSchema,
+    normalize_header,
+    write_template,
+)
+from tanzhi.kernel.units import implausible, parse_unit
 
-Kind = Literal["str", "int", "float", "year", "region", "unit"]
-KINDS: tuple[str, ...] = ("str", "int", "float", "year", "region", "unit")
+__all__ = ["KINDS", "MAX_PROBLEMS", "YEARS", "Column", "Kind", "TableSchema", "read_table",
+           "write_template"]
 
 # Past this many problems the rest are counted, not listed: a wholly wrong million-row file
 # must not build a million messages.  DataError itself shows the first 20.
 MAX_PROBLEMS = 1000
 YEARS = (1900, 2100)
 
-# Full-width forms (Ｕ+FF01–FF5E: digits, letters, ，．－) typed with a Chinese IME, the
-# ideographic space and the minus sign map to their ASCII counterparts.
-_HALFWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0x2212: 0x2D}
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 _PLAIN = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _INTEGER = re.compile(r"[+-]?\d+")
-_HEADER_NOISE = re.compile(r"[\s_\-]+")
-_KIND_LABELS = {
-    "str": ("文本", "text"),
-    "int": ("整数", "integer"),
-    "float": ("数值", "number"),
-    "year": ("年份", "year"),
-    "region": ("行政区划代码（6–12 位数字）", "region code (6-12 digits)"),
-    "unit": ("单位", "unit"),
-}
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of an input table.
-
-    Parameters
-    ----------
-    name
-        Canonical name, used as the column of the returned frame and in templates.
-    kind
-        ``str``, ``int``, ``float``, ``year``, ``region`` (a 6–12 digit code kept as a string)
-        or ``unit`` (parsed with `tanzhi.kernel.units.parse_unit`).
-    required
-        Whether the column must be present and every cell filled.
-    aliases
-        Other accepted header texts, e.g. Chinese ``"地区代码"``.  Matching ignores case,
-        whitespace, ``_`` and ``-``, and full-width forms.
-    nonnegative
-        Refuse negative values (numeric kinds).
-    unit_column
-        For a numeric column: the name of the ``unit`` column giving its unit.
-    dimension_of
-        For a ``unit`` column: every unit must have this unit's dimension (e.g. ``"tce"``).
-    choices
-        For a ``str`` column: the allowed values.
-    description
-        What the column holds, shown in templates.
-    """
-
-    name: str
-    kind: Kind = "str"
-    required: bool = True
-    aliases: tuple[str, ...] = ()
-    nonnegative: bool = False
-    unit_column: str | None = None
-    dimension_of: str | None = None
-    choices: tuple[str, ...] | None = None
-    description: str = ""
-
-    def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise ValueError(f"column {self.name!r}: unknown kind {self.kind!r}")
-        if self.dimension_of is not None and self.kind != "unit":
-            raise ValueError(f"column {self.name!r}: dimension_of needs kind 'unit'")
-        if self.unit_column is not None and self.kind not in ("int", "float"):
-            raise ValueError(f"column {self.name!r}: unit_column needs a numeric kind")
-        if self.nonnegative and self.kind not in ("int", "float"):
-            raise ValueError(f"column {self.name!r}: nonnegative needs a numeric kind")
-        if self.choices is not None and self.kind != "str":
-            raise ValueError(f"column {self.name!r}: choices need kind 'str'")
-
-
-@dataclass(frozen=True)
-class TableSchema:
-    """The columns an input table must have, and which of them form its key.
-
-    Parameters
-    ----------
-    name
-        Name of the table, e.g. ``"energy_consumption"``.
-    columns
-        The columns, in template order.
-    key
-        Names of the columns whose values must be unique together.
-    allow_extra
-        Accept (and drop) columns the schema does not name; by default they are an error,
-        since an unknown header is usually a misspelt known one.
-    """
-
-    name: str
-    columns: tuple[Column, ...]
-    key: tuple[str, ...] = ()
-    allow_extra: bool = False
-
-    def __post_init__(self) -> None:
-        seen: dict[str, str] = {}
-        for column in self.columns:
-            for label in (column.name, *column.aliases):
-                norm = _normalize_header(label)
-                if seen.setdefault(norm, column.name) != column.name:
-                    raise ValueError(f"schema {self.name!r}: header {label!r} is ambiguous")
-        kinds = {c.name: c.kind for c in self.columns}
-        if len(kinds) != len(self.columns):
-            raise ValueError(f"schema {self.name!r}: duplicated column names")
-        for name in self.key:
-            if name not in kinds:
-                raise ValueError(f"schema {self.name!r}: key column {name!r} is not a column")
-        for column in self.columns:
-            if column.unit_column is not None and kinds.get(column.unit_column) != "unit":
-                raise ValueError(
-                    f"schema {self.name!r}: {column.name!r} names unit column "
-                    f"{column.unit_column!r}, which is not a 'unit' column"
-                )
 
 
 class _CellError(Exception):
     def __init__(self, message_zh: str, message_en: str) -> None:
         super().__init__(message_en)
         self.message_zh, self.message_en = message_zh, message_en
-
-
-def _normalize_header(text: str) -> str:
-    return _HEADER_NOISE.sub("", text.translate(_HALFWIDTH)).casefold()
 
 
 # ----------------------------------------------------------------------------------- header
@@ -154,7 +53,7 @@ def _match_header(
     grid: list[list[object]], schema: TableSchema, file: str
 ) -> tuple[dict[int, Column], list[str], list[Problem]]:
     """Map file column indexes to schema columns; problems name headers as written."""
-    lookup = {_normalize_header(label): column
+    lookup = {normalize_header(label): column
               for column in schema.columns for label in (column.name, *column.aliases)}
     headers = [cell_text(raw) for raw in grid[0]]
     headers += [""] * (max(len(row) for row in grid) - len(headers))
@@ -162,7 +61,7 @@ def _match_header(
     problems: list[Problem] = []
     placed: dict[str, int] = {}
     for index, header in enumerate(headers):
-        column = lookup.get(_normalize_header(header)) if header else None
+        column = lookup.get(normalize_header(header)) if header else None
         if not header:
             filled = next((r + 1 for r, row in enumerate(grid[1:], start=1)
                            if index < len(row) and not is_empty(row[index])), None)
@@ -203,7 +102,7 @@ def _header_elsewhere(grid: list[list[object]], lookup: dict[str, Column], missi
                       found: set[str], file: str) -> Problem | None:
     """Spot a header that sits below row 1 or is split over rows 1 and 2."""
     for r in range(1, min(len(grid), 5)):
-        normalized = (_normalize_header(cell_text(raw)) for raw in grid[r])
+        normalized = (normalize_header(cell_text(raw)) for raw in grid[r])
         names = {lookup[n].name for n in normalized if n in lookup}
         if not names & missing or not missing <= names | found:
             continue
@@ -228,7 +127,7 @@ def _number(raw: object) -> float:
     if isinstance(raw, bool) or not isinstance(raw, int | float | str):
         raise _not_number(raw)
     if isinstance(raw, str):
-        text = raw.translate(_HALFWIDTH).strip()
+        text = raw.translate(HALFWIDTH).strip()
         if _THOUSANDS.fullmatch(text):
             text = text.replace(",", "")
         elif not _PLAIN.fullmatch(text):
@@ -237,7 +136,7 @@ def _number(raw: object) -> float:
     else:
         value = float(raw)
     if not math.isfinite(value):
-        raise _not_number(raw)
+        raise _CellError(f"“{raw}”不是有限数值", f"'{raw}' is not a finite number")
     return value
 
 
@@ -245,7 +144,7 @@ def _integer(raw: object) -> int:
     if isinstance(raw, int) and not isinstance(raw, bool):
         value = raw
     else:
-        text = raw.translate(_HALFWIDTH).strip() if isinstance(raw, str) else ""
+        text = raw.translate(HALFWIDTH).strip() if isinstance(raw, str) else ""
         if _THOUSANDS.fullmatch(text) and "." not in text:
             text = text.replace(",", "")
         if _INTEGER.fullmatch(text):
@@ -281,7 +180,7 @@ def _region(raw: object) -> str:
         # zeros; 6 digits is the GB/T 2260 width.
         text = str(raw).zfill(6)
     elif isinstance(raw, str):
-        text = raw.translate(_HALFWIDTH).strip()
+        text = raw.translate(HALFWIDTH).strip()
     else:
         text = str(raw)
     if not REGION_CODE.fullmatch(text):
@@ -459,6 +358,7 @@ def read_table(
                 overflow += 1
     headers_by_name = {column.name: header for _, column, header, _ in columns}
     duplicates = _duplicate_keys(schema, headers_by_name, values, body, file)
+    duplicates += _implausible_values(schema, headers_by_name, values, body, file)
     overflow += max(0, len(problems) + len(duplicates) - MAX_PROBLEMS)
     problems = (problems + duplicates)[:MAX_PROBLEMS]
     problems.sort(key=lambda p: p.location.row or 0)  # stable: by column within a row
@@ -498,6 +398,35 @@ def _duplicate_keys(
     return problems
 
 
+def _implausible_values(
+    schema: TableSchema,
+    headers: dict[str, str],
+    values: dict[str, list[object]],
+    body: list[tuple[int, list[object]]],
+    file: str,
+) -> list[Problem]:
+    """Numbers past the ceiling of their unit's dimension (`tanzhi.kernel.units.implausible`)."""
+    problems: list[Problem] = []
+    for column in schema.columns:
+        if column.kind != "float" or column.name not in values:
+            continue
+        units = values.get(column.unit_column) if column.unit_column else None
+        for position, value in enumerate(values[column.name]):
+            if not isinstance(value, float):
+                continue
+            unit = units[position] if units is not None else None
+            if unit is _BAD or (column.unit_column is not None and not isinstance(unit, str)):
+                continue  # the unit cell already has its own problem
+            try:
+                reason = implausible(value, unit if isinstance(unit, str) else None)
+            except UnitError:
+                continue
+            if reason is not None and len(problems) < MAX_PROBLEMS:
+                problems.append(Problem(*reason, Location(file, body[position][0],
+                                                          headers[column.name])))
+    return problems
+
+
 def _frame(schema: TableSchema, values: dict[str, list[object]], length: int) -> pd.DataFrame:
     series = {}
     for column in schema.columns:
@@ -511,88 +440,3 @@ def _frame(schema: TableSchema, values: dict[str, list[object]], length: int) ->
             series[column.name] = pd.Series(cells, dtype="str")
     return pd.DataFrame(series, index=pd.RangeIndex(length))
 
-
-# ---------------------------------------------------------------------------------- templates
-
-
-def _notes(column: Column, schema: TableSchema) -> tuple[str, str]:
-    zh_kind, en_kind = _KIND_LABELS[column.kind]
-    zh = [zh_kind, "必填" if column.required else "可选"]
-    en = [en_kind, "required" if column.required else "optional"]
-    if column.dimension_of:
-        zh.append(f"须与“{column.dimension_of}”同量纲")
-        en.append(f"must have the dimension of '{column.dimension_of}'")
-    if column.unit_column:
-        zh.append(f"单位见“{column.unit_column}”列")
-        en.append(f"unit given in column '{column.unit_column}'")
-    if column.nonnegative:
-        zh.append("不能为负")
-        en.append("not negative")
-    if column.choices:
-        zh.append("可选值：" + "、".join(column.choices))
-        en.append("one of: " + ", ".join(column.choices))
-    if column.name in schema.key:
-        zh.append("键列（组合不得重复）")
-        en.append("key column (no repeated combination)")
-    return "；".join(zh), "; ".join(en)
-
-
-def write_template(schema: TableSchema, path: Path) -> Path:
-    """Write an empty input template for `schema`: a header row with the canonical names.
-
-    ``.csv`` is written as UTF-8 with a BOM, so that Excel shows Chinese text correctly;
-    ``.xlsx`` gets a header comment per column, text-formatted code columns (Excel keeps their
-    leading zeros), drop-down lists for choices, and a second sheet "说明 Notes" describing each
-    column in Chinese and English.
-
-    Returns
-    -------
-    pathlib.Path
-        `path`.
-    """
-    path = Path(path)
-    names = [column.name for column in schema.columns]
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            csv.writer(handle).writerow(names)
-        return path
-    if suffix != ".xlsx":
-        raise DataError.at(
-            f"模板只能是 .csv 或 .xlsx，而不是“{suffix}”",
-            f"a template is .csv or .xlsx, not '{suffix}'",
-            file=path.name,
-        )
-    with xlsxwriter.Workbook(str(path)) as book:
-        bold = book.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
-        text = book.add_format({"num_format": "@"})
-        data = book.add_worksheet("数据 Data")
-        notes = book.add_worksheet("说明 Notes")
-        data.freeze_panes(1, 0)
-        for i, column in enumerate(schema.columns):
-            zh, en = _notes(column, schema)
-            width = max(14, len(column.name) + 4)
-            data.set_column(i, i, width, text if column.kind in ("str", "region", "unit") else None)
-            data.write_string(0, i, column.name, bold)
-            data.write_comment(0, i, "\n".join(filter(None, (column.description, zh, en))))
-            joined = ",".join(column.choices or ())
-            # Excel caps an inline drop-down list at 255 characters.
-            if column.choices and len(joined) <= 255:
-                data.data_validation(
-                    1, i, 1_048_575, i, {"validate": "list", "source": list(column.choices)}
-                )
-        heads = ("列 Column", "别名 Aliases", "必填 Required", "要求（中文）", "Requirements",
-                 "说明 Description")
-        for j, head in enumerate(heads):
-            notes.write_string(0, j, head, bold)
-        notes.set_column(0, 2, 16)
-        notes.set_column(3, 5, 48)
-        for i, column in enumerate(schema.columns, start=1):
-            zh, en = _notes(column, schema)
-            notes.write_string(i, 0, column.name)
-            notes.write_string(i, 1, "、".join(column.aliases))
-            notes.write_string(i, 2, "是 yes" if column.required else "否 no")
-            notes.write_string(i, 3, zh)
-            notes.write_string(i, 4, en)
-            notes.write_string(i, 5, column.description)
-    return path

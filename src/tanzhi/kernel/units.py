@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import re
+import tokenize
 from functools import lru_cache
 
 import pint
@@ -29,6 +32,7 @@ _DEFINITIONS = (
     "万吨 = 1e4 t",
     "亿吨 = 1e8 t",
     "立方米 = m**3",
+    "升 = liter",
     "万立方米 = 1e4 m**3",
     "亿立方米 = 1e8 m**3",
     "千瓦时 = kWh",
@@ -55,6 +59,19 @@ _DEFINITIONS = (
     "万只 = 1e4 head",
     "vehicle = [vehicle] = 辆",
     "万辆 = 1e4 vehicle",
+    # Time, as per-year and per-day factors are written (千克/头/年, 升/人/日; issue #9 item 3).
+    # 年 is pint's Julian year (365.25 d), the year of the IPCC annual factors.
+    "年 = year",
+    "月 = month",
+    "日 = day = 天",
+    "小时 = hour",
+    "分钟 = minute",
+    "秒 = second",
+    # Mass of CO2 written as one word, as the enterprise accounting guidelines print it.
+    "千克CO2 = kg * CO2 = kgCO2",
+    "吨CO2 = t * CO2",
+    "万吨CO2 = 1e4 * t * CO2 = 万tCO2",
+    "亿吨CO2 = 1e8 * t * CO2",
 )
 
 # pint's `ton` is the US short ton; a Chinese "吨" is always the metric tonne, so `ton` and its
@@ -85,18 +102,38 @@ def _unit_tokens(unit: str) -> set[str]:
     return {tok for tok in cleaned.split() if tok and not tok.replace(".", "").isdigit()}
 
 
+# What a unit cell may hold: letters (CJK included), digits, spaces and * / ^ ( ) . - _ % °.
+# Anything else (control characters such as NUL, quotes, brackets, +, =) is refused before pint
+# sees it; pint's parser turns "(" into a tokenizer error and "1/0" into a division by zero
+# (issue #8, finding 9).
+_UNIT_TEXT = re.compile(r"[\w%(°][\w \t*/^().%·°-]*", re.UNICODE)
+MAX_UNIT_LENGTH = 64
+# The largest power of a base dimension in a real unit (m**3, kg m**2 / s**3 …).
+MAX_EXPONENT = 6
+
+
 def parse_unit(unit: str, *, location: Location | None = None) -> pint.Unit:
-    """Parse a unit string, refusing unknown and ambiguous units.
+    """Parse a unit string, refusing unknown, ambiguous and malformed units.
 
     Examples
     --------
     >>> str(parse_unit("万吨标准煤"))
     '万吨标准煤'
+    >>> parse_unit("千克/头/年").dimensionality
+    <UnitsContainer({'[livestock]': -1, '[mass]': 1, '[time]': -1})>
     """
     loc = location or Location()
-    text = (unit or "").strip()
+    text = (unit or "").strip() if isinstance(unit, str) else ""
     if not text:
         raise UnitError(Problem("缺少单位", "missing unit", loc))
+    if len(text) > MAX_UNIT_LENGTH or not _UNIT_TEXT.fullmatch(text):
+        shown = text[:MAX_UNIT_LENGTH].encode("unicode_escape").decode("ascii") if any(
+            not ch.isprintable() for ch in text) else text[:MAX_UNIT_LENGTH]
+        raise UnitError(Problem(
+            f"单位“{shown}”写法无效（只能含文字、数字、空格和 * / ^ ( ) .），"
+            "如 万吨、kg/TJ、千克/头/年",
+            f"malformed unit '{shown}' (letters, digits, spaces and * / ^ ( ) . only), "
+            "e.g. 万吨, kg/TJ, 千克/头/年", loc))
     bad = _unit_tokens(text) & AMBIGUOUS_UNITS
     if bad:
         raise UnitError(
@@ -109,12 +146,17 @@ def parse_unit(unit: str, *, location: Location | None = None) -> pint.Unit:
             )
         )
     try:
-        return registry().Unit(text)
+        parsed = registry().Unit(text)
     except (pint.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError, TypeError,
-            AttributeError, AssertionError) as exc:
+            AttributeError, AssertionError, KeyError, IndexError, SyntaxError,
+            tokenize.TokenError, ZeroDivisionError, OverflowError) as exc:
         raise UnitError(
             Problem(f"未知单位“{text}”", f"unknown unit '{text}' ({exc})", loc)
         ) from exc
+    if any(abs(power) > MAX_EXPONENT for power in parsed.dimensionality.values()):
+        raise UnitError(Problem(f"单位“{text}”的幂次不合理", f"unit '{text}' has an implausible "
+                                "power", loc))
+    return parsed
 
 
 def parse_quantity(text: str, *, location: Location | None = None) -> pint.Quantity:
@@ -182,3 +224,70 @@ def convert(
 def same_dimension(unit_a: str, unit_b: str) -> bool:
     """Whether two (valid) units measure the same dimension."""
     return parse_unit(unit_a).dimensionality == parse_unit(unit_b).dimensionality
+
+
+# ------------------------------------------------------------------------- plausible magnitudes
+
+# The largest |value| a single input cell may hold, per dimension (issue #9, item 8: an activity
+# of 1e308 was stored and summed to Inf).  Each ceiling lies far above any real figure, so it
+# refuses only typing slips (a unit of 吨 for 万吨 passes; 1e308 or 15 digits of noise do not)
+# and keeps every sum of a province's rows far from float overflow.
+CEILINGS: tuple[tuple[str, float, str], ...] = (
+    ("t", 1e12, "mass: ~25× world fossil CO2 emissions (37.4 Gt in 2023, Global Carbon Budget "
+                "2023) and ~100× world coal output (8.7 Gt, IEA Coal 2023)"),
+    ("t CO2", 1e12, "CO2: as mass, ~25× world fossil CO2 emissions"),
+    ("t CH4", 1e12, "CH4: as mass; world emissions ~0.6 Gt CH4 (Global Methane Budget 2020)"),
+    ("t N2O", 1e12, "N2O: as mass; world emissions ~0.03 Gt N2O"),
+    ("MJ", 1e15, "energy: 1 ZJ, ~1.6× world total energy supply (~630 EJ in 2022, IEA WEO)"),
+    ("tce", 1e12, "standard coal: ~50× world primary energy (~2.1e10 tce)"),
+    ("m**3", 1e14, "volume: ~25× world natural-gas output (4.0e12 m³, 2022) and ~200× the "
+                   "world's growing stock of forests (5.6e11 m³, FAO FRA 2020)"),
+    ("m**2", 1e15, "area: twice the Earth's surface (5.1e14 m²)"),
+    ("yuan", 1e16, "money: ~15× world GDP in yuan (~7e14 yuan)"),
+    ("person", 1e11, "population: ~12× world population"),
+    ("head", 1e12, "livestock: ~30× the world's poultry and cattle stock (~3.4e10 head, FAO)"),
+    ("vehicle", 1e11, "vehicles: ~70× the world's vehicle fleet (~1.5e9)"),
+    ("kW", 1e12, "power: ~120× world installed generating capacity (~8.6e9 kW, 2022)"),
+)
+# Any other quantity (a ratio, an intensity, a factor) is refused past this, as written: no
+# published factor or statistic comes near it, and it keeps sums finite.
+GENERIC_CEILING = 1e15
+
+
+@lru_cache(maxsize=512)
+def _ceiling_for(unit: str) -> tuple[float, str]:
+    """(ceiling expressed in `unit`, the ceiling as written in `CEILINGS`) for a unit."""
+    parsed = parse_unit(unit)
+    for reference, limit, _why in CEILINGS:
+        ref = parse_unit(reference)
+        if ref.dimensionality == parsed.dimensionality:
+            factor = float(registry().Quantity(1.0, parsed).to(ref).magnitude)
+            return limit / factor, f"{limit:g} {reference}"
+    return GENERIC_CEILING, f"{GENERIC_CEILING:g} {unit}"
+
+
+def implausible(value: float, unit: str | None = None) -> tuple[str, str] | None:
+    """Why `value` (in `unit`) cannot be a real input figure, in (Chinese, English); or None.
+
+    Non-finite values are refused, and magnitudes past the ceiling of the unit's dimension
+    (`CEILINGS`), or past `GENERIC_CEILING` as written when no ceiling covers the dimension
+    or no unit is given.
+
+    Examples
+    --------
+    >>> implausible(120.5, "万吨") is None
+    True
+    >>> implausible(1e308, "万吨")[1]
+    '1e+308 万吨 is implausibly large (above 1e+12 t); check the value and its unit'
+    """
+    if not math.isfinite(value):
+        return (f"{value} 不是有限数值", f"{value} is not a finite number")
+    if unit:
+        ceiling, shown = _ceiling_for(unit)
+    else:
+        ceiling, shown = GENERIC_CEILING, f"{GENERIC_CEILING:g}"
+    if abs(value) <= ceiling:
+        return None
+    written = f"{value:g} {unit}" if unit else f"{value:g}"
+    return (f"{written} 大得不合理（超过 {shown}），请检查数值和单位",
+            f"{written} is implausibly large (above {shown}); check the value and its unit")

@@ -14,7 +14,6 @@ the packaged seed plans are synced first.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
@@ -33,6 +32,7 @@ from tanzhi.kernel.audit import make_session_factory
 from tanzhi.kernel.cli import upgraded_engine
 from tanzhi.kernel.db import unit_of_work
 from tanzhi.kernel.errors import TanzhiError
+from tanzhi.kernel.exports import csv_dict_writer
 
 app = typer.Typer(name="plan", help="规划指标 plans: list, status, decompose.",
                   no_args_is_help=True)
@@ -93,8 +93,7 @@ def list_command(
 
 def _csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n",
-                            extrasaction="ignore")
+    writer = csv_dict_writer(buffer, columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     for row in rows:
         writer.writerow({k: "" if row.get(k) is None else row[k] for k in columns})

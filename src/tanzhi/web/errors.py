@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
+import logging
+import secrets
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tanzhi.access import LoginThrottled
@@ -18,6 +21,8 @@ from tanzhi.kernel.errors import (
     PermissionDenied,
     TanzhiError,
 )
+
+logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 PROBLEM_JSON = "application/problem+json"
@@ -103,7 +108,36 @@ async def http_error_handler(request: Request, exc: Exception) -> Response:
     return response
 
 
+_INTERNAL = ("Internal server error", "服务器内部错误")
+
+
+async def unexpected_error_handler(request: Request, exc: Exception) -> Response:
+    """Any other exception: logged here with its traceback and a reference, answered with a
+    bilingual 500 that shows the reference and nothing of the error (issue #8, finding 9)."""
+    reference = secrets.token_hex(6)
+    logger.error("unhandled error %s on %s %s", reference, request.method, request.url.path,
+                 exc_info=(type(exc), exc, exc.__traceback__))
+    title_en, title_zh = _INTERNAL
+    detail = (f"服务器出错，已记录（编号 {reference}），请稍后重试或联系管理员 / "
+              f"the server failed; the error is logged (reference {reference}); "
+              "try again later or contact the administrator")
+    if wants_json(request):
+        return _problem(500, title_en, detail, title_zh=title_zh, reference=reference)
+    try:
+        return _error_page(request, 500, title_en, title_zh, detail)
+    except Exception:  # noqa: BLE001 — the page itself failed (e.g. the database is down)
+        logger.exception("error page for %s failed", reference)
+        body = (f"<!doctype html><meta charset='utf-8'><title>500</title><h1>500 {title_zh} / "
+                f"{title_en}</h1><p>{html.escape(detail)}</p>")
+        return HTMLResponse(body, status_code=500)
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Register the handlers on `app`."""
+    """Register the handlers on `app`.
+
+    The catch-all `Exception` handler runs in Starlette's outermost middleware, which sends
+    its response and then re-raises for the server's log; no traceback reaches the client.
+    """
     app.add_exception_handler(TanzhiError, tanzhi_error_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
+    app.add_exception_handler(Exception, unexpected_error_handler)

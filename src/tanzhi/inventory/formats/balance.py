@@ -24,7 +24,6 @@ part of the reference-sectoral difference, which `compare_balance` explains.
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,32 +105,12 @@ class BalanceTable:
 
 def _grid(source: Path | bytes, filename: str | None,
           sheet: str | None) -> tuple[str, list[list[object]]]:
-    """Cells of a CSV or .xlsx file; merged ranges filled with their first cell's value."""
-    name = filename or (source.name if isinstance(source, Path) else "<upload>")
-    if not name.lower().endswith((".xlsx", ".xlsm")):
-        return read_grid(source, filename=filename, sheet=sheet)
-    from python_calamine import CalamineError, CalamineWorkbook
+    """Cells of a CSV or .xlsx file; merged ranges filled with their first cell's value.
 
-    data = source if isinstance(source, bytes | bytearray) else Path(source).read_bytes()
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(bytes(data)))
-    except CalamineError as exc:
-        raise DataError.at(f"无法打开 Excel 工作簿（{exc}）", f"cannot open the workbook ({exc})",
-                           file=name) from exc
-    names = list(book.sheet_names)
-    chosen = sheet if sheet is not None else names[0]
-    if chosen not in names:
-        raise DataError.at(f"没有工作表“{chosen}”（现有：{'、'.join(names)}）",
-                           f"no sheet '{chosen}' (sheets: {', '.join(names)})", file=name)
-    ws = book.get_sheet_by_name(chosen)
-    rows: list[list[object]] = [list(r) for r in ws.to_python(skip_empty_area=False)]
-    for (r0, c0), (r1, c1) in ws.merged_cell_ranges or []:
-        value = rows[r0][c0] if r0 < len(rows) and c0 < len(rows[r0]) else ""
-        for r in range(r0, min(r1, len(rows) - 1) + 1):
-            rows[r] += [""] * (c1 + 1 - len(rows[r]))
-            for c in range(c0, c1 + 1):
-                rows[r][c] = value
-    return name, rows
+    Read through `tanzhi.kernel.sheets.read_grid`, which bounds the file's size before any cell
+    is loaded (issue #8, finding 3).
+    """
+    return read_grid(source, filename=filename, sheet=sheet, merged="fill")
 
 
 def _norm_label(text: str) -> str:

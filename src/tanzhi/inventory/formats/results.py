@@ -29,6 +29,7 @@ from tanzhi.inventory.checks import EXPECTED_CATEGORIES
 from tanzhi.inventory.model import ID_SEPARATOR
 from tanzhi.kernel.categories import SECTOR_EN, Sector, ipcc_category
 from tanzhi.kernel.errors import NotFound
+from tanzhi.kernel.exports import export_workbook, neutralise_csv, neutralise_frame
 
 # Columns every export leads with (the CLI contract), then lineage.
 LEAD_COLUMNS = ("region_code", "year", "category", "gas", "emissions_t", "co2e_t")
@@ -61,7 +62,7 @@ def _clean(value: object) -> object:
 
 def results_csv(frame: pd.DataFrame) -> bytes:
     """The frame as UTF-8 CSV (no BOM, ``\\n`` line ends, empty cells for NaN)."""
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return neutralise_frame(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def results_json(frame: pd.DataFrame, **meta: object) -> bytes:
@@ -163,7 +164,7 @@ def results_workbook(
     rows = frame.loc[frame["year"].astype(int) == int(year)]
     counted = rows.loc[~rows["memo"].astype(bool)]
     buffer = io.BytesIO()
-    with xlsxwriter.Workbook(buffer, {"in_memory": True, "nan_inf_to_errors": True}) as book:
+    with export_workbook(buffer, {"in_memory": True, "nan_inf_to_errors": True}) as book:
         fmt = _formats(book)
         summary = book.add_worksheet("汇总")
         sheets = {s: book.add_worksheet(s.value) for s in SECTORS}
@@ -418,4 +419,4 @@ def iamc_csv(frame: pd.DataFrame, *, model: str, scenario: str,
              region_names: Mapping[str, str] | None = None, gwp: str | None = None) -> bytes:
     """IAMC wide CSV (model, scenario, region, variable, unit, years…) as UTF-8 bytes."""
     df = results_iamc(frame, model=model, scenario=scenario, region_names=region_names, gwp=gwp)
-    return df.to_csv(None).encode("utf-8")
+    return neutralise_csv(df.to_csv(None)).encode("utf-8")

@@ -404,6 +404,8 @@ def download(
     place = require_region(db, code)
     if format == "xlsx":
         years = sorted(int(y) for y in info.years)
+        if not years:
+            raise NotFound(f"运行 {run_id} 没有结果年份 / run {run_id} has no result years")
         year = year if year in years else years[-1]
         frame = service.run_results(db, run_id, region_codes=[code], years=[year])
         data = results.results_workbook(
@@ -419,6 +421,10 @@ def download(
             data = results.results_csv(frame)
         else:
             names = {r.code: r.name_en or r.name_zh for r in [place, *below]}
+            if results.iamc_long(frame, region_names=names).empty:
+                # pyam refuses an empty frame with a bare ValueError (issue #8, finding 9).
+                raise NotFound(f"运行 {run_id} 没有可按 IAMC 导出的排放结果 / run {run_id} has "
+                               "no emission results to export as IAMC")
             data = results.iamc_csv(frame, model="tanzhi inventory", gwp=info.gwp,
                                     scenario=f"run {run_id}", region_names=names)
         stem = f"inventory-run{run_id}-{code}"

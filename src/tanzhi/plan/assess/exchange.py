@@ -14,12 +14,12 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-import xlsxwriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tanzhi.access import User
 from tanzhi.kernel.errors import DataError, Location, Problem
+from tanzhi.kernel.exports import export_workbook
 from tanzhi.kernel.tables import Column, TableSchema, read_table
 from tanzhi.plan.assess.model import (
     CARBON_LEVELS,
@@ -181,7 +181,7 @@ def import_projects(session: Session, source: bytes, *, filename: str, user: Use
 
 def _workbook(schema: TableSchema, rows: list[dict[str, Any]], sheet: str) -> bytes:
     buffer = io.BytesIO()
-    with xlsxwriter.Workbook(buffer, {"in_memory": True}) as book:
+    with export_workbook(buffer, {"in_memory": True}) as book:
         bold = book.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
         text = book.add_format({"num_format": "@"})
         data = book.add_worksheet(sheet)

@@ -8,7 +8,6 @@ parent's target (``meets`` / ``fails``). The exit code is 1 when it fails.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from enum import StrEnum
@@ -22,6 +21,7 @@ from tanzhi.kernel.audit import make_session_factory
 from tanzhi.kernel.cli import upgraded_engine
 from tanzhi.kernel.db import unit_of_work
 from tanzhi.kernel.errors import TanzhiError
+from tanzhi.kernel.exports import csv_dict_writer
 
 COLUMNS = ["region_code", "name", "base_value", "target", "profile", "bound", "check"]
 
@@ -81,7 +81,7 @@ def decompose_command(
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
+        writer = csv_dict_writer(buf, COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
         typer.echo(buf.getvalue(), nl=False)

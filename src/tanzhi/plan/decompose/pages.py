@@ -127,7 +127,10 @@ def _provenance(result: service.RoundResult | None) -> list[dict[str, str]]:
         if src.get("dataset"):
             out.append({"title": f"statistics {src['dataset']}",
                         "title_zh": f"统计数据集 {src['dataset']}",
-                        "edition": "–".join(str(y) for y in src["years"][::len(src["years"]) - 1]),
+                        # First–last year; one year alone once (a step of len-1 was 0 for a
+                        # single year: "slice step cannot be zero", issue #8 finding 9).
+                        "edition": "–".join(dict.fromkeys(
+                            str(y) for y in [*src["years"][:1], *src["years"][-1:]])),
                         "publisher": "tanzhi", "licence": "synthetic" if src["synthetic"] else "—"})
         elif src.get("factor_ids") or src.get("factor_id"):
             ids = src.get("factor_ids") or [src["factor_id"]]

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import io
 
-import xlsxwriter
-
+from tanzhi.kernel.exports import export_workbook
 from tanzhi.plan.decompose.calc import CRITERIA
 from tanzhi.plan.decompose.service import METHOD_LABELS, RoundResult
 
@@ -34,7 +33,7 @@ def title_of(result: RoundResult, child_level: str) -> str:
 def allocation_workbook(result: RoundResult, *, child_level: str = "county") -> bytes:
     """The round as an xlsx allocation table (sheet 分解表) and its inputs (sheet 测算依据)."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = export_workbook(buffer, {"in_memory": True})
     title_f = book.add_format({"bold": True, "font_size": 16, "align": "center",
                                "valign": "vcenter", "font_name": "SimHei"})
     head_f = book.add_format({"bold": True, "border": 1, "align": "center", "valign": "vcenter",

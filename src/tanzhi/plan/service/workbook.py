@@ -18,11 +18,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from tanzhi.kernel.errors import DataError, Location, Problem
+from tanzhi.kernel.exports import export_workbook
 from tanzhi.kernel.sheets import cell_text, is_empty, read_grid
 from tanzhi.plan.model import Plan
 from tanzhi.plan.service.registry import PlanRecord, save_plan
@@ -90,7 +90,7 @@ def _cell(value: Any, kind: str) -> Any:
 def plan_workbook(plan: Plan) -> bytes:
     """The plan as an .xlsx workbook (see the module docstring for the layout)."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = export_workbook(buffer, {"in_memory": True})
     head = book.add_format({"bold": True, "bg_color": "#E8F1EC", "text_wrap": True})
     doc = plan.model_dump(mode="json")
     sheet = book.add_worksheet(PLAN_SHEET)
