@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Engine, MetaData, String, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, MetaData, String, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from tanzhi.config import Settings
@@ -47,12 +47,27 @@ class RegionScoped:
     region_code: Mapped[str] = mapped_column(String(12), index=True)
 
 
+# Execution option carrying the installation's settings on every engine, so the audit listener
+# finds the audit key (kept outside the database, issue #8 finding 10) from any session's bind.
+SETTINGS_OPTION = "tanzhi_settings"
+
+
+def engine_settings(bind: Engine | Connection) -> Settings:
+    """The settings an engine (or one of its connections) was made with by `make_engine`."""
+    settings = bind.get_execution_options().get(SETTINGS_OPTION)
+    if not isinstance(settings, Settings):
+        raise RuntimeError("engine was not created by tanzhi.kernel.db.make_engine")
+    return settings
+
+
 def make_engine(settings: Settings) -> Engine:
     """Create the engine for the configured database (SQLite file by default)."""
     url = settings.resolved_database_url
+    options = {SETTINGS_OPTION: settings}
     if url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               execution_options=options)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
@@ -70,7 +85,7 @@ def make_engine(settings: Settings) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, execution_options=options)
 
 
 @contextmanager
