@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -52,28 +52,42 @@ def _utc_naive(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
 
 
-def column_value(column: Column, value: Any) -> Any:
-    """The canonical form of `value` stored in `column` (JSON-ready)."""
-    if value is None:
-        return None
+def converter(column: Column) -> Callable[[Any], Any]:
+    """The function giving the canonical form of a value stored in `column` (JSON-ready).
+
+    Chosen once per column (verification converts ~10^5 rows × 20 columns).
+    """
     kind = column.type
     if isinstance(kind, Boolean):
-        return bool(value)
+        return _none_or(bool)
     if isinstance(kind, Integer):
-        return int(value)
+        return _none_or(int)
     if isinstance(kind, Float):
-        number = float(value)
-        # SQLite stores NaN as NULL; -0.0 and 0.0 are one stored value.
-        return None if math.isnan(number) else number + 0.0
+        return _none_or(_float)
     if isinstance(kind, DateTime):
-        return _plain(value) if isinstance(value, datetime) else str(value)
+        return _none_or(lambda v: _plain(v) if isinstance(v, datetime) else str(v))
     if isinstance(kind, Date):
-        return value.date().isoformat() if isinstance(value, datetime) else _plain(value)
+        return _none_or(lambda v: v.date().isoformat() if isinstance(v, datetime) else _plain(v))
     if isinstance(kind, JSON):
-        return json.loads(canonical(value))
+        return _none_or(lambda v: json.loads(canonical(v)))
     if isinstance(kind, String):
-        return str(value)
-    return _plain(value)
+        return _none_or(str)
+    return _none_or(_plain)
+
+
+def _none_or(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda value: None if value is None else convert(value)
+
+
+def _float(value: Any) -> float | None:
+    number = float(value)
+    # SQLite stores NaN as NULL; -0.0 and 0.0 are one stored value.
+    return None if math.isnan(number) else number + 0.0
+
+
+def column_value(column: Column, value: Any) -> Any:
+    """The canonical form of `value` stored in `column` (JSON-ready)."""
+    return converter(column)(value)
 
 
 def redacted(key: bytes, value: Any) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Mapper, Session
 
-from tanzhi.kernel.audit.bulk import ROWS_FIELD, chunk_digest, primary_key, row_key, row_line
+from tanzhi.kernel.audit.bulk import ROWS_FIELD, TableForm, chunk_digest, primary_key
 from tanzhi.kernel.audit.chain import (
     AuditEntry,
     AuditFinding,
@@ -26,7 +26,7 @@ from tanzhi.kernel.audit.chain import (
     is_audited,
     mapped_columns,
 )
-from tanzhi.kernel.audit.images import canonical, column_value, row_image
+from tanzhi.kernel.audit.images import REDACT, canonical, redacted
 from tanzhi.kernel.db import Base
 
 SHOWN_COLUMNS = 6  # changed columns named per finding
@@ -93,26 +93,28 @@ def verify_rows(session: Session, tables: Iterable[Table] | None = None) -> list
 def _verify_table(session: Session, table: Table, mapper: Mapper | None, want: _Expected,
                   key: bytes) -> list[AuditFinding]:
     findings: list[AuditFinding] = []
-    columns = mapped_columns(mapper) if mapper is not None else {c.name: c for c in table.columns}
-    by_name = {column.name: attr for attr, column in columns.items()}
+    form = TableForm(table)
+    attr_of = ({column.name: attr for attr, column in mapped_columns(mapper).items()}
+               if mapper is not None else {})
+    names = [attr_of.get(c.name, c.name) for c in form.columns]
+    secret = [c.info.get("audit") == REDACT for c in form.columns]
     groups = _group_index(want)
-    pk = primary_key(table)
     seen: set[str] = set()
-    for row in session.execute(select(table).order_by(*pk)):
-        values = row._mapping
-        row_id = "/".join(str(values[c.name]) for c in pk)
+    for row in session.execute(select(table).order_by(*primary_key(table))).all():
+        row_id = "/".join(str(row[i]) for i in form.pk_index)
         recorded = want.rows.get(row_id)
         if recorded is not None:
             seen.add(row_id)
-            now = row_image(columns, {by_name[n]: v for n, v in values.items()}, key)
-            changed = [c for c in sorted(now) if canonical(now[c]) != canonical(
-                recorded[1].get(c))]
+            seq, image = recorded
+            values = form.values(row)
+            changed = [name for name, value, hidden in zip(names, values, secret, strict=True)
+                       if (redacted(key, value) if hidden else value) != image.get(name)]
             if changed:
-                findings.append(_changed(table, row_id, recorded[0], changed))
+                findings.append(_changed(table, row_id, seq, sorted(changed)))
             continue
-        group = _group_of(table, values, groups)
+        group = _group_of(form, row, groups)
         if group is not None:
-            group.found.append((row_key(table, row), row_line(table, row)))
+            group.found.append((form.key(row), form.line(row)))
             continue
         findings.append(AuditFinding(
             None, "该行不在审计记录中（在应用之外插入）",
@@ -134,19 +136,19 @@ def _changed(table: Table, row_id: str, seq: int, changed: list[str]) -> AuditFi
         "the app)", table.name, row_id)
 
 
-def _group_index(want: _Expected) -> dict[tuple[str, ...], dict[str, _Group]]:
+def _group_index(want: _Expected) -> dict[tuple[str, ...], dict[tuple, _Group]]:
     """Bulk groups by the columns naming them, then by those columns' canonical values."""
-    index: dict[tuple[str, ...], dict[str, _Group]] = {}
+    index: dict[tuple[str, ...], dict[tuple, _Group]] = {}
     for group in want.groups.values():
         cols = tuple(sorted(group.image["where"]))
-        index.setdefault(cols, {})[canonical([group.image["where"][c] for c in cols])] = group
+        index.setdefault(cols, {})[tuple(group.image["where"][c] for c in cols)] = group
     return index
 
 
-def _group_of(table: Table, values: Any, index: dict[tuple[str, ...], dict[str, _Group]]
+def _group_of(form: TableForm, row: Any, index: dict[tuple[str, ...], dict[tuple, _Group]]
               ) -> _Group | None:
     for cols, groups in index.items():
-        found = groups.get(canonical([column_value(table.c[c], values[c]) for c in cols]))
+        found = groups.get(form.picked(row, cols))
         if found is not None:
             return found
     return None
