@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 from collections.abc import Callable
@@ -28,7 +29,7 @@ from tanzhi.kernel.audit import (
     write_checkpoint,
 )
 from tanzhi.kernel.db import make_engine, unit_of_work
-from tanzhi.kernel.keys import audit_key
+from tanzhi.kernel.keys import audit_key, audit_signing_key, key_path, public_key_id
 from tanzhi.migrate import metadata, upgrade
 from tanzhi.plan.store import PlanActualRow
 
@@ -176,3 +177,16 @@ def test_cli_checkpoint_then_verify_reports_edits(db) -> None:
     bad = _cli(settings, "audit", "verify")
     assert bad.returncode == 1
     assert "plan_actual" in bad.stderr and "changed outside the app" in bad.stderr
+
+
+def test_audit_keys_are_private_files_and_never_invented_for_verification(tmp_path) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    assert audit_key(settings, create=False) is None
+    assert audit_signing_key(settings, create=False) is None
+    key = audit_key(settings)
+    assert key == audit_key(settings, create=False) and len(key) >= 64
+    signing = audit_signing_key(settings)
+    assert public_key_id(signing.public_key()) == public_key_id(
+        audit_signing_key(settings, create=False).public_key())
+    for name in ("audit-hmac", "audit-ed25519"):
+        assert stat.S_IMODE(key_path(settings, name).stat().st_mode) == 0o600

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column, sessionmaker
 from tanzhi.kernel.audit.bulk import ROWS_FIELD, group_image
 from tanzhi.kernel.audit.images import canonical, keyed_digest, row_image
 from tanzhi.kernel.db import Base, engine_settings, utcnow
+from tanzhi.kernel.errors import ConsistencyError
 from tanzhi.kernel.keys import audit_key
 
 GENESIS = "0" * 64
@@ -90,8 +91,15 @@ def unkeyed_hash(fields: Mapping[str, Any]) -> str:
 
 
 def bind_audit_key(bind: Engine | Connection, *, create: bool = True) -> bytes | None:
-    """The audit key of the installation whose engine `bind` is."""
+    """The audit key of the installation whose engine `bind` is (None: not there, not created)."""
     return audit_key(engine_settings(bind), create=create)
+
+
+def _writing_key(bind: Engine | Connection) -> bytes:
+    key = bind_audit_key(bind)
+    if key is None:  # audit_key creates the key when asked to; kept for the type
+        raise ConsistencyError("审计密钥不可用 / the audit key is unavailable")
+    return key
 
 
 def mapped_columns(mapper: Mapper) -> dict[str, Column]:
@@ -148,8 +156,7 @@ def record(
     deleted group is expected to have no rows left.
     """
     conn = session.connection()
-    key = bind_audit_key(conn)
-    assert key is not None
+    key = _writing_key(conn)
     if rows is not None:
         image = group_image(conn, Base.metadata.tables[entity], rows, key)
         after = {**after, ROWS_FIELD: image}
@@ -196,8 +203,7 @@ def _audit_after_flush(session: Session, _ctx: Any) -> None:
     # already have their primary keys, so each entry can name the row it changed.
     if not (session.new or session.dirty or session.deleted):
         return
-    key = bind_audit_key(session.connection())
-    assert key is not None
+    key = _writing_key(session.connection())
     items = [
         (action, inspect(obj).mapper.local_table.name, _key(obj), before, after)
         for action, obj, before, after in _changes(session, key)

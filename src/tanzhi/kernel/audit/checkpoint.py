@@ -70,7 +70,8 @@ def write_checkpoint(session: Session) -> Checkpoint:
         raise ConsistencyError(
             "审计链为空，没有可签署的链头 / the audit chain is empty: no head to sign")
     private = audit_signing_key(engine_settings(session.connection()))
-    assert private is not None
+    if private is None:  # created on first use when asked to; kept for the type
+        raise ConsistencyError("签名密钥不可用 / the signing key is unavailable")
     public = private.public_key()
     fields = {"seq": head.seq, "entry_hash": head.entry_hash, "at": utcnow().isoformat(),
               "key_id": public_key_id(public)}
