@@ -30,6 +30,11 @@ class Settings(BaseSettings):
         description="Signs session ids and CSRF tokens. None: a random key is generated on first "
         "start into <data_dir>/keys/session-secret (mode 0600); see tanzhi.kernel.keys.",
     )
+    audit_key: str | None = Field(
+        default=None,
+        description="HMAC key of the audit chain (kept outside the database). None: a random key "
+        "is generated on first use into <data_dir>/keys/audit-hmac (mode 0600).",
+    )
     secure_cookies: bool | None = Field(
         default=None,
         description="Mark cookies Secure. None (auto): Secure on requests that arrived over "

@@ -81,9 +81,13 @@ def test_one_audit_entry_per_batch_with_its_summary(factory) -> None:
     assert len(entries) == 1
     assert (entries[0]["actor"], entries[0]["action"], entries[0]["entity_key"]) == (
         "alice", "insert", "yearbook-2021")
-    assert json.loads(entries[0]["after_json"]) == {
+    after = json.loads(entries[0]["after_json"])
+    digest = after.pop("_rows")  # keyed digest of the rows written (issue #8, finding 10)
+    assert after == {
         "dataset": "yearbook-2021", "rows": 3, "synthetic": True, "regions": 2,
         "years": [2015, 2020], "variables": ["energy_final", "energy_total", "population"]}
+    assert (digest["where"], digest["count"], len(digest["chunks"])) == (
+        {"dataset": "yearbook-2021"}, 3, 1)
     with factory() as s:
         assert verify_chain(s) == []
 

@@ -186,7 +186,7 @@ def add_activity_set(
     _insert_many(session, ActivityRow.__table__,
                  _records(work, ACTIVITY_ROW_COLUMNS, set_id=head.id))
     record(session, action="insert", entity=ActivityRow.__tablename__,
-           entity_key=f"set/{head.id}", before={}, after={
+           entity_key=f"set/{head.id}", rows={"set_id": head.id}, before={}, after={
                "set_id": head.id, "rows": len(work), "source": source, "filename": filename,
                "sha256": sha256, "regions": int(work["region_code"].nunique()) if len(work) else 0,
                "years": sorted(int(y) for y in work["year"].unique())})
@@ -237,7 +237,7 @@ def add_results(session: Session, run_id: int, frame: pd.DataFrame) -> int:
     _insert_many(session, ResultRow.__table__, rows)
     counted = work.loc[~work["memo"] & work["co2e_t"].notna(), "co2e_t"]
     record(session, action="insert", entity=ResultRow.__tablename__, entity_key=f"run/{run_id}",
-           before={}, after={"run_id": run_id, "rows": len(rows),
+           rows={"run_id": run_id}, before={}, after={"run_id": run_id, "rows": len(rows),
                              "regions": int(work["region_code"].nunique()) if len(work) else 0,
                              "co2e_t_sum": round(float(counted.sum()), 3)})
     return len(rows)
@@ -253,7 +253,8 @@ def add_residuals(session: Session, run_id: int, frame: pd.DataFrame) -> int:
     rows = _records(work, RESIDUAL_COLUMNS, run_id=run_id)
     _insert_many(session, ResidualRow.__table__, rows)
     record(session, action="insert", entity=ResidualRow.__tablename__,
-           entity_key=f"run/{run_id}", before={}, after={"run_id": run_id, "rows": len(rows)})
+           entity_key=f"run/{run_id}", rows={"run_id": run_id},
+           before={}, after={"run_id": run_id, "rows": len(rows)})
     return len(rows)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Engine, MetaData, String, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, MetaData, String, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from tanzhi.config import Settings
@@ -64,6 +64,19 @@ class StorageBusy(TanzhiError):
                          f"(waited {waited_s:g} s), please retry shortly")
 
 
+# Execution option carrying the installation's settings on every engine, so the audit listener
+# finds the audit key (kept outside the database, issue #8 finding 10) from any session's bind.
+SETTINGS_OPTION = "tanzhi_settings"
+
+
+def engine_settings(bind: Engine | Connection) -> Settings:
+    """The settings an engine (or one of its connections) was made with by `make_engine`."""
+    settings = bind.get_execution_options().get(SETTINGS_OPTION)
+    if not isinstance(settings, Settings):
+        raise RuntimeError("engine was not created by tanzhi.kernel.db.make_engine")
+    return settings
+
+
 def make_engine(settings: Settings) -> Engine:
     """Create the engine for the configured database (SQLite file by default).
 
@@ -81,12 +94,14 @@ def make_engine(settings: Settings) -> Engine:
     On PostgreSQL the read kind is ``SET TRANSACTION READ ONLY`` (psycopg's readonly option).
     """
     url = settings.resolved_database_url
+    options = {SETTINGS_OPTION: settings}
     if url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         busy_s = float(settings.sqlite_busy_timeout_s)
         default_wait_ms = int(busy_s * 1000)
         synchronous = settings.sqlite_synchronous
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy_s})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy_s},
+                               execution_options=options)
         # Writers of this process queue on a gate taken just before BEGIN IMMEDIATE and given
         # back when the connection returns to the pool (after its commit or rollback).  A lock
         # wakes the next waiter as soon as it is free; SQLite's busy handler instead polls with
@@ -149,7 +164,7 @@ def make_engine(settings: Settings) -> Engine:
                 gate.release()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, execution_options=options)
 
 
 @contextmanager

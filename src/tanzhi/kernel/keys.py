@@ -9,10 +9,20 @@ alone (a backup, a dump) does not carry the key that authenticates it.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    PublicFormat,
+    load_pem_private_key,
+)
 
 from tanzhi.config import Settings
 
@@ -66,3 +76,47 @@ def session_secret(settings: Settings) -> str:
 def secret_key_configured(settings: Settings) -> bool:
     """Whether the session key was given explicitly (production) rather than generated."""
     return bool(settings.secret_key)
+
+
+# --- audit keys (issue #8, finding 10) -----------------------------------------------------------
+# The audit chain is keyed (HMAC-SHA256) and its checkpoints are signed (Ed25519) with keys that
+# live here, not in the database, so whoever can write the database alone can neither recompute
+# the chain nor sign a head.
+
+AUDIT_HMAC_KEY = "audit-hmac"
+AUDIT_SIGNING_KEY = "audit-ed25519"
+
+
+def audit_key(settings: Settings, *, create: bool = True) -> bytes | None:
+    """The audit chain's HMAC key: `TANZHI_AUDIT_KEY`, else the generated one.
+
+    With ``create=False`` (verification) a missing key file gives None instead of a new key, so
+    checking a database on the wrong installation says so rather than inventing a key.
+    """
+    if settings.audit_key:
+        return settings.audit_key.encode()
+    if not create and not key_path(settings, AUDIT_HMAC_KEY).exists():
+        return None
+    return random_secret(settings, AUDIT_HMAC_KEY)
+
+
+def audit_signing_key(settings: Settings, *, create: bool = True) -> Ed25519PrivateKey | None:
+    """The Ed25519 key signing audit checkpoints (PKCS#8 PEM in the key directory)."""
+    if not create and not key_path(settings, AUDIT_SIGNING_KEY).exists():
+        return None
+    pem = load_or_create(settings, AUDIT_SIGNING_KEY, lambda: Ed25519PrivateKey.generate(
+    ).private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
+    key = load_pem_private_key(pem, password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError(f"{key_path(settings, AUDIT_SIGNING_KEY)} is not an Ed25519 key")
+    return key
+
+
+def public_key_id(public: Ed25519PublicKey) -> str:
+    """A short, stable id of a public key: the first 16 hex digits of SHA-256 of its raw bytes."""
+    return hashlib.sha256(public_key_bytes(public)).hexdigest()[:16]
+
+
+def public_key_bytes(public: Ed25519PublicKey) -> bytes:
+    """The 32 raw bytes of an Ed25519 public key."""
+    return public.public_bytes(Encoding.Raw, PublicFormat.Raw)

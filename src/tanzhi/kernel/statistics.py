@@ -152,7 +152,8 @@ def write_statistics(
     table = StatisticRow.__table__
     # Core executemany: SQLAlchemy batches it ("insertmanyvalues") on both SQLite and psycopg.
     session.execute(table.insert(), rows)
-    record(session, action="insert", entity=ENTITY, entity_key=dataset, before={}, after={
+    record(session, action="insert", entity=ENTITY, entity_key=dataset, rows={"dataset": dataset},
+           before={}, after={
         "dataset": dataset, "rows": len(rows), "synthetic": bool(synthetic),
         "regions": int(out["region_code"].nunique()),
         "years": sorted(int(y) for y in out["year"].unique()),
