@@ -18,7 +18,12 @@ import numpy as np
 import pandas as pd
 
 from tanzhi.inventory.calc import compute_inventory
-from tanzhi.inventory.calc.activity import FactorCache, prepare_activity, unit_scale
+from tanzhi.inventory.calc.activity import (
+    FactorCache,
+    ScopedLookup,
+    prepare_activity,
+    unit_scale,
+)
 from tanzhi.inventory.calc.totals import gwp_weights, sector_of
 from tanzhi.inventory.checks import EXPECTED_CATEGORIES
 from tanzhi.inventory.model import (
@@ -110,16 +115,29 @@ class CompileLookup:
             self._effective[code] = chosen
         return self._effective[code]
 
+    @property
+    def scoped(self) -> bool:
+        """Whether the library limits user rows to their scope (`ScopedLookup`)."""
+        return isinstance(self._library, ScopedLookup)
+
     def lookup(self, **key: object) -> FactorLike:
         """`FactorLookup.lookup` with the region collapsed, memoised; `MissingFactor` if none."""
+        return self.lookup_in_scope(**key)
+
+    def lookup_in_scope(self, **key: object) -> FactorLike:
+        """Like `lookup`, passing ``scope_category``/``scope_item`` to a `ScopedLookup`."""
         key = dict(key)
         if "region_code" in key:
             key["region_code"] = self._region(key["region_code"])  # type: ignore[arg-type]
         memo_key = tuple(sorted(key.items()))
         found = self._memo.get(memo_key)
         if found is None:
+            scope = {k: key.pop(k) for k in ("scope_category", "scope_item") if k in key}
             try:
-                found = self._library.lookup(**key)  # type: ignore[arg-type]
+                if scope and self.scoped:
+                    found = self._library.lookup_in_scope(**scope, **key)  # type: ignore[attr-defined]
+                else:
+                    found = self._library.lookup(**key)  # type: ignore[arg-type]
             except _FAILURES as exc:
                 parts = [str(key.get("item")), str(key.get("parameter"))]
                 parts += [str(key[k]) for k in ("gas", "variant") if key.get(k)]
@@ -131,22 +149,17 @@ class CompileLookup:
 
 
 class FastCache(FactorCache):
-    """FactorCache keyed on the collapsed region with a flat tuple (attach_factors asks once per
-    distinct region × year × item key; most of those are one library answer)."""
+    """FactorCache over a `CompileLookup`: rows' regions collapse to the region the library
+    answers for before the key table is built, so 102 regions cost the lookups of one."""
 
     def __init__(self, lookup: CompileLookup, variants: dict[str, str] | None) -> None:
         super().__init__(lookup, variants)
         self._compile = lookup
-        self._fast: dict[tuple, FactorLike] = {}
+        self.scoped = lookup.scoped
 
-    def lookup(self, **key: object) -> FactorLike:  # noqa: D102
-        region = self._compile._region(key.get("region_code"))  # type: ignore[arg-type]
-        flat = (key.get("item"), key.get("parameter"), key.get("gas"), key.get("category"),
-                region, key.get("year"), key.get("variant"))
-        found = self._fast.get(flat)
-        if found is None:
-            found = self._fast[flat] = super().lookup(**key)
-        return found
+    def region_keys(self, codes: pd.Series) -> pd.Series:  # noqa: D102
+        per = {c: self._compile._region(c) for c in pd.unique(codes)}
+        return codes.map(per).astype(object)
 
 
 def _in_group(category: pd.Series, prefixes: Sequence[str]) -> pd.Series:
