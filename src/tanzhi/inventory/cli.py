@@ -105,6 +105,7 @@ def _variants(values: list[str] | None) -> dict[str, str] | None:
 def _load(activity: Path, factors: Path | None, variants: list[str] | None):
     """Read the files and compute the Estimate: (estimate, frame, library)."""
     from tanzhi.inventory.formats.activity import read_activity, read_factor_overrides
+    from tanzhi.inventory.formats.factors import FactorOverrides, check_overrides_used
     from tanzhi.inventory.formats.locate import compute_located
     from tanzhi.inventory.model import InventoryOptions
     from tanzhi.kernel.factors import default_library
@@ -114,6 +115,9 @@ def _load(activity: Path, factors: Path | None, variants: list[str] | None):
     frame["activity_id"] = [f"{activity.name}#{r}" for r in frame["_row"]]
     options = InventoryOptions(variants=_variants(variants))
     estimate = compute_located(frame, library, options=options, source=activity.name)
+    if isinstance(library, FactorOverrides):
+        # Every override row must reach a computed row, or the command fails (issue #9).
+        check_overrides_used(library, estimate.rows, frame)
     return estimate, frame, library
 
 

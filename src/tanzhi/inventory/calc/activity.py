@@ -425,6 +425,7 @@ def attach_factors(
             ))
         out[spec.name] = values * np.nan_to_num(mult, nan=1.0)
         out[spec.name + "_id"] = ids
+        out[spec.name + "_unit"] = chosen
         out[spec.name + "_u"] = unc
     return out
 

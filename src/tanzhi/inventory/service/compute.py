@@ -26,6 +26,7 @@ from tanzhi.inventory.calc.activity import (
 )
 from tanzhi.inventory.calc.totals import gwp_weights, sector_of
 from tanzhi.inventory.checks import EXPECTED_CATEGORIES
+from tanzhi.inventory.formats.factors import FactorOverrides, check_overrides_used
 from tanzhi.inventory.model import (
     BUNKER_CATEGORIES,
     ID_SEPARATOR,
@@ -359,4 +360,7 @@ def compute_rows(activity: pd.DataFrame, factors: FactorLookup, *, gwp: str,
     rows = pd.concat([p for p in parts if not p.empty], ignore_index=True)
     rows = _splice_grid_factor(rows, lookup)
     compiled.rows = finish_rows(_explain_missing(rows, lookup.missing), gwp)
+    if isinstance(factors, FactorOverrides):
+        # A user's factor file is applied or refused, never ignored (issue #9, item 1).
+        check_overrides_used(factors, compiled.rows, act)
     return compiled
