@@ -15,7 +15,9 @@ from pydantic import BaseModel, Field
 from tanzhi.access import Role, User, in_scope, require_in_scope
 from tanzhi.http.deps import CurrentUser, DbSession, require
 from tanzhi.inventory import service
+from tanzhi.inventory.formats.results import with_lineage
 from tanzhi.kernel.errors import DataError, PermissionDenied, Problem
+from tanzhi.kernel.factors import default_library
 from tanzhi.kernel.regions import get_region, list_regions
 
 router = APIRouter(tags=["inventory"])
@@ -78,6 +80,9 @@ def run_results(
     frame = service.run_results(db, run_id, region_codes=[region], years=year,
                                 categories=_split(category), gases=_split(gas),
                                 sectors=[sector] if sector else None)
+    # Each number's factor path, the factor-file rows it used and whether it rests on a
+    # provisional factor (issue #9).
+    frame = with_lineage(frame, default_library())
     return {"run_id": run_id, "region_code": region, "rows": records(frame)}
 
 

@@ -157,7 +157,8 @@ def compute(
     """Compute the inventory: one row per region, year, category, item and gas.
 
     Columns: region_code, year, category, gas, emissions_t, co2e_t, gwp, item, sector, memo,
-    notation, activity_value, activity_unit, method, factor_ids, activity_ids.
+    notation, provisional, activity_value, activity_unit, method, factor_path, factor_ids,
+    override_rows, activity_ids.
     """
     def run() -> None:
         from tanzhi.inventory.calc import compute_totals
@@ -167,13 +168,14 @@ def compute(
             results_json,
             results_workbook,
             with_co2e,
+            with_lineage,
         )
 
         if fmt is ComputeFormat.XLSX and out is None:
             raise DataError(Problem("xlsx 输出须用 -o 指定文件", "xlsx output needs -o FILE"))
         chosen = _gwp(gwp)
         estimate, _frame, library = _load(activity, factors, variant)
-        rows = with_co2e(estimate.rows, gwp=chosen)
+        rows = with_co2e(with_lineage(estimate.rows, library), gwp=chosen)
         if fmt is ComputeFormat.CSV:
             _emit(results_csv(rows), out)
         elif fmt is ComputeFormat.JSON:

@@ -336,14 +336,16 @@ def finish_rows(rows: pd.DataFrame, gwp: str) -> pd.DataFrame:
 
 
 def compute_rows(activity: pd.DataFrame, factors: FactorLookup, *, gwp: str,
-                 options: InventoryOptions | None = None) -> Compiled:
+                 options: InventoryOptions | None = None,
+                 cache_type: type[FastCache] | None = None) -> Compiled:
     """Every region and year of `activity` through the engine, in one pass per sector group.
 
-    `activity` needs ``activity_id`` (stored row ids keep lineage across runs).
+    `activity` needs ``activity_id`` (stored row ids keep lineage across runs).  `cache_type`
+    replaces `FastCache` (the compile benchmark passes its per-row baseline).
     """
     opts = options or InventoryOptions()
     lookup = CompileLookup(factors)
-    cache = FastCache(lookup, opts.variants)
+    cache = (cache_type or FastCache)(lookup, opts.variants)
     act = prepare_activity(activity)
     compiled = Compiled(rows=pd.DataFrame())
     try:
