@@ -69,6 +69,7 @@ def test_coal_by_every_path(lines: tuple[str, ...], gas: str, expected: float,
     assert row["emissions_t"] == pytest.approx(expected, rel=1e-12)
     assert row["factor_path"] == path
     assert row["override_rows"].startswith("f.csv#")
+    assert row["activity_unit"] == "GJ"  # the fuel's energy is reported on every path
 
 
 def test_ef_per_tce() -> None:
@@ -127,7 +128,8 @@ def test_packaged_rows_say_provisional() -> None:
 
 # --------------------------------------------------------------------------- aliases
 
-NCV_ALIASES = ("ncv", "NCV", "低位发热量", "平均低位发热量", "低位热值", "热值", "net_calorific_value")
+NCV_ALIASES = ("ncv", "NCV", "低位发热量", "平均低位发热量", "低位热值", "热值",
+               "net_calorific_value")
 CC_ALIASES = ("carbon_content", "cc", "单位热值含碳量", "含碳量", "carbon_content_per_heat")
 OX_ALIASES = ("oxidation", "ox", "of", "碳氧化率", "氧化率", "oxidation_rate")
 

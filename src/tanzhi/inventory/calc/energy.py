@@ -1,5 +1,24 @@
 """Energy (能源活动): fuel combustion by the sectoral and reference approaches, fugitive emissions,
-net imported electricity and heat."""
+net imported electricity and heat.
+
+Fuel combustion takes a factor by every path it is published in (issue #9, item 2), for CO2,
+CH4 and N2O alike; per activity row and gas the first path with a factor wins, each looked up at
+the row's most specific category (IPCC code prefixes):
+
+1. ``EF_combustion_physical`` — mass of gas per t or m³ of fuel (enterprise accounting
+   guidelines, CEADs, plant measurements): factor path ``ef_physical``;
+2. ``EF_combustion`` — mass of gas per energy (kg/TJ IPCC Tier 1, t/GJ, t CO2/tce):
+   ``ncv×ef_energy`` (or ``ef_energy`` for fuel given in energy units);
+3. CO2 only — NCV × carbon content × oxidation × 44/12: ``ncv×cc×ox`` (or ``cc×ox``).
+
+User factors come before packaged ones within each path (the library's dataset precedence),
+and the packaged library holds no CO2 EF of either kind, so: a user's physical-unit EF > the
+user's energy EF > the user's NCV/carbon content/oxidation > packaged defaults.  A user's
+carbon content or oxidation beside the user's EF for the same scope is then used by no row and
+the factor-file check refuses it (`tanzhi.inventory.formats.factors.check_overrides_used`):
+one of the two is not what the user meant.  Units are checked by dimension: a kg/m³ EF for a
+fuel reported in t is an error naming the factor row, never converted by a guessed density.
+"""
 
 from __future__ import annotations
 
@@ -126,7 +145,9 @@ def _physical_ef(frame: pd.DataFrame, cache: FactorLookup, gas: str) -> pd.DataF
     spec = FactorSpec("efp", PHYSICAL_EF_PARAMETER,
                       (f"t {g}/{{activity_unit}}", "t/{activity_unit}"),
                       gas=gas, by_category=True, optional=True)
-    return attach_factors(frame.assign(activity_unit=unit), cache, [spec])
+    out = attach_factors(frame.assign(activity_unit=unit), cache, [spec])
+    out["activity_unit"] = frame["activity_unit"].to_numpy()
+    return out
 
 
 def _energy_ef(frame: pd.DataFrame, cache: FactorLookup, gas: str) -> pd.DataFrame:

@@ -130,6 +130,8 @@ class FactorOverrides:
             self._by_parameter.setdefault(f.parameter, []).append(f)
         # What the engine asked for: (parameter, scope category, item, scope item, gas).
         self.asked: set[tuple[str, str, str, str, str]] = set()
+        # Scoped lookups come from the engine on behalf of one activity row; an unscoped
+        # `lookup` without a category (e.g. a grid-factor series) keeps every row eligible.
 
     def __len__(self) -> int:
         return len(self.factors)
@@ -141,11 +143,11 @@ class FactorOverrides:
         """A lookup on behalf of no particular activity row: user rows are limited by
         `category` only when it is given (see `lookup_in_scope`)."""
         return self.lookup_in_scope(
-            scope_category=category or "", scope_item=item, item=item, parameter=parameter,
+            scope_category=category, scope_item=item, item=item, parameter=parameter,
             gas=gas, category=category, region_code=region_code, year=year, variant=variant,
             **kwargs)
 
-    def lookup_in_scope(self, *, scope_category: str, scope_item: str, item: str,
+    def lookup_in_scope(self, *, scope_category: str | None, scope_item: str, item: str,
                         parameter: str, gas: str | None = None, category: str | None = None,
                         region_code: str | None = None, year: int | None = None,
                         variant: str | None = None, **kwargs: object) -> FactorLike:
@@ -166,7 +168,7 @@ class FactorOverrides:
         own = _item_id(scope_item) if scope_item else wanted
         canon = canonical_parameter(parameter)
         species = (canonical_gas(gas) if gas and gas not in NON_SPECIES_GASES else gas)
-        self.asked.add((canon, scope_category, wanted, own, species or ""))
+        self.asked.add((canon, scope_category or "", wanted, own, species or ""))
         best: list[Factor] = []
         best_score = -1
         for f in self._by_parameter.get(canon, ()):
@@ -176,7 +178,8 @@ class FactorOverrides:
                 continue
             if variant and f.variant and f.variant != variant:
                 continue
-            if f.category and not _applies(f.category, scope_category):
+            if (f.category and scope_category is not None
+                    and not _applies(f.category, scope_category)):
                 continue
             score = ((1000 if f.item == own and own != wanted else 0) + len(f.category) * 4
                      + (2 if variant and f.variant else 0) + (1 if species and f.gas else 0))
