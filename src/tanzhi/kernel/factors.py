@@ -489,9 +489,7 @@ class FactorLibrary:
                         f"{what_en} matches several factors; name a variant or year: {ids}",
                         loc,
                     ))
-        existing = sorted(
-            f.id for f in self._by_id.values() if f.item == wanted_item and f.parameter == parameter
-        )
+        existing = sorted(f.id for f in self._by_key.get((wanted_item, parameter), ()))
         shown = ", ".join(existing[:8]) + (" …" if len(existing) > 8 else "")
         raise FactorNotFound(Problem(
             f"没有符合条件的因子：{what_zh}" + (f"（现有：{shown}）" if existing else ""),

@@ -157,7 +157,8 @@ def _energy_ef(frame: pd.DataFrame, cache: FactorLookup, gas: str) -> pd.DataFra
                       (f"t {g}/GJ", "t/GJ", f"t {g}/tce", "t/tce"),
                       gas=gas, by_category=True, optional=True)
     out = attach_factors(frame, cache, [spec])
-    per_tce = out["efe_unit"].astype(str).str.endswith("/tce").to_numpy()
+    codes, chosen = pd.factorize(out["efe_unit"].astype(str), use_na_sentinel=False)
+    per_tce = np.array([str(u).endswith("/tce") for u in chosen], dtype=bool)[codes]
     # t/tce → t/GJ at GB/T 2589's 29.3076 GJ/tce (the units cross only in COAL_CONTEXT).
     out.loc[per_tce, "efe"] = out.loc[per_tce, "efe"] / _coal_gj("tce")
     return out

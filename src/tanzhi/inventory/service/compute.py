@@ -184,8 +184,10 @@ def _not_estimated(act: pd.DataFrame, note: str) -> pd.DataFrame:
     if act.empty:
         return pd.DataFrame()
     keys = ["region_code", "year", "category", "item"]
-    grouped = act.groupby(keys, sort=False).agg(
-        activity_ids=("activity_id", lambda s: ID_SEPARATOR.join(s.astype(str))),
+    # Ids cast once, joined by the builtin str.join (a per-group lambda with its own cast was
+    # a visible share of a province compile, issue #9 item 10).
+    grouped = act.assign(_id=act["activity_id"].astype(str)).groupby(keys, sort=False).agg(
+        activity_ids=("_id", ID_SEPARATOR.join),
         activity_value=("value", "sum"), activity_unit=("unit", "first")).reset_index()
     parts = []
     for cat, sub in grouped.groupby("category", sort=False):
