@@ -17,6 +17,7 @@ from tanzhi.inventory.formats.factors import (
     read_factor_overrides,
 )
 from tanzhi.inventory.model import InventoryOptions
+from tanzhi.inventory.service.compute import compute_rows
 from tanzhi.kernel.errors import DataError
 from tanzhi.kernel.factors import default_library
 
@@ -201,3 +202,14 @@ def test_ef_of_combustion_takes_the_unit_basis() -> None:
     lib = overrides("1.A.2,原煤,CO2,ef,2.0,t/tce", "1.A.3,汽油,CO2,ef,2.9,t/t")
     assert {f.parameter for f in lib.factors} == {"EF_combustion", "EF_combustion_physical"}
     assert not math.isnan(lib.factors[0].value)
+
+
+def test_service_compile_refuses_a_wrong_dimension_with_the_row() -> None:
+    """The service reports failing rows NE rather than raising; the factor-file check still
+    fails, naming the row and the unit refusal instead of a vague 'unused'."""
+    lib = overrides("1.A.2,原煤,CO2,ef,2.0,kg/m^3")
+    with pytest.raises(DataError) as err:
+        compute_rows(activity(("1.A.2", "raw_coal", 100, "t")), lib, gwp="AR5")
+    (problem,) = err.value.problems
+    assert (problem.location.row, problem.location.column) == (2, "unit")
+    assert "user:f.csv#2" in problem.message_en

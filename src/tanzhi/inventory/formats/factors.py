@@ -255,12 +255,16 @@ def check_overrides_used(overrides: FactorOverrides, rows: pd.DataFrame,
     """
     used = used_factor_ids(rows)
     cats = activity["category"].astype(str).unique() if len(activity) else []
-    problems = [_why_unused(f, overrides, cats) for f in overrides.factors if f.id not in used]
+    notes = (rows.loc[rows["note"].fillna("").astype(str).str.contains("user:", regex=False),
+                      "note"].astype(str).unique() if "note" in rows.columns else [])
+    problems = [_why_unused(f, overrides, cats, notes) for f in overrides.factors
+                if f.id not in used]
     if problems:
         raise DataError(problems)
 
 
-def _why_unused(f: Factor, overrides: FactorOverrides, categories: Iterable[str]) -> Problem:
+def _why_unused(f: Factor, overrides: FactorOverrides, categories: Iterable[str],
+                notes: Iterable[str] = ()) -> Problem:
     file, _, rest = f.id.removeprefix("user:").partition("#")
     row = int(rest.split("/", 1)[0])
 
@@ -270,6 +274,11 @@ def _why_unused(f: Factor, overrides: FactorOverrides, categories: Iterable[str]
                        Location(file, row, column))
 
     scope = f.category or "*"
+    for note in notes:
+        # A compilation that reports rows NE instead of raising (the service) keeps the
+        # refusal in the row's note: a unit of the wrong dimension, an ambiguity.
+        if f.id in note:
+            return at("unit", note, note)
     if not any(_applies(f.category, c) for c in categories):
         return at("category", f"活动水平数据中没有类别 {scope} 及其子类别的数据",
                   f"the activity has no row in category {scope} or below")
