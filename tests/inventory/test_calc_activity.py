@@ -47,8 +47,10 @@ def test_factor_cache_looks_each_key_up_once() -> None:
     cache = FactorCache(lib)
     compute_fuel_combustion(act, cache, gases=("CO2",))
     compute_fuel_combustion(act, cache, gases=("CO2",))
-    # NCV and carbon content once each; oxidation once per category (sector-specific lookup).
-    assert lib.calls == 1 + 1 + 4
+    # NCV and carbon content once each; oxidation once per category (sector-specific lookup);
+    # the CO2 EF per physical unit and per energy (issue #9 paths) once per category each —
+    # and nothing again on the second call.
+    assert lib.calls == 1 + 1 + 4 + 4 + 4
 
 
 def test_rows_equal_the_sum_of_their_terms_everywhere() -> None:

@@ -17,7 +17,10 @@ from tanzhi.access import Role, in_scope, require_in_scope
 from tanzhi.http.deps import CurrentUser, DbSession
 from tanzhi.http.policy import Reach, object_id, reachable, resolves
 from tanzhi.inventory import service
-from tanzhi.kernel.errors import DataError, PermissionDenied, Problem
+from tanzhi.inventory.formats.factors import read_factor_overrides
+from tanzhi.inventory.formats.results import with_lineage
+from tanzhi.kernel.errors import DataError, Location, PermissionDenied, Problem
+from tanzhi.kernel.factors import default_library
 from tanzhi.kernel.regions import get_region, list_regions
 
 router = APIRouter(tags=["inventory"])
@@ -93,6 +96,9 @@ def run_results(
     frame = service.run_results(db, run_id, region_codes=[region], years=year,
                                 categories=_split(category), gases=_split(gas),
                                 sectors=[sector] if sector else None)
+    # Each number's factor path, the factor-file rows it used and whether it rests on a
+    # provisional factor (issue #9).
+    frame = with_lineage(frame, default_library())
     return {"run_id": run_id, "region_code": region, "rows": records(frame)}
 
 
@@ -234,4 +240,36 @@ def compile_run(body: CompileIn, db: DbSession, user: Compiler) -> dict[str, Any
     run = service.compile_inventory(db, region_codes=codes, years=body.years, gwp=body.gwp,
                                     source=body.source, label=body.label,
                                     supersedes=body.supersedes)
+    return run.as_dict()
+
+
+@router.post("/compile/with-factors", status_code=201)
+async def compile_with_factors(
+    db: DbSession, user: Compiler, factors: Annotated[UploadFile, File()],
+    source: Annotated[str, Form()] = "statistics", gwp: Annotated[str, Form()] = "AR5",
+    region_codes: Annotated[str, Form()] = "", years: Annotated[str, Form()] = "",
+    label: Annotated[str, Form()] = "",
+) -> dict[str, Any]:
+    """Compile with a factor FILE (CSV or xlsx) over the packaged factors.  Every row of the
+    file must be used by at least one computed number, or nothing is stored and the answer is
+    422 with the file, row, column and why the row matched nothing (issue #9); region codes
+    and years are comma-separated (default: the user's tree, every year)."""
+    data = await factors.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise DataError(Problem("文件超过 20 MB", "file larger than 20 MB"))
+    overrides = read_factor_overrides(data, filename=factors.filename or "factors.csv")
+    codes = _split(region_codes)
+    if codes is None:
+        if user.region_code is None or get_region(db, user.region_code) is None:
+            raise PermissionDenied("没有所辖行政区 / the user has no region scope")
+        codes = [user.region_code] + [r.code for r in list_regions(db, parent=user.region_code)]
+    for code in codes:
+        require_in_scope(db, user, code)
+    try:
+        year_list = [int(y) for y in _split(years) or []] or None
+    except ValueError:
+        raise DataError(Problem("年份须为逗号分隔的整数", "years must be comma-separated integers",
+                                Location(None, None, "years"))) from None
+    run = service.compile_inventory(db, region_codes=codes, years=year_list, gwp=gwp,
+                                    source=source, label=label, factors=overrides)
     return run.as_dict()

@@ -105,6 +105,7 @@ def _variants(values: list[str] | None) -> dict[str, str] | None:
 def _load(activity: Path, factors: Path | None, variants: list[str] | None):
     """Read the files and compute the Estimate: (estimate, frame, library)."""
     from tanzhi.inventory.formats.activity import read_activity, read_factor_overrides
+    from tanzhi.inventory.formats.factors import FactorOverrides, check_overrides_used
     from tanzhi.inventory.formats.locate import compute_located
     from tanzhi.inventory.model import InventoryOptions
     from tanzhi.kernel.factors import default_library
@@ -114,6 +115,9 @@ def _load(activity: Path, factors: Path | None, variants: list[str] | None):
     frame["activity_id"] = [f"{activity.name}#{r}" for r in frame["_row"]]
     options = InventoryOptions(variants=_variants(variants))
     estimate = compute_located(frame, library, options=options, source=activity.name)
+    if isinstance(library, FactorOverrides):
+        # Every override row must reach a computed row, or the command fails (issue #9).
+        check_overrides_used(library, estimate.rows, frame)
     return estimate, frame, library
 
 
@@ -153,7 +157,8 @@ def compute(
     """Compute the inventory: one row per region, year, category, item and gas.
 
     Columns: region_code, year, category, gas, emissions_t, co2e_t, gwp, item, sector, memo,
-    notation, activity_value, activity_unit, method, factor_ids, activity_ids.
+    notation, provisional, activity_value, activity_unit, method, factor_path, factor_ids,
+    override_rows, activity_ids.
     """
     def run() -> None:
         from tanzhi.inventory.calc import compute_totals
@@ -163,13 +168,14 @@ def compute(
             results_json,
             results_workbook,
             with_co2e,
+            with_lineage,
         )
 
         if fmt is ComputeFormat.XLSX and out is None:
             raise DataError(Problem("xlsx 输出须用 -o 指定文件", "xlsx output needs -o FILE"))
         chosen = _gwp(gwp)
         estimate, _frame, library = _load(activity, factors, variant)
-        rows = with_co2e(estimate.rows, gwp=chosen)
+        rows = with_co2e(with_lineage(estimate.rows, library), gwp=chosen)
         if fmt is ComputeFormat.CSV:
             _emit(results_csv(rows), out)
         elif fmt is ComputeFormat.JSON:

@@ -341,6 +341,12 @@ class FactorLibrary:
                                         f"duplicate factor id {factor.id}"))
             self._by_id[factor.id] = factor
         self._precedence = precedence
+        # Lookups are keyed on (item, parameter) first: a compilation asks thousands of times
+        # and a scan of every factor per ask was most of its cost (issue #9, item 10).
+        self._by_key: dict[tuple[str, str], list[Factor]] = {}
+        for factor in self._by_id.values():
+            self._by_key.setdefault((factor.item, factor.parameter), []).append(factor)
+        self._datasets = self._dataset_order()
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -366,6 +372,9 @@ class FactorLibrary:
 
     def datasets(self) -> list[str]:
         """Datasets present, in lookup precedence order."""
+        return list(self._datasets)
+
+    def _dataset_order(self) -> list[str]:
         present = list(dict.fromkeys(f.dataset for f in self._by_id.values()))
         users = [d for d in present if d not in self._precedence]
         return users + [d for d in self._precedence if d in present]
@@ -454,9 +463,8 @@ class FactorLibrary:
 
             gas = canonical_gas(gas, location=loc)
         candidates = [
-            f for f in self._by_id.values()
-            if f.item == wanted_item and f.parameter == parameter
-            and (gas is None or f.gas == gas)
+            f for f in self._by_key.get((wanted_item, parameter), ())
+            if (gas is None or f.gas == gas)
             and (category is None or _category_applies(f.category, category))
             and (year is None or f.covers(year))
             and (variant is None or f.variant == variant)
@@ -468,7 +476,7 @@ class FactorLibrary:
         what_en = f"{wanted_item}/{parameter}" + (f", year {year}" if year else "") + (
             f", region {region_code}" if region_code else "")
         chain = region_chain(region_code)
-        for ds in self.datasets():
+        for ds in self._datasets:
             in_dataset = [f for f in candidates if f.dataset == ds]
             for region in chain:
                 found = [f for f in in_dataset if f.region_code == region]
@@ -481,9 +489,7 @@ class FactorLibrary:
                         f"{what_en} matches several factors; name a variant or year: {ids}",
                         loc,
                     ))
-        existing = sorted(
-            f.id for f in self._by_id.values() if f.item == wanted_item and f.parameter == parameter
-        )
+        existing = sorted(f.id for f in self._by_key.get((wanted_item, parameter), ()))
         shown = ", ".join(existing[:8]) + (" …" if len(existing) > 8 else "")
         raise FactorNotFound(Problem(
             f"没有符合条件的因子：{what_zh}" + (f"（现有：{shown}）" if existing else ""),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
@@ -114,11 +115,20 @@ def prepare_activity(activity: pd.DataFrame, *, source: str | None = None) -> pd
 
 def select_categories(activity: pd.DataFrame, prefixes: Iterable[str]) -> pd.DataFrame:
     """Rows whose category is one of `prefixes` or below one (``1.A`` takes ``1.A.1.a``)."""
-    cat = activity["category"]
-    mask = pd.Series(False, index=activity.index)
-    for prefix in prefixes:
-        mask |= (cat == prefix) | cat.str.startswith(prefix + ".")
-    return activity.loc[mask]
+    return activity.loc[in_categories(activity["category"], prefixes)]
+
+
+def in_categories(category: pd.Series, prefixes: Iterable[str]) -> np.ndarray:
+    """Boolean mask: the category is one of `prefixes` or below one (IPCC code prefixes).
+
+    Decided once per distinct code and mapped back (a province has ~60 codes over 60,000
+    rows; string tests per row were a large share of a compilation).
+    """
+    wanted = tuple(prefixes)
+    codes, uniques = pd.factorize(category.astype(str), use_na_sentinel=False)
+    hit = np.array([any(c == p or c.startswith(p + ".") for p in wanted) for c in uniques],
+                   dtype=bool)
+    return hit[codes] if len(codes) else np.zeros(0, dtype=bool)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -153,23 +163,25 @@ def scale_to_options(
     Options may contain ``{activity_unit}``, filled per row from `fill`.  Rows matching no
     option get NaN and an empty option (the caller raises with its own context).
     """
-    pairs = pd.DataFrame({"u": units.astype(str).to_numpy(),
-                          "f": (fill.astype(str).to_numpy() if fill is not None else "")})
-    uniq = pairs.drop_duplicates()
-    scale: dict[tuple[str, str], tuple[float, str]] = {}
-    for u, f in uniq.itertuples(index=False):
-        found = (np.nan, "")
+    u_codes, u_uniq = pd.factorize(units.astype(str), use_na_sentinel=False)
+    if fill is not None:
+        f_codes, f_uniq = pd.factorize(fill.astype(str), use_na_sentinel=False)
+    else:
+        f_codes, f_uniq = np.zeros(len(u_codes), dtype="int64"), np.array([""], dtype=object)
+    pair = u_codes.astype("int64") * (len(f_uniq) + 1) + f_codes
+    uniq_pairs, inverse = np.unique(pair, return_inverse=True)
+    mults = np.full(len(uniq_pairs), np.nan)
+    chosen_of = np.full(len(uniq_pairs), "", dtype=object)
+    for k, code in enumerate(uniq_pairs):
+        u = str(u_uniq[code // (len(f_uniq) + 1)])
+        f = str(f_uniq[code % (len(f_uniq) + 1)])
         for option in options:
             target = option.replace("{activity_unit}", f"({f})" if f else "1")
             mult = unit_scale(u, target)
             if mult is not None:
-                found = (mult, option.replace("{activity_unit}", f))
+                mults[k], chosen_of[k] = mult, option.replace("{activity_unit}", f)
                 break
-        scale[(u, f)] = found
-    keys = list(zip(pairs["u"], pairs["f"], strict=True))
-    mult = np.fromiter((scale[k][0] for k in keys), dtype="float64", count=len(keys))
-    chosen = np.array([scale[k][1] for k in keys], dtype=object)
-    return mult, chosen
+    return mults[inverse], chosen_of[inverse]
 
 
 def canonical_activity(
@@ -207,6 +219,24 @@ def canonical_activity(
 # Factors
 
 
+@runtime_checkable
+class ScopedLookup(Protocol):
+    """A FactorLookup that limits user rows to the category and item they were written for.
+
+    The engine asks on behalf of one activity row: `scope_category` is that row's category and
+    `scope_item` its item, also when the method reads a fixed item (``managed_soils``,
+    ``rice``, ``landfill`` …).  A user row written for ``1.A.1`` then reaches ``1.A.1.a`` but
+    never ``1.A.2``, and a row written for the activity's item (氮肥 under 3.C.4) reaches the
+    factor the method reads for that item (issue #9, item 1).
+    """
+
+    def lookup_in_scope(self, *, scope_category: str, scope_item: str,
+                        **key: object) -> FactorLike: ...  # noqa: D102
+
+
+_SCOPE_KEYS = ("scope_category", "scope_item")
+
+
 class FactorCache:
     """A memoising FactorLookup: one library call per distinct key within a compilation.
 
@@ -225,24 +255,38 @@ class FactorCache:
         self._library = library
         self.variants: dict[str, str] = dict(variants or {})
         self._memo: dict[tuple, FactorLike | str] = {}
+        self.scoped = isinstance(library, ScopedLookup)
 
     def lookup(self, **key: object) -> FactorLike:
         """Like `FactorLookup.lookup`; raises NotFound for an absent factor.
 
-        ``variant`` is passed on only when set, so libraries without variants work too.
+        ``variant`` is passed on only when set, so libraries without variants work too; the
+        scope keys (`ScopedLookup`) only to a library that takes them.
         """
+        scope = {k: key.pop(k) for k in _SCOPE_KEYS if k in key}
         if key.get("variant") is None:
             key.pop("variant", None)
         memo_key = tuple(sorted(key.items()))
+        if self.scoped:
+            memo_key += tuple(sorted(scope.items()))
         if memo_key not in self._memo:
             try:
-                self._memo[memo_key] = self._library.lookup(**key)
+                if self.scoped and scope:
+                    found = self._library.lookup_in_scope(**scope, **key)  # type: ignore[attr-defined]
+                else:
+                    found = self._library.lookup(**key)  # type: ignore[arg-type]
+                self._memo[memo_key] = found
             except (NotFound, LookupError) as exc:
                 self._memo[memo_key] = str(exc) or f"no factor for {dict(key)}"
         found = self._memo[memo_key]
         if isinstance(found, str):
             raise NotFound(found)
         return found
+
+    def region_keys(self, codes: pd.Series) -> pd.Series:
+        """The region each row's lookup is made for (a subclass may collapse codes that
+        cannot change the answer, so the key table stays small)."""
+        return codes.astype(object)
 
     def variant_for(self, item: str, parameter: str) -> str | None:
         """The configured variant of `parameter` for `item`, if any."""
@@ -296,15 +340,21 @@ class FactorSpec:
     variant_from_item: bool = False
 
 
+_KEY_COLUMNS = ["_item", "_cat", "_region", "_year", "_variant", "_scat", "_sitem"]
+
+
 def attach_factors(
     frame: pd.DataFrame, factors: FactorLookup, specs: Sequence[FactorSpec],
-    *, item_column: str = "item",
+    *, item_column: str = "item", scope_category: str | None = None,
 ) -> pd.DataFrame:
     """Add each spec's factor value (in its canonical unit), id and uncertainty to `frame`.
 
-    One library lookup per distinct (item, category, region, year); values join back with a
-    vectorised merge.  Region and year always go to the lookup, so a library can hold
-    provincial or time-varying factors.
+    A keyed join: the rows' lookup keys (item, category, region, year, variant and, for a
+    `ScopedLookup`, the row's own category and item) are reduced to their distinct values,
+    each distinct key is resolved once, and the answers join back to the rows.  Regions go
+    through `FactorCache.region_keys` first, so a library that answers a county as its
+    province is asked once for all of them (issue #9, item 10).  `scope_category` replaces
+    the rows' category as the scope of user rows (the reference approach reads flows).
 
     Raises
     ------
@@ -315,59 +365,93 @@ def attach_factors(
     """
     cache = as_cache(factors)
     out = frame.copy()
+    n = len(out)
+    region = cache.region_keys(out["region_code"]).to_numpy(dtype=object)
+    year = out["year"].to_numpy(dtype="int64")
+    if cache.scoped:
+        scat = (np.full(n, scope_category, dtype=object) if scope_category is not None
+                else out["category"].astype(str).to_numpy(dtype=object))
+        sitem = out[item_column].astype(str).to_numpy(dtype=object)
+    else:
+        scat = sitem = np.full(n, "", dtype=object)
     for spec in specs:
-        item = (pd.Series(spec.item, index=out.index, dtype=object) if spec.item
-                else out[item_column].astype(object))
-        category = (out["category"].astype(str) if spec.by_category
-                    else pd.Series("", index=out.index, dtype=object))
-        keys = pd.DataFrame({"_item": item, "_cat": category,
-                             "_region": out["region_code"].astype(object),
-                             "_year": out["year"].astype("int64"),
-                             "_variant": _variants(out, spec, item, cache, item_column)},
-                            index=out.index)
-        uniq = keys.drop_duplicates()
+        item = (np.full(n, spec.item, dtype=object) if spec.item
+                else out[item_column].to_numpy(dtype=object))
+        category = (out["category"].astype(str).to_numpy(dtype=object) if spec.by_category
+                    else np.full(n, "", dtype=object))
+        variant = _variants(out, spec, pd.Series(item, index=out.index), cache, item_column)
+        keys = pd.DataFrame({"_item": item, "_cat": category, "_region": region,
+                             "_year": year, "_variant": variant.to_numpy(dtype=object),
+                             "_scat": scat, "_sitem": sitem})
+        codes, uniq = _factorise(keys)
         found = []
-        for it, cat, region, year, variant in uniq.itertuples(index=False):
+        for it, cat, reg, yr, var, sc, si in uniq.itertuples(index=False):
+            key: dict[str, object] = {
+                "item": it, "parameter": spec.parameter, "gas": spec.gas,
+                "category": cat or None, "region_code": reg, "year": int(yr),
+                "variant": var or None}
+            if cache.scoped:
+                key.update(scope_category=sc, scope_item=si)
             try:
-                f = cache.lookup(item=it, parameter=spec.parameter, gas=spec.gas,
-                                 category=cat or None, region_code=region, year=int(year),
-                                 variant=variant or None)
+                f = cache.lookup(**key)
             except NotFound as exc:
                 if not spec.optional:
                     raise NotFound(
                         f"缺少排放因子/参数 {spec.parameter}"
-                        f"（{it}，{spec.gas or ''}，{region}，{year}）"
+                        f"（{it}，{spec.gas or ''}，{reg}，{yr}）"
                         f" / missing factor {spec.parameter} for item '{it}'"
-                        f"{' gas ' + spec.gas if spec.gas else ''}, region {region}, year {year}"
-                        f"{' variant ' + variant if variant else ''} ({exc})"
+                        f"{' gas ' + spec.gas if spec.gas else ''}, region {reg}, year {yr}"
+                        f"{' variant ' + var if var else ''} ({exc})"
                     ) from exc
                 found.append((np.nan, "1", None, np.nan))
                 continue
             u = f.uncertainty_pct
             found.append((float(f.value), str(f.unit), str(f.id),
                           np.nan if u is None else float(u)))
-        table = uniq.reset_index(drop=True).assign(
-            _v=[x[0] for x in found], _unit=[x[1] for x in found],
-            _id=[x[2] for x in found], _u=[x[3] for x in found],
-        )
-        joined = keys.reset_index(drop=True).merge(
-            table, how="left", on=["_item", "_cat", "_region", "_year", "_variant"], sort=False
-        )
+        values = np.array([x[0] for x in found], dtype="float64")[codes]
+        units = pd.Series(np.array([x[1] for x in found], dtype=object)[codes])
+        ids = np.array([x[2] for x in found], dtype=object)[codes]
+        unc = np.array([x[3] for x in found], dtype="float64")[codes]
         fill = out["activity_unit"] if "activity_unit" in out.columns else None
-        mult, chosen = scale_to_options(joined["_unit"], spec.units, fill=fill)
-        bad = np.isnan(mult) & joined["_v"].notna().to_numpy()
+        mult, chosen = scale_to_options(units, spec.units, fill=fill)
+        bad = np.isnan(mult) & ~np.isnan(values)
         if bad.any():
-            first = joined.loc[bad].iloc[0]
+            first = int(np.flatnonzero(bad)[0])
             raise DataError(Problem(
-                f"因子 {first['_id']}（{spec.parameter}）的单位“{first['_unit']}”不可用，"
-                f"应为 {' / '.join(spec.units)} 之一",
-                f"factor {first['_id']} ({spec.parameter}) has unit '{first['_unit']}'; "
-                f"expected one of {', '.join(spec.units)}",
+                f"因子 {ids[first]}（{spec.parameter}）的单位“{units.iloc[first]}”不可用，"
+                f"应为 {' / '.join(_shown(spec.units, fill, first))} 之一",
+                f"factor {ids[first]} ({spec.parameter}) has unit '{units.iloc[first]}'; "
+                f"expected one of {', '.join(_shown(spec.units, fill, first))}",
             ))
-        out[spec.name] = joined["_v"].to_numpy(dtype="float64") * np.nan_to_num(mult, nan=1.0)
-        out[spec.name + "_id"] = joined["_id"].to_numpy(dtype=object)
-        out[spec.name + "_u"] = joined["_u"].to_numpy(dtype="float64")
+        out[spec.name] = values * np.nan_to_num(mult, nan=1.0)
+        out[spec.name + "_id"] = ids
+        out[spec.name + "_unit"] = chosen
+        out[spec.name + "_u"] = unc
     return out
+
+
+def _shown(options: Sequence[str], fill: pd.Series | None, row: int) -> list[str]:
+    """The unit options as the row reads them (``{activity_unit}`` filled)."""
+    unit = str(fill.iloc[row]) if fill is not None else "1"
+    return [o.replace("{activity_unit}", unit) for o in options]
+
+
+def _factorise(keys: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """Per row, the position of its key among the distinct keys; and the distinct keys.
+
+    Each column is factorised on its own and the integer codes combined, so the distinct
+    keys come from one `numpy.unique` over integers instead of hashing tuples row by row.
+    """
+    if len(keys) == 0:
+        return np.zeros(0, dtype="int64"), keys.iloc[:0]
+    combined = np.zeros(len(keys), dtype="int64")
+    for col in keys.columns:
+        codes, uniques = pd.factorize(keys[col], use_na_sentinel=False)
+        combined = combined * (len(uniques) + 1) + codes
+        # Re-number after each column so the product never overflows int64.
+        _, combined = np.unique(combined, return_inverse=True)
+    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    return inverse.astype("int64"), keys.iloc[first].reset_index(drop=True)
 
 
 def _variants(frame: pd.DataFrame, spec: FactorSpec, item: pd.Series, cache: FactorCache,

@@ -1,9 +1,29 @@
 """Energy (能源活动): fuel combustion by the sectoral and reference approaches, fugitive emissions,
-net imported electricity and heat."""
+net imported electricity and heat.
+
+Fuel combustion takes a factor by every path it is published in (issue #9, item 2), for CO2,
+CH4 and N2O alike; per activity row and gas the first path with a factor wins, each looked up at
+the row's most specific category (IPCC code prefixes):
+
+1. ``EF_combustion_physical`` — mass of gas per t or m³ of fuel (enterprise accounting
+   guidelines, CEADs, plant measurements): factor path ``ef_physical``;
+2. ``EF_combustion`` — mass of gas per energy (kg/TJ IPCC Tier 1, t/GJ, t CO2/tce):
+   ``ncv×ef_energy`` (or ``ef_energy`` for fuel given in energy units);
+3. CO2 only — NCV × carbon content × oxidation × 44/12: ``ncv×cc×ox`` (or ``cc×ox``).
+
+User factors come before packaged ones within each path (the library's dataset precedence),
+and the packaged library holds no CO2 EF of either kind, so: a user's physical-unit EF > the
+user's energy EF > the user's NCV/carbon content/oxidation > packaged defaults.  A user's
+carbon content or oxidation beside the user's EF for the same scope is then used by no row and
+the factor-file check refuses it (`tanzhi.inventory.formats.factors.check_overrides_used`):
+one of the two is not what the user meant.  Units are checked by dimension: a kg/m³ EF for a
+fuel reported in t is an error naming the factor row, never converted by a guessed density.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -41,6 +61,11 @@ METHOD_SECTORAL = (
     "AD × NCV × carbon content × oxidation × 44/12"
 )
 METHOD_NON_CO2 = "IPCC 2006 Vol.2 Ch.2 Eq.2.1: AD × NCV × EF(kg/TJ)"
+METHOD_EF_ENERGY = "IPCC 2006 Vol.2 Ch.2 Eq.2.1: AD × NCV × EF (per energy, user factor)"
+METHOD_EF_PHYSICAL = (
+    "IPCC 2006 Vol.2 Ch.2 Eq.2.1 with the EF per physical unit of fuel (user factor; "
+    "企业温室气体排放核算指南/CEADs): AD × EF"
+)
 METHOD_REFERENCE = "IPCC 2006 Vol.2 Ch.6 Eq.6.1-6.2 reference approach"
 METHOD_FUGITIVE = "IPCC 2006 Vol.2 Ch.4 Tier 1: AD × EF"
 METHOD_ELECTRICITY = "net imported electricity × grid average CO2 factor (调入电力间接排放)"
@@ -54,16 +79,23 @@ BIOMASS_FUEL_ITEMS = frozenset({
     "bagasse", "biodiesel", "bioethanol", "biogasoline", "wood", "wood_waste",
     "other_primary_solid_biomass",
 })
-NON_CO2_PARAMETER = "EF_combustion"
+NON_CO2_PARAMETER = "EF_combustion"  # per energy, any gas (packaged: CH4 and N2O)
+PHYSICAL_EF_PARAMETER = "EF_combustion_physical"  # per t or m³ of fuel (user factors)
 FUEL_ACTIVITY_UNITS = ("GJ", "t", "m**3")
 
 
 def _fuel_energy(
     frame: pd.DataFrame, factors: FactorLookup, *, what_zh: str, what_en: str,
-    source: str | None,
+    source: str | None, scope_category: str | None = None,
+    ncv_optional: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Activity in GJ: energy units directly, tce at GB/T 2589's 29.3076 GJ/tce, physical
-    quantities through the net calorific value (parameter ``net_calorific_value``)."""
+    quantities through the net calorific value (parameter ``net_calorific_value``).
+
+    Adds ``physical_value``/``physical_unit`` (the quantity in t or m³, NaN for energy
+    units), ``ncv*`` and ``energy_gj``.  Rows flagged in `ncv_optional` may lack an NCV
+    (their energy is NaN): a per-physical-unit EF computes them without one.
+    """
     work = frame.copy()
     units = work["unit"].astype(str)
     per_unit = {u: _coal_gj(u) for u in units.unique()}
@@ -74,12 +106,21 @@ def _fuel_energy(
     work = canonical_activity(work, FUEL_ACTIVITY_UNITS, what_zh=what_zh, what_en=what_en,
                               source=source)
     physical = (work["activity_unit"] != "GJ").to_numpy()
+    work["physical_value"] = np.where(physical, work["activity_value"], np.nan)
+    work["physical_unit"] = np.where(physical, work["activity_unit"], "")
     ncv_spec = FactorSpec("ncv", "net_calorific_value", ("GJ/{activity_unit}",))
-    with_ncv = attach_factors(work.loc[physical], factors, [ncv_spec])
+    optional = (np.zeros(len(work), dtype=bool) if ncv_optional is None
+                else np.asarray(ncv_optional, dtype=bool))
     for col in ("ncv", "ncv_id", "ncv_u"):
         work[col] = np.nan if col != "ncv_id" else None
-        work.loc[physical, col] = with_ncv[col].to_numpy()
     work["ncv_id"] = work["ncv_id"].astype(object)
+    for need, spec in ((physical & ~optional, ncv_spec),
+                       (physical & optional, replace(ncv_spec, optional=True))):
+        if need.any():
+            with_ncv = attach_factors(work.loc[need], factors, [spec],
+                                      scope_category=scope_category)
+            for col in ("ncv", "ncv_id", "ncv_u"):
+                work.loc[need, col] = with_ncv[col].to_numpy()
     energy = np.where(physical, work["activity_value"] * work["ncv"], work["activity_value"])
     work["energy_gj"] = energy.astype("float64")
     return work
@@ -90,6 +131,37 @@ def _coal_gj(unit: str) -> float:
     if unit_scale(unit, "tce") is None:
         return np.nan
     return conversion_factor(unit, "GJ", context=COAL_CONTEXT)
+
+
+def _physical_ef(frame: pd.DataFrame, cache: FactorLookup, gas: str) -> pd.DataFrame:
+    """The user's per-physical-unit EF (t gas per t or m³ of fuel) where one applies.
+
+    Rows whose activity is given in energy units have no physical quantity: an EF that
+    reaches them must fail its unit check rather than be skipped, so they are looked up
+    with their energy unit and a physical EF cannot match it.
+    """
+    g = gas_unit(gas)
+    unit = frame["physical_unit"].where(frame["physical_unit"] != "", "GJ")
+    spec = FactorSpec("efp", PHYSICAL_EF_PARAMETER,
+                      (f"t {g}/{{activity_unit}}", "t/{activity_unit}"),
+                      gas=gas, by_category=True, optional=True)
+    out = attach_factors(frame.assign(activity_unit=unit), cache, [spec])
+    out["activity_unit"] = frame["activity_unit"].to_numpy()
+    return out
+
+
+def _energy_ef(frame: pd.DataFrame, cache: FactorLookup, gas: str) -> pd.DataFrame:
+    """The EF per energy (kg/TJ, t/GJ, t/tce), in t of gas per GJ."""
+    g = gas_unit(gas)
+    spec = FactorSpec("efe", NON_CO2_PARAMETER,
+                      (f"t {g}/GJ", "t/GJ", f"t {g}/tce", "t/tce"),
+                      gas=gas, by_category=True, optional=True)
+    out = attach_factors(frame, cache, [spec])
+    codes, chosen = pd.factorize(out["efe_unit"].astype(str), use_na_sentinel=False)
+    per_tce = np.array([str(u).endswith("/tce") for u in chosen], dtype=bool)[codes]
+    # t/tce → t/GJ at GB/T 2589's 29.3076 GJ/tce (the units cross only in COAL_CONTEXT).
+    out.loc[per_tce, "efe"] = out.loc[per_tce, "efe"] / _coal_gj("tce")
+    return out
 
 
 def compute_fuel_combustion(
@@ -106,10 +178,19 @@ def compute_fuel_combustion(
         decide the path: energy (GJ, TJ, 吉焦) is used as is; tce-type units convert at
         29.3076 GJ/tce (GB/T 2589); mass or volume units use ``net_calorific_value``.
     factors
-        Factor library: ``net_calorific_value`` (GJ per unit), ``carbon_content_per_heat``
-        (t C/TJ), ``oxidation_rate`` (fraction; looked up with the category, so sector-specific
-        rates win) and, for CH4/N2O, ``EF_combustion`` (kg gas/TJ, by category; optional: a
-        missing one reports NE).
+        Factor library.  For each row and gas, the first of these paths that has a factor is
+        taken (issue #9, item 2), each looked up at the row's most specific category:
+
+        1. ``EF_combustion_physical``: t gas per t or m³ of fuel (t/t, kg/m³, 吨/万立方米) ×
+           the physical quantity — factor path ``ef_physical``;
+        2. ``EF_combustion``: gas per energy (kg/TJ, t/GJ, t/tce) × the energy — path
+           ``ef_energy`` (``ncv×ef_energy`` for fuel in physical units);
+        3. CO2 only: ``carbon_content_per_heat`` (t C/TJ) × ``oxidation_rate`` (by category)
+           × 44/12 × the energy — path ``ncv×cc×ox`` (``cc×ox`` for fuel in energy units).
+
+        The packaged library has no CO2 EF of either kind, so packaged CO2 always takes
+        path 3 and a user's EF wins over packaged parts; packaged CH4/N2O take path 2, and
+        a missing one reports NE.
     biomass_items
         Fuels whose CO2 is reported as a memo item.
 
@@ -117,18 +198,25 @@ def compute_fuel_combustion(
     -------
     Estimate
         One row per activity row and gas; CO2 of biomass and everything under international
-        bunkers (1.A.3.a.i, 1.A.3.d.i) are memo rows.  ``activity_value`` is the energy in GJ.
+        bunkers (1.A.3.a.i, 1.A.3.d.i) are memo rows.  ``activity_value`` is the energy in GJ
+        (the physical quantity when a physical EF computes a fuel that has no NCV).
 
     Method: IPCC 2006 Vol.2 Ch.2 Eq.2.1 (Tier 2 with country carbon content), i.e.
-    CO2 = AD × NCV × CC × OF × 44/12 as in the provincial guideline's energy chapter.
+    CO2 = AD × NCV × CC × OF × 44/12 as in the provincial guideline's energy chapter; the EF
+    paths are Eq.2.1 with the EF given whole (per energy) or per physical unit as the
+    enterprise accounting guidelines and CEADs publish it.
 
     Examples
     --------
     >>> from tanzhi.inventory.model import FactorValue
+    >>> from tanzhi.kernel.errors import NotFound
     >>> class Lib:
     ...     def lookup(self, *, item, parameter, **_):
-    ...         return {"carbon_content_per_heat": FactorValue("cc", 15.3, "t C/TJ"),
-    ...                 "oxidation_rate": FactorValue("of", 1.0, "fraction")}[parameter]
+    ...         found = {"carbon_content_per_heat": FactorValue("cc", 15.3, "t C/TJ"),
+    ...                  "oxidation_rate": FactorValue("of", 1.0, "fraction")}
+    ...         if parameter not in found:
+    ...             raise NotFound(parameter)
+    ...         return found[parameter]
     >>> act = pd.DataFrame({"region_code": ["330100"], "year": [2020], "category": ["1.A.1"],
     ...                     "item": ["natural_gas"], "value": [1.0], "unit": ["TJ"]})
     >>> est = compute_fuel_combustion(act, Lib(), gases=("CO2",))
@@ -140,50 +228,70 @@ def compute_fuel_combustion(
     builder = EstimateBuilder()
     if act.empty:
         return builder.build()
-    work = _fuel_energy(act, cache, what_zh="燃料消费量", what_en="fuel consumption", source=source)
-    work["activity_value"] = work["energy_gj"]
-    work["activity_unit"] = "GJ"
+    pre = canonical_activity(act, (*FUEL_ACTIVITY_UNITS, "tce"), what_zh="燃料消费量",
+                             what_en="fuel consumption", source=source)
+    pre["physical_unit"] = np.where(pre["activity_unit"].isin(["t", "m**3"]),
+                                    pre["activity_unit"], "")
+    # A CO2 EF per physical unit needs no NCV; every other row needs one, as before.
+    co2_physical = (_physical_ef(pre, cache, "CO2")["efp"].notna().to_numpy()
+                    if "CO2" in gases else np.zeros(len(pre), dtype=bool))
+    work = _fuel_energy(act, cache, what_zh="燃料消费量", what_en="fuel consumption",
+                        source=source, ncv_optional=co2_physical)
+    has_energy = work["energy_gj"].notna().to_numpy()
+    work["activity_value"] = np.where(has_energy, work["energy_gj"], work["physical_value"])
+    work["activity_unit"] = np.where(has_energy, "GJ", work["physical_unit"])
     is_biomass = work["item"].isin(list(biomass_items)).to_numpy()
     is_bunker = work["category"].isin(BUNKER_CATEGORIES).to_numpy()
     physical = work["ncv_id"].notna().to_numpy()
-    energy_tj = work["energy_gj"].to_numpy() / 1000.0
-
-    if "CO2" in gases:
-        co2 = attach_factors(work, cache, [
-            FactorSpec("cc", "carbon_content_per_heat", ("t C/TJ", "t/TJ")),
-            FactorSpec("of", "oxidation_rate", ("1",), by_category=True),
-        ])
-        emissions = energy_tj * co2["cc"].to_numpy() * co2["of"].to_numpy() * C_TO_CO2
-        pos = builder.add_rows(co2, category=co2["category"], item=co2["item"], gas="CO2",
-                               emissions_t=emissions, method=METHOD_SECTORAL,
-                               factor_names=("ncv", "cc", "of"), memo=is_biomass | is_bunker)
-        _add_fuel_terms(builder, co2, pos, emissions, physical, ("cc", "of"))
-
-    for gas in (g for g in gases if g != "CO2"):
-        spec = FactorSpec("ef", NON_CO2_PARAMETER, (f"kg {gas_unit(gas)}/TJ", "kg/TJ"),
-                          gas=gas, by_category=True, optional=True)
-        nc = attach_factors(work, cache, [spec])
-        emissions = energy_tj * nc["ef"].to_numpy() / 1000.0
-        found = ~np.isnan(emissions)
-        sub = nc.loc[found]
-        pos = builder.add_rows(sub, category=sub["category"], item=sub["item"], gas=gas,
-                               emissions_t=emissions[found], method=METHOD_NON_CO2,
-                               factor_names=("ncv", "ef"), memo=is_bunker[found])
-        _add_fuel_terms(builder, sub, pos, emissions[found], physical[found], ("ef",))
-        add_not_estimated(builder, nc.loc[~found], gas=gas, method=METHOD_NON_CO2,
-                          memo=is_bunker[~found])
+    energy_gj = work["energy_gj"].to_numpy()
+    for gas in gases:
+        memo = (is_biomass | is_bunker) if gas == "CO2" else is_bunker
+        nc = _energy_ef(_physical_ef(work, cache, gas), cache, gas)
+        by_phys = nc["efp"].notna().to_numpy()
+        by_energy = ~by_phys & nc["efe"].notna().to_numpy()
+        phys_em = work["physical_value"].to_numpy() * nc["efp"].to_numpy()
+        _add_path(builder, nc, by_phys, phys_em, gas=gas, method=METHOD_EF_PHYSICAL,
+                  names=("efp",), physical=physical, memo=memo)
+        energy_em = energy_gj * nc["efe"].to_numpy()
+        _add_path(builder, nc, by_energy, energy_em, gas=gas,
+                  method=METHOD_NON_CO2 if gas != "CO2" else METHOD_EF_ENERGY,
+                  names=("efe",), physical=physical, memo=memo, ncv=True)
+        rest = ~by_phys & ~by_energy
+        if gas != "CO2":
+            add_not_estimated(builder, nc.loc[rest], gas=gas, method=METHOD_NON_CO2,
+                              memo=is_bunker[rest])
+            continue
+        if rest.any():
+            co2 = attach_factors(nc.loc[rest], cache, [
+                FactorSpec("cc", "carbon_content_per_heat", ("t C/TJ", "t/TJ")),
+                FactorSpec("of", "oxidation_rate", ("1",), by_category=True),
+            ])
+            emissions = (energy_gj[rest] / 1000.0 * co2["cc"].to_numpy() * co2["of"].to_numpy()
+                         * C_TO_CO2)
+            _add_path(builder, co2, np.ones(len(co2), dtype=bool), emissions, gas=gas,
+                      method=METHOD_SECTORAL, names=("cc", "of"), physical=physical[rest],
+                      memo=memo[rest], ncv=True)
     return builder.build()
 
 
-def _add_fuel_terms(
-    builder: EstimateBuilder, frame: pd.DataFrame, pos: np.ndarray, emissions: np.ndarray,
-    physical: np.ndarray, names: Sequence[str],
-) -> None:
-    keys = [builder.add_activity_sources(frame)]
-    ncv = builder.add_factor_sources(frame, "ncv")
-    keys.append(ncv.where(physical, None))
-    keys.extend(builder.add_factor_sources(frame, n) for n in names)
-    builder.add_terms(pos, emissions, keys)
+def _add_path(builder: EstimateBuilder, frame: pd.DataFrame, take: np.ndarray,
+              emissions: np.ndarray, *, gas: str, method: str, names: Sequence[str],
+              physical: np.ndarray, memo: np.ndarray, ncv: bool = False) -> None:
+    """Result rows and uncertainty terms of the rows that take one combustion path."""
+    if not take.any():
+        return
+    sub = frame.loc[take]
+    em = emissions[take]
+    used = ("ncv", *names) if ncv else tuple(names)
+    if ncv:
+        sub = sub.assign(ncv_id=sub["ncv_id"].where(physical[take], None))
+    pos = builder.add_rows(sub, category=sub["category"], item=sub["item"], gas=gas,
+                           emissions_t=em, method=method, factor_names=used, memo=memo[take])
+    keys = [builder.add_activity_sources(sub)]
+    if ncv:
+        keys.append(builder.add_factor_sources(sub, "ncv").where(physical[take], None))
+    keys.extend(builder.add_factor_sources(sub, n) for n in names)
+    builder.add_terms(pos, em, keys)
 
 
 _FLOW_SIGN = {
@@ -232,7 +340,7 @@ def compute_reference_approach(
         ])
     cache = as_cache(factors)
     work = _fuel_energy(act, cache, what_zh="能源平衡表数量", what_en="energy balance quantity",
-                        source=source)
+                        source=source, scope_category="1.A")
     sign = work["category"].map({k.value: v for k, v in _FLOW_SIGN.items()}).fillna(0.0)
     is_neu = (work["category"] == BalanceFlow.NON_ENERGY_USE.value).to_numpy()
     work["apparent_consumption_gj"] = work["energy_gj"] * sign

@@ -160,7 +160,9 @@ class EstimateBuilder:
         sources = (pd.concat(self._sources, ignore_index=True) if self._sources
                    else base.sources)
         sources = sources.loc[sources["source"].notna()].drop_duplicates("source")
-        used = set(links["source"])
+        # A hash join on the column (building a Python set of ~400,000 keys per build was a
+        # visible share of a province compile, issue #9 item 10).
+        used = links["source"].unique()
         sources = sources.loc[sources["source"].isin(used)].reset_index(drop=True)
         rows["memo"] = rows["memo"].astype(bool)
         return Estimate(rows=rows, terms=terms, links=links, sources=sources)

@@ -1,27 +1,52 @@
 """The factor override file (FILE): user factors layered over the packaged default library.
 
 Columns ``category, item, gas, parameter, value, unit[, uncertainty_pct][, variant][, source]``.
-``parameter`` is ``ef`` (the emission factor the engine uses for that category and gas, see
-`EF_PARAMETERS`), or for fuel combustion ``ncv``, ``carbon_content``, ``oxidation``; any other
-parameter name of the factor library or the engine (``wood_density_D``, ``BEF``, ``MCF_SWDS`` …)
-is accepted as well, for the factors ``ef`` does not name.
+``parameter`` is a name users know — ``ef`` (the emission factor of that category and gas),
+``EF1``, ``direct_n2o_ef``, ``ncv``/低位发热量, ``carbon_content``/单位热值含碳量,
+``oxidation``/碳氧化率 … — resolved through one alias table (`formats.parameters`, packaged
+dataset ``factor-parameters``), or any parameter name of the factor library or the engine.
+
+Semantics (issue #9, item 1):
+
+* A row's category limits it to that category and its children (IPCC code prefixes: ``1.A.1``
+  covers ``1.A.1.a``, never ``1.A.2``), whatever parameter it names and whether or not the
+  method looks that parameter up by category.
+* A row written for the activity's own item reaches the factor the method reads for it, also
+  where the method reads a fixed item (氮肥 under 3.C.4 → ``managed_soils``' EF1; a water regime
+  under 3.C.7; a waste type's MCF under 4.A; cement under 2.A.1; a component's N2O under 4.C; a
+  pathway's Bo under 4.D).
+* The most specific row wins: the activity's item over the method's fixed item, then the
+  longer category, then variant, then gas.
+* Every row must be used by at least one computed result row; `check_overrides_used` fails the
+  compilation naming the file, row, column and why a row matched nothing.
+
+Fuel combustion takes a factor by any published path (see `tanzhi.inventory.calc.energy`):
+``ef`` in a mass per energy unit (kg/TJ, t/GJ, tCO2/tce) is ``EF_combustion``, in a mass per
+physical unit (t/t, kg/m³, 吨/万立方米) ``EF_combustion_physical``, for CO2, CH4 and N2O alike.
 
 Each row becomes a kernel `Factor` whose id says it came from the user file
 (``user:<file>#<row>/<item>/<parameter>``) and whose edition is the file's SHA-256 prefix, so
-results keep their lineage.  A row applies to every region and year; without ``gas``,
-``category`` (for parameters looked up by category) or ``variant`` it applies to all of them;
-the most specific matching row wins.  Everything else falls through to
-`tanzhi.kernel.factors.default_library()`.
+results keep their lineage.  A row applies to every region and year.  Everything else falls
+through to `tanzhi.kernel.factors.default_library()`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
+from collections.abc import Iterable
 from pathlib import Path
 
+import pandas as pd
+
+from tanzhi.inventory.formats.parameters import (
+    ENERGY_EF,
+    PHYSICAL_EF,
+    resolve_parameter,
+    unit_basis,
+    unlabelled,
+)
 from tanzhi.inventory.formats.vocabulary import MEMO_CATEGORIES, resolve_activity_item
-from tanzhi.inventory.model import FactorLike
+from tanzhi.inventory.model import ID_SEPARATOR, FactorLike
 from tanzhi.kernel.categories import ipcc_category
 from tanzhi.kernel.errors import DataError, Location, Problem, UnitError
 from tanzhi.kernel.factors import (
@@ -36,7 +61,7 @@ from tanzhi.kernel.gwp import canonical_gas
 from tanzhi.kernel.provenance import DatasetRef
 from tanzhi.kernel.sheets import read_grid
 from tanzhi.kernel.tables import Column, TableSchema, read_table
-from tanzhi.kernel.units import conversion_factor, parse_unit, same_dimension
+from tanzhi.kernel.units import COAL_CONTEXT, conversion_factor, parse_unit, same_dimension
 
 FACTOR_SCHEMA = TableSchema(
     "inventory_factor_overrides",
@@ -61,32 +86,23 @@ FACTOR_SCHEMA = TableSchema(
     ),
 )
 
-# `ef` → the parameter the engine looks up, by category prefix and gas (None = any gas).
-EF_PARAMETERS: tuple[tuple[str, str | None, str], ...] = (
-    ("1.A", "CH4", "EF_combustion"), ("1.A", "N2O", "EF_combustion"),
-    ("1.B", None, "EF_fugitive"),
-    (MEMO_CATEGORIES[0], "CO2", "grid_average_co2_ef"),
-    (MEMO_CATEGORIES[1], "CO2", "heat_co2_ef"),
-    ("2.A.1", "CO2", "EF_clinker"), ("2.A.2", "CO2", "EF_lime"), ("2.A.3", "CO2", "EF_glass"),
-    ("2.A.4", "CO2", "EF_carbonate"), ("2.B.1", "CO2", "EF_ammonia"),
-    ("2.B.2", "N2O", "EF_N2O_nitric_acid"), ("2.B.3", "N2O", "N2O_generation_factor"),
-    ("2.B.9", None, "EF_HFC23_byproduct"),
-    *((p, None, "emission_rate") for p in ("2.C", "2.E", "2.F", "2.G")),
-    ("3.A.1", "CH4", "EF_enteric_CH4"), ("3.A.2", "CH4", "EF_manure_CH4"),
-    ("3.A.2", "N2O", "EF3_direct_N2O_manure"),
-    ("3.C.4", "N2O", "EF1_direct_N2O"), ("3.C.7", "CH4", "EFc_baseline_CH4"),
-    ("4.C", "CH4", "EF_CH4"), ("4.C", "N2O", "EF_N2O"),
-    ("4.D", "CH4", "Bo_max_CH4_producing_capacity"), ("4.D", "N2O", "EF_N2O_effluent"),
-)
 # Engine parameters absent from the packaged library, accepted by name.
 ENGINE_PARAMETERS = frozenset({
-    "EF_combustion", "EF_fugitive", "emission_rate", "BEF", "typical_animal_mass",
-    "cultivation_period", "clinker_cao_fraction", "protein_per_capita", "cullet_ratio",
-    "Bo_max_CH4_producing_capacity", "MCF_industrial_wastewater", "MCF_domestic_wastewater",
+    "EF_combustion", "EF_combustion_physical", "EF_fugitive", "emission_rate", "BEF",
+    "typical_animal_mass", "cultivation_period", "clinker_cao_fraction", "protein_per_capita",
+    "cullet_ratio", "Bo_max_CH4_producing_capacity", "MCF_industrial_wastewater",
+    "MCF_domestic_wastewater",
 })
-# Units a parameter needs when the default library has no factor to compare with.
-_DIMENSIONS = {"ncv": ("GJ/t", "GJ/m**3"), "carbon_content": ("t/TJ",), "oxidation": ("1",),
-               "EF_combustion": ("kg/TJ",)}
+# Units a parameter needs, checked before any default's unit (the combustion EFs are taken per
+# energy or per physical unit whatever the packaged default's basis).
+_DIMENSIONS = {"ncv": ("GJ/t", "GJ/m**3"), "carbon_content": ("t/TJ",),
+               "oxidation": ("1",), ENERGY_EF: ("kg/TJ", "t/tce"),
+               PHYSICAL_EF: ("t/t", "t/m**3")}
+
+
+# Parameters of the fuel-combustion paths: one left out by precedence is superseded, not
+# unknown to the method.
+_COMBUSTION_PATHS = frozenset({"ncv", "carbon_content", "oxidation", ENERGY_EF, PHYSICAL_EF})
 
 
 def _applies(factor_category: str, wanted: str) -> bool:
@@ -95,7 +111,7 @@ def _applies(factor_category: str, wanted: str) -> bool:
 
 
 class FactorOverrides:
-    """User factors from a FILE layered over a base library (implements `FactorLookup`).
+    """User factors from a FILE layered over a base library (a `ScopedLookup`).
 
     Parameters
     ----------
@@ -109,6 +125,13 @@ class FactorOverrides:
         self.factors = tuple(factors)
         self.base = base if base is not None else default_library()
         self._by_id = {f.id: f for f in self.factors}
+        self._by_parameter: dict[str, list[Factor]] = {}
+        for f in self.factors:
+            self._by_parameter.setdefault(f.parameter, []).append(f)
+        # What the engine asked for: (parameter, scope category, item, scope item, gas).
+        self.asked: set[tuple[str, str, str, str, str]] = set()
+        # Scoped lookups come from the engine on behalf of one activity row; an unscoped
+        # `lookup` without a category (e.g. a grid-factor series) keeps every row eligible.
 
     def __len__(self) -> int:
         return len(self.factors)
@@ -117,31 +140,48 @@ class FactorOverrides:
                category: str | None = None, region_code: str | None = None,
                year: int | None = None, variant: str | None = None,
                **kwargs: object) -> FactorLike:
-        """The most specific user factor for the key, else the base library's factor.
+        """A lookup on behalf of no particular activity row: user rows are limited by
+        `category` only when it is given (see `lookup_in_scope`)."""
+        return self.lookup_in_scope(
+            scope_category=category, scope_item=item, item=item, parameter=parameter,
+            gas=gas, category=category, region_code=region_code, year=year, variant=variant,
+            **kwargs)
+
+    def lookup_in_scope(self, *, scope_category: str | None, scope_item: str, item: str,
+                        parameter: str, gas: str | None = None, category: str | None = None,
+                        region_code: str | None = None, year: int | None = None,
+                        variant: str | None = None, **kwargs: object) -> FactorLike:
+        """The most specific user factor for an activity row, else the base library's factor.
+
+        A user row applies when its category covers `scope_category` (the activity row's
+        category), its item is the method's `item` or the activity's `scope_item`, and its
+        gas and variant, where given, agree.
 
         Raises
         ------
         DataError
-            Several user rows match equally (e.g. rows that differ by category for a
-            parameter the method does not look up by category).
+            Several user rows match equally.
         NotFound
             Neither the file nor the base library has the factor.
         """
         wanted = _item_id(item)
+        own = _item_id(scope_item) if scope_item else wanted
         canon = canonical_parameter(parameter)
         species = (canonical_gas(gas) if gas and gas not in NON_SPECIES_GASES else gas)
+        self.asked.add((canon, scope_category or "", wanted, own, species or ""))
         best: list[Factor] = []
         best_score = -1
-        for f in self.factors:
-            if f.item != wanted or f.parameter != canon:
+        for f in self._by_parameter.get(canon, ()):
+            if f.item not in (wanted, own):
                 continue
             if species and f.gas and f.gas != species:
                 continue
             if variant and f.variant and f.variant != variant:
                 continue
-            if category and f.category and not _applies(f.category, category):
+            if (f.category and scope_category is not None
+                    and not _applies(f.category, scope_category)):
                 continue
-            score = ((len(f.category) if category else 0) * 4
+            score = ((1000 if f.item == own and own != wanted else 0) + len(f.category) * 4
                      + (2 if variant and f.variant else 0) + (1 if species and f.gas else 0))
             if score > best_score:
                 best, best_score = [f], score
@@ -152,16 +192,15 @@ class FactorOverrides:
         if best:
             ids = ", ".join(f.id for f in best)
             raise DataError(Problem(
-                f"因子文件中有多行同样适用于 {wanted}/{canon}（{ids}）；该参数不按类别查找，"
-                "请只保留一行或用 variant 区分",
-                f"several rows of the factor file apply equally to {wanted}/{canon} ({ids}); "
-                "this parameter is not looked up by category: keep one row or set variant"))
+                f"因子文件中有多行同样适用于 {own}/{canon}（{ids}）；请只保留一行或用 variant 区分",
+                f"several rows of the factor file apply equally to {own}/{canon} ({ids}): "
+                "keep one row or set variant"))
         key: dict[str, object] = {"item": item, "parameter": parameter, "gas": gas,
                                   "category": category, "region_code": region_code,
                                   "year": year}
         if variant is not None:
             key["variant"] = variant
-        return self.base.lookup(**key, **kwargs)
+        return self.base.lookup(**key, **kwargs)  # type: ignore[arg-type]
 
     def by_id(self, factor_id: str) -> Factor:
         """A user factor or a base factor by id (NotFound if neither)."""
@@ -186,25 +225,94 @@ def _item_id(name: str) -> str:
         return name
 
 
-def _target_parameter(category: str, gas: str, item: str) -> str | Problem:
-    """The engine parameter `ef` means for a category and gas."""
-    if (category == "1.A" or category.startswith("1.A.")) and gas == "CO2":
-        return Problem("燃料燃烧的 CO2 由 ncv × carbon_content × oxidation 计算，请改写这三个参数",
-                       "fuel-combustion CO2 is computed as ncv × carbon_content × oxidation: "
-                       "override those parameters instead of ef")
-    best: tuple[int, str] | None = None
-    for prefix, ef_gas, parameter in EF_PARAMETERS:
-        if (category == prefix or category.startswith(prefix + ".")) and ef_gas in (None, gas):
-            if best is None or len(prefix) > best[0]:
-                best = (len(prefix), parameter)
-    if best is None:
-        return Problem(
-            f"类别 {category} 的 {gas or ''} 没有单一的排放因子 ef，请写出参数名（如 "
-            "EF4_indirect_N2O、k_methane_generation_rate、wood_density_D）",
-            f"category {category} has no single emission factor 'ef' for {gas or 'this gas'}; "
-            "name the parameter (e.g. EF4_indirect_N2O, k_methane_generation_rate, "
-            "wood_density_D)")
-    return best[1]
+def used_factor_ids(rows: pd.DataFrame) -> set[str]:
+    """Factor ids behind result rows that carry a number (notation rows use none)."""
+    computed = rows["emissions_t"].notna()
+    if "notation" in rows.columns:
+        computed &= rows["notation"].fillna("").astype(str) == ""
+    ids = rows.loc[computed, "factor_ids"].dropna().astype(str).unique()
+    return {i for text in ids for i in text.split(ID_SEPARATOR) if i}
+
+
+def check_overrides_used(overrides: FactorOverrides, rows: pd.DataFrame,
+                         activity: pd.DataFrame) -> None:
+    """Fail unless every row of the factor file was used by at least one computed row.
+
+    Parameters
+    ----------
+    rows
+        The compilation's result rows (``factor_ids``, ``emissions_t``, ``notation``).
+    activity
+        The activity it computed (``category``, ``item``), to say why a row matched nothing.
+
+    Raises
+    ------
+    DataError
+        One problem per unused row, located at its file, row and the column at fault: the
+        category has no activity, the method does not read the parameter there, the gas is
+        not one the method estimates with it, the item has no activity there, or the rows it
+        covers took a more specific row or a higher-precedence path.
+    """
+    used = used_factor_ids(rows)
+    cats = activity["category"].astype(str).unique() if len(activity) else []
+    notes = (rows.loc[rows["note"].fillna("").astype(str).str.contains("user:", regex=False),
+                      "note"].astype(str).unique() if "note" in rows.columns else [])
+    problems = [_why_unused(f, overrides, cats, notes) for f in overrides.factors
+                if f.id not in used]
+    if problems:
+        raise DataError(problems)
+
+
+def _why_unused(f: Factor, overrides: FactorOverrides, categories: Iterable[str],
+                notes: Iterable[str] = ()) -> Problem:
+    file, _, rest = f.id.removeprefix("user:").partition("#")
+    row = int(rest.split("/", 1)[0])
+
+    def at(column: str, zh: str, en: str) -> Problem:
+        return Problem(f"因子文件第 {row} 行未被任何计算结果使用：{zh}",
+                       f"factor file row {row} was used by no computed row: {en}",
+                       Location(file, row, column))
+
+    scope = f.category or "*"
+    for note in notes:
+        # A compilation that reports rows NE instead of raising (the service) keeps the
+        # refusal in the row's note: a unit of the wrong dimension, an ambiguity.
+        if f.id in note:
+            return at("unit", note, note)
+    if not any(_applies(f.category, c) for c in categories):
+        return at("category", f"活动水平数据中没有类别 {scope} 及其子类别的数据",
+                  f"the activity has no row in category {scope} or below")
+    asked = [a for a in overrides.asked if _applies(f.category, a[1])]
+    params = sorted({a[0] for a in asked})
+    mine = [a for a in asked if a[0] == f.parameter]
+    if not mine and f.parameter in _COMBUSTION_PATHS and f.category.startswith("1.A"):
+        return _superseded(at)
+    if not mine:
+        return at("parameter", f"类别 {scope} 的计算方法不使用参数 {f.parameter}"
+                  f"（使用：{'、'.join(params) or '无'}）",
+                  f"the method of category {scope} does not use parameter {f.parameter} "
+                  f"(it uses: {', '.join(params) or 'none'})")
+    gases = sorted({a[4] for a in mine if a[4]})
+    if f.gas and gases and f.gas not in gases:
+        return at("gas", f"类别 {scope} 不以参数 {f.parameter} 计算气体 {f.gas}"
+                  f"（计算：{'、'.join(gases)}）",
+                  f"category {scope} does not estimate {f.gas} with {f.parameter} "
+                  f"(it does: {', '.join(gases)})")
+    items = sorted({i for a in mine for i in (a[2], a[3])})
+    if f.item not in items:
+        return at("item", f"类别 {scope} 中没有项目 {f.item} 的活动数据需要参数 {f.parameter}"
+                  f"（需要的项目：{'、'.join(items)}）",
+                  f"no activity of item {f.item} in category {scope} needs {f.parameter} "
+                  f"(items that do: {', '.join(items)})")
+    return _superseded(at)
+
+
+def _superseded(at) -> Problem:  # noqa: ANN001 - the located-problem maker of `_why_unused`
+    return at("category", "它适用的行使用了更具体的因子文件行，或优先级更高的计算路径"
+              "（实物量排放因子 > 热值排放因子 > 低位发热量×含碳量×氧化率）",
+              "the rows it covers used a more specific row of the file or a path of higher "
+              "precedence (per-physical-unit EF > per-energy EF > NCV × carbon content × "
+              "oxidation)")
 
 
 def read_factor_overrides(
@@ -227,7 +335,8 @@ def read_factor_overrides(
     edition = hashlib.sha256(data).hexdigest()[:12]
     rows = [r + 1 for r, row in enumerate(grid[1:], start=1)
             if any(str(c).strip() for c in row if c is not None)]
-    known = set(library.frame()["parameter"]) | {canonical_parameter(p) for p in ENGINE_PARAMETERS}
+    known = (set(library.frame()["parameter"])
+             | {canonical_parameter(p) for p in ENGINE_PARAMETERS})
     problems: list[Problem] = []
     factors: list[Factor] = []
     seen: dict[tuple, int] = {}
@@ -257,24 +366,17 @@ def read_factor_overrides(
             continue
         if not gas and (category.startswith(("2.C", "2.E", "2.F", "2.G"))):
             gas = item
-        name = str(rec["parameter"]).strip()
-        if name == "ef":
-            if not gas:
-                bad("gas", "参数 ef 须注明气体", "parameter ef needs a gas")
-                continue
-            target = _target_parameter(category, gas, item)
-            if isinstance(target, Problem):
-                bad("parameter", target.message_zh, target.message_en)
-                continue
-            parameter = canonical_parameter(target)
-        else:
-            parameter = canonical_parameter(name)
-            if parameter not in known:
-                bad("parameter", f"未知参数“{name}”（应为 ef、ncv、carbon_content、oxidation "
-                    "或因子库中的参数名）", f"unknown parameter '{name}' (use ef, ncv, "
-                    "carbon_content, oxidation or a parameter of the factor library)")
-                continue
         unit = str(rec["unit"])
+        parameter = resolve_parameter(str(rec["parameter"]), category=category, item=item,
+                                      gas=gas, unit=unit, known=known)
+        if isinstance(parameter, Problem):
+            bad(parameter.location.column or "parameter", parameter.message_zh,
+                parameter.message_en)
+            continue
+        if parameter in (ENERGY_EF, PHYSICAL_EF) and not gas:
+            bad("gas", "燃料燃烧排放因子须注明气体（CO2、CH4 或 N2O）",
+                "a fuel-combustion emission factor needs its gas (CO2, CH4 or N2O)")
+            continue
         problem = _unit_problem(library, item, parameter, unit)
         if problem is not None:
             bad("unit", *problem)
@@ -323,6 +425,17 @@ def _override_item(category: str, name: str) -> str | Problem:
 def _unit_problem(library: FactorLibrary, item: str, parameter: str,
                   unit: str) -> tuple[str, str] | None:
     """(zh, en) when `unit` cannot stand for the factor it overrides."""
+    options = _DIMENSIONS.get(parameter)
+    if parameter in (ENERGY_EF, PHYSICAL_EF):
+        # The basis already chose the parameter; the unit must still be a mass per energy or
+        # per physical quantity (never, say, a pure number).
+        if parameter == PHYSICAL_EF and unit_basis(unit) == "physical" and not any(
+                _same(unit, o) for o in options or ()):
+            return (f"实物量排放因子的单位应为质量/质量或质量/体积（如 t/t、kg/m^3），"
+                    f"而不是“{unit}”",
+                    f"a per-physical-unit emission factor needs a mass per mass or per volume "
+                    f"(e.g. t/t, kg/m^3), not '{unit}'")
+        return None
     defaults = [f.unit for f in library.factors() if f.item == item and f.parameter == parameter]
     if defaults:
         if any(_same(unit, d) for d in defaults):
@@ -330,7 +443,6 @@ def _unit_problem(library: FactorLibrary, item: str, parameter: str,
         return (f"单位“{unit}”与默认因子的单位“{defaults[0]}”量纲不同",
                 f"unit '{unit}' has a different dimension from the default factor's "
                 f"'{defaults[0]}'")
-    options = _DIMENSIONS.get(parameter)
     if options is None or any(_same(unit, o) for o in options):
         return None
     return (f"参数 {parameter} 的单位应与 {' / '.join(options)} 同量纲，而不是“{unit}”",
@@ -343,20 +455,15 @@ def _same(a: str, b: str) -> bool:
     except UnitError:
         # Library units such as "fraction" are pure numbers.
         return _same(a, "1")
-    if same_dimension(a, b):
-        return True
+    try:
+        if same_dimension(a, b):
+            return True
+    except UnitError:
+        return False
     # "t C/TJ" vs "t/TJ", "kgCH4/TJ" vs "kg/TJ": the row's gas column already names the
     # species, so a unit that differs only by the species label is the same quantity.
     try:
-        conversion_factor(_unlabelled(a), _unlabelled(b))
+        conversion_factor(unlabelled(a), unlabelled(b), context=COAL_CONTEXT)
     except UnitError:
         return False
     return True
-
-
-_SPECIES = re.compile(r"\s?(CO2|CH4|N2O|C)(?![A-Za-z0-9])")
-
-
-def _unlabelled(unit: str) -> str:
-    """`unit` without a species label (kgCH4/TJ → kg/TJ, t C/TJ → t/TJ)."""
-    return _SPECIES.sub("", unit)

@@ -33,8 +33,9 @@ from tanzhi.kernel.exports import export_workbook, neutralise_csv, neutralise_fr
 
 # Columns every export leads with (the CLI contract), then lineage.
 LEAD_COLUMNS = ("region_code", "year", "category", "gas", "emissions_t", "co2e_t")
-TAIL_COLUMNS = ("gwp", "item", "sector", "memo", "notation", "activity_value", "activity_unit",
-                "method", "factor_ids", "activity_ids")
+TAIL_COLUMNS = ("gwp", "item", "sector", "memo", "notation", "provisional", "activity_value",
+                "activity_unit", "method", "factor_path", "factor_ids", "override_rows",
+                "activity_ids")
 SECTORS: tuple[Sector, ...] = tuple(Sector)
 GAS_COLUMNS = ("CO2", "CH4", "N2O", "HFCs", "PFCs", "SF6")
 _PFCS = frozenset({"CF4", "C2F6", "C3F8", "C4F10", "cC4F8", "C5F12", "C6F14", "C10F18"})
@@ -83,7 +84,8 @@ def gas_group(gas: str) -> str:
 
 
 def factor_lineage(rows: pd.DataFrame, factors: object) -> pd.DataFrame:
-    """Every factor id the rows used, with dataset, edition, value, unit and source.
+    """Every factor id the rows used, with dataset, edition, value, unit, source and whether it
+    is provisional (a secondary transcription awaiting its primary source).
 
     `factors` is anything with ``by_id`` (kernel `FactorLibrary`, `FactorOverrides`); ids it
     does not know keep empty fields.
@@ -93,17 +95,65 @@ def factor_lineage(rows: pd.DataFrame, factors: object) -> pd.DataFrame:
     out = []
     for fid in ids:
         rec: dict[str, object] = {"factor_id": fid}
-        try:
-            f = factors.by_id(fid)  # type: ignore[attr-defined]
-        except (NotFound, AttributeError):
-            f = None
+        f = _factor(factors, fid)
         for name in ("dataset", "edition", "item", "parameter", "gas", "value", "unit",
-                     "uncertainty_pct", "source", "locator"):
+                     "uncertainty_pct", "provisional", "source", "locator"):
             rec[name] = getattr(f, name, None) if f is not None else None
         out.append(rec)
     return pd.DataFrame(out, columns=["factor_id", "dataset", "edition", "item", "parameter",
-                                      "gas", "value", "unit", "uncertainty_pct", "source",
-                                      "locator"])
+                                      "gas", "value", "unit", "uncertainty_pct", "provisional",
+                                      "source", "locator"])
+
+
+def _factor(factors: object, fid: str) -> object | None:
+    if factors is None or fid.startswith(MISSING_ID_PREFIX):
+        return None
+    try:
+        return factors.by_id(fid)  # type: ignore[attr-defined]
+    except NotFound:
+        return None
+
+
+# Short names of the parameters that make up a factor path (issue #9, item 2): the fuel-
+# combustion paths read ``ncv×cc×ox``, ``ncv×ef_energy``, ``ef_energy``, ``ef_physical``.
+PATH_NAMES = {"ncv": "ncv", "carbon_content": "cc", "oxidation": "ox",
+              "EF_combustion": "ef_energy", "EF_combustion_physical": "ef_physical"}
+MISSING_ID_PREFIX = "NE:"
+
+
+def _parameter_of(fid: str, factors: object) -> str:
+    f = _factor(factors, fid)
+    if f is not None:
+        return str(f.parameter)  # type: ignore[attr-defined]
+    # Ids read <dataset>/<item>/<parameter>[/…] (user ids: user:<file>#<row>/<item>/<parameter>).
+    parts = fid.removeprefix(MISSING_ID_PREFIX).split("/")
+    return parts[1] if fid.startswith(MISSING_ID_PREFIX) and len(parts) > 1 else (
+        parts[2] if len(parts) > 2 else fid)
+
+
+def with_lineage(rows: pd.DataFrame, factors: object) -> pd.DataFrame:
+    """`rows` with ``factor_path`` (the parameters the number was made from, short names
+    joined by ×), ``override_rows`` (the factor-file rows it used, ``<file>#<row>``) and
+    ``provisional`` (True when any factor behind the number is provisional).
+
+    `factors` is the library the rows were computed with (anything with ``by_id``).
+    """
+    out = rows.copy()
+    texts = out["factor_ids"].fillna("").astype(str)
+    per: dict[str, tuple[str, str, bool]] = {}
+    for text in texts.unique():
+        ids = [i for i in text.split(ID_SEPARATOR) if i]
+        params = [_parameter_of(i, factors) for i in ids]
+        path = "×".join(PATH_NAMES.get(p, p) for p in params)
+        users = ID_SEPARATOR.join(i.removeprefix("user:").split("/", 1)[0]
+                                  for i in ids if i.startswith("user:"))
+        provisional = any(bool(getattr(_factor(factors, i), "provisional", False)) for i in ids)
+        per[text] = (path, users, provisional)
+    out["factor_path"] = texts.map(lambda t: per[t][0])
+    out["override_rows"] = texts.map(lambda t: per[t][1])
+    computed = out["emissions_t"].notna() if "emissions_t" in out.columns else True
+    out["provisional"] = texts.map(lambda t: per[t][2]).astype(bool) & computed
+    return out
 
 
 # --------------------------------------------------------------------------------- workbook
@@ -320,6 +370,26 @@ def _lineage_sheet(sheet, fmt, rows: pd.DataFrame, lineage: pd.DataFrame | None,
                 sheet.write_number(r, j, float(value))
             else:
                 sheet.write(r, j, "" if value is None else str(value))
+        r += 1
+    if "factor_path" in rows.columns:
+        r += 1
+        sheet.write(r, 0, "结果行的因子路径与暂定因子 Factor path and provisional factors per row",
+                    fmt["head"])
+        r += 1
+        per_row = ["category", "item", "gas", "emissions_t", "factor_path", "provisional",
+                   "override_rows"]
+        for j, col in enumerate(per_row):
+            sheet.write(r, j, col, fmt["head"])
+        for rec in rows[per_row].to_dict("records"):
+            r += 1
+            for j, col in enumerate(per_row):
+                value = _clean(rec[col])
+                if isinstance(value, bool):
+                    sheet.write(r, j, "暂定 provisional" if value else "")
+                elif isinstance(value, int | float):
+                    sheet.write_number(r, j, float(value))
+                else:
+                    sheet.write(r, j, "" if value is None else str(value))
         r += 1
     methods = sorted({str(m) for m in rows["method"].dropna()})
     r += 1

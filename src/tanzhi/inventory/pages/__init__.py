@@ -407,7 +407,9 @@ def download(
         if not years:
             raise NotFound(f"运行 {run_id} 没有结果年份 / run {run_id} has no result years")
         year = year if year in years else years[-1]
-        frame = service.run_results(db, run_id, region_codes=[code], years=[year])
+        frame = results.with_lineage(
+            service.run_results(db, run_id, region_codes=[code], years=[year]),
+            default_library())
         data = results.results_workbook(
             frame, region_name=place.name_zh, year=year, gwp=info.gwp,
             lineage=results.factor_lineage(frame, default_library()))
@@ -418,7 +420,8 @@ def download(
         frame = service.run_results(db, run_id, region_codes=codes,
                                     years=[year] if year else None)
         if format == "csv":
-            data = results.results_csv(frame)
+            # The factor path and provisional flag of each number (issue #9).
+            data = results.results_csv(results.with_lineage(frame, default_library()))
         else:
             names = {r.code: r.name_en or r.name_zh for r in [place, *below]}
             if results.iamc_long(frame, region_names=names).empty:

@@ -18,9 +18,15 @@ import numpy as np
 import pandas as pd
 
 from tanzhi.inventory.calc import compute_inventory
-from tanzhi.inventory.calc.activity import FactorCache, prepare_activity, unit_scale
+from tanzhi.inventory.calc.activity import (
+    FactorCache,
+    ScopedLookup,
+    prepare_activity,
+    unit_scale,
+)
 from tanzhi.inventory.calc.totals import gwp_weights, sector_of
 from tanzhi.inventory.checks import EXPECTED_CATEGORIES
+from tanzhi.inventory.formats.factors import FactorOverrides, check_overrides_used
 from tanzhi.inventory.model import (
     BUNKER_CATEGORIES,
     ID_SEPARATOR,
@@ -110,16 +116,29 @@ class CompileLookup:
             self._effective[code] = chosen
         return self._effective[code]
 
+    @property
+    def scoped(self) -> bool:
+        """Whether the library limits user rows to their scope (`ScopedLookup`)."""
+        return isinstance(self._library, ScopedLookup)
+
     def lookup(self, **key: object) -> FactorLike:
         """`FactorLookup.lookup` with the region collapsed, memoised; `MissingFactor` if none."""
+        return self.lookup_in_scope(**key)
+
+    def lookup_in_scope(self, **key: object) -> FactorLike:
+        """Like `lookup`, passing ``scope_category``/``scope_item`` to a `ScopedLookup`."""
         key = dict(key)
         if "region_code" in key:
             key["region_code"] = self._region(key["region_code"])  # type: ignore[arg-type]
         memo_key = tuple(sorted(key.items()))
         found = self._memo.get(memo_key)
         if found is None:
+            scope = {k: key.pop(k) for k in ("scope_category", "scope_item") if k in key}
             try:
-                found = self._library.lookup(**key)  # type: ignore[arg-type]
+                if scope and self.scoped:
+                    found = self._library.lookup_in_scope(**scope, **key)  # type: ignore[attr-defined]
+                else:
+                    found = self._library.lookup(**key)  # type: ignore[arg-type]
             except _FAILURES as exc:
                 parts = [str(key.get("item")), str(key.get("parameter"))]
                 parts += [str(key[k]) for k in ("gas", "variant") if key.get(k)]
@@ -131,22 +150,17 @@ class CompileLookup:
 
 
 class FastCache(FactorCache):
-    """FactorCache keyed on the collapsed region with a flat tuple (attach_factors asks once per
-    distinct region × year × item key; most of those are one library answer)."""
+    """FactorCache over a `CompileLookup`: rows' regions collapse to the region the library
+    answers for before the key table is built, so 102 regions cost the lookups of one."""
 
     def __init__(self, lookup: CompileLookup, variants: dict[str, str] | None) -> None:
         super().__init__(lookup, variants)
         self._compile = lookup
-        self._fast: dict[tuple, FactorLike] = {}
+        self.scoped = lookup.scoped
 
-    def lookup(self, **key: object) -> FactorLike:  # noqa: D102
-        region = self._compile._region(key.get("region_code"))  # type: ignore[arg-type]
-        flat = (key.get("item"), key.get("parameter"), key.get("gas"), key.get("category"),
-                region, key.get("year"), key.get("variant"))
-        found = self._fast.get(flat)
-        if found is None:
-            found = self._fast[flat] = super().lookup(**key)
-        return found
+    def region_keys(self, codes: pd.Series) -> pd.Series:  # noqa: D102
+        per = {c: self._compile._region(c) for c in pd.unique(codes)}
+        return codes.map(per).astype(object)
 
 
 def _in_group(category: pd.Series, prefixes: Sequence[str]) -> pd.Series:
@@ -170,8 +184,10 @@ def _not_estimated(act: pd.DataFrame, note: str) -> pd.DataFrame:
     if act.empty:
         return pd.DataFrame()
     keys = ["region_code", "year", "category", "item"]
-    grouped = act.groupby(keys, sort=False).agg(
-        activity_ids=("activity_id", lambda s: ID_SEPARATOR.join(s.astype(str))),
+    # Ids cast once, joined by the builtin str.join (a per-group lambda with its own cast was
+    # a visible share of a province compile, issue #9 item 10).
+    grouped = act.assign(_id=act["activity_id"].astype(str)).groupby(keys, sort=False).agg(
+        activity_ids=("_id", ID_SEPARATOR.join),
         activity_value=("value", "sum"), activity_unit=("unit", "first")).reset_index()
     parts = []
     for cat, sub in grouped.groupby("category", sort=False):
@@ -322,14 +338,16 @@ def finish_rows(rows: pd.DataFrame, gwp: str) -> pd.DataFrame:
 
 
 def compute_rows(activity: pd.DataFrame, factors: FactorLookup, *, gwp: str,
-                 options: InventoryOptions | None = None) -> Compiled:
+                 options: InventoryOptions | None = None,
+                 cache_type: type[FastCache] | None = None) -> Compiled:
     """Every region and year of `activity` through the engine, in one pass per sector group.
 
-    `activity` needs ``activity_id`` (stored row ids keep lineage across runs).
+    `activity` needs ``activity_id`` (stored row ids keep lineage across runs).  `cache_type`
+    replaces `FastCache` (the compile benchmark passes its per-row baseline).
     """
     opts = options or InventoryOptions()
     lookup = CompileLookup(factors)
-    cache = FastCache(lookup, opts.variants)
+    cache = (cache_type or FastCache)(lookup, opts.variants)
     act = prepare_activity(activity)
     compiled = Compiled(rows=pd.DataFrame())
     try:
@@ -346,4 +364,7 @@ def compute_rows(activity: pd.DataFrame, factors: FactorLookup, *, gwp: str,
     rows = pd.concat([p for p in parts if not p.empty], ignore_index=True)
     rows = _splice_grid_factor(rows, lookup)
     compiled.rows = finish_rows(_explain_missing(rows, lookup.missing), gwp)
+    if isinstance(factors, FactorOverrides):
+        # A user's factor file is applied or refused, never ignored (issue #9, item 1).
+        check_overrides_used(factors, compiled.rows, act)
     return compiled
