@@ -79,3 +79,20 @@ def test_wastewater_plant_n2o() -> None:
     act = activity([(R, 2020, "4.D.1", "population_advanced_wwtp", 100, "万人")])
     rows = compute_wastewater(act, LIB).rows
     assert rows["emissions_t"].iloc[0] == pytest.approx(4.0)
+
+
+def test_landfill_with_a_missing_factor_is_not_a_silent_zero() -> None:
+    """A waste type without DOC (the packaged library has none for 'msw') gives NaN — reported
+    NE by the compiler — where the grouped sum used to turn the NaN terms into 0 t."""
+    act = activity([(R, y, "4.A.1", "food_waste", 1000, "t") for y in (2019, 2020)])
+    nan_doc = library(*[r for r in (
+        ("EFDB-615076", "landfill", "k_methane_generation_rate", 0.185, "1/a", None, None, None,
+         "food_sewage_sludge"),
+        ("EFDB-62738", "landfill", "MCF_SWDS", 1, ""),
+        ("EFDB-615067", "landfill", "DOCf", 0.5, ""),
+        ("EFDB-66030", "landfill", "F", 0.5, ""),
+        ("EFDB-66029", "landfill", "OX", 0.1, ""),
+        ("DOC-NAN", "food_waste", "DOC_wet_weight", float("nan"), "%"),
+    )])
+    rows = compute_landfill(act, nan_doc).rows
+    assert rows["emissions_t"].isna().all()

@@ -154,10 +154,15 @@ def compute_landfill(
     emit["_emitted"] = emitted
     emit["_own"] = np.where(age == 0, emit["activity_value"].to_numpy(), 0.0)
     emit["_delay"] = emit["delay"].map(lambda d: f"{d:g}")
+    emit["_missing"] = np.isnan(emitted)
     rows = emit.groupby(keys, sort=True).agg(
         emissions_t=("_emitted", "sum"), activity_value=("_own", "sum"),
+        _missing=("_missing", "any"),
         _delays=("_delay", lambda s: "/".join(sorted(set(s)))),
     ).reset_index()
+    # A deposit whose factor is missing (NaN) leaves the year not estimated, not 0 (pandas'
+    # sum would skip the NaN and report a silent zero).
+    rows.loc[rows["_missing"], "emissions_t"] = np.nan
     rows["method"] = METHOD_FOD + "; delay " + rows["_delays"] + " months"
     rows["activity_unit"] = "t"
     rows = rows.merge(_fod_lineage(emit, keys), on=keys, how="left")

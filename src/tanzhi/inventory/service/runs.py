@@ -14,10 +14,12 @@ from sqlalchemy.orm import Session
 
 import tanzhi
 from tanzhi.inventory import store
+from tanzhi.inventory.calc import combine_estimates
 from tanzhi.inventory.model import ID_SEPARATOR, InventoryOptions
 from tanzhi.inventory.service.compute import MISSING_PREFIX, compute_rows
 from tanzhi.inventory.service.hierarchy import hierarchy_residuals_frame
 from tanzhi.inventory.service.mapping import STATISTICS_VARIANTS, activity_from_statistics
+from tanzhi.inventory.service.uncertainty import compile_uncertainty, defaults_ref
 from tanzhi.kernel.errors import DataError, Location, NotFound, Problem
 from tanzhi.kernel.factors import default_library
 from tanzhi.kernel.gwp import canonical_set
@@ -176,7 +178,7 @@ def compile_inventory(
     session: Session, *, region_codes: Iterable[str] | None = None,
     years: Iterable[int] | None = None, gwp: str = "AR5", source: str = "statistics",
     label: str = "", supersedes: int | None = None, factors: object | None = None,
-    options: InventoryOptions | None = None,
+    options: InventoryOptions | None = None, uncertainty: bool = True,
 ) -> RunInfo:
     """Compile, store and check the inventory of every region (default: the whole tree).
 
@@ -189,11 +191,15 @@ def compile_inventory(
         The run this one recalculates; it keeps its rows and is marked ``superseded``.
     factors
         A FactorLookup (default: the packaged kernel library).
+    uncertainty
+        Compute and store the run's 95 % intervals (`service.uncertainty.compile_uncertainty`:
+        Approach 1 for every region-year, Approach 2 for each region's latest year), inputs
+        without an uncertainty taking the packaged defaults (issue #9).
 
     Returns
     -------
     RunInfo
-        With ``seconds`` = {"activity", "compute", "store", "residuals"} timings.
+        With ``seconds`` = {"activity", "compute", "store", "residuals", "uncertainty"}.
     """
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -223,18 +229,28 @@ def compile_inventory(
     if opts.variants:
         notes.append("因子变体 / factor variants: " + ", ".join(
             f"{k}={v}" for k, v in sorted(opts.variants.items())))
+    unc = None
+    datasets = _used_datasets(rows, library)
+    if uncertainty:
+        t4 = time.perf_counter()
+        unc = compile_uncertainty(combine_estimates(compiled.estimates), act, library, gwp=gwp)
+        timings["uncertainty"] = time.perf_counter() - t4
+        ref = defaults_ref()
+        datasets[ref.id] = ref.edition
     t3 = time.perf_counter()
     run = store.add_run(
         session, actor=str(session.info.get("actor") or ""), label=label[:200], gwp=gwp,
         years=",".join(str(y) for y in sorted(act["year"].unique())),
         region_codes=",".join(sorted(act["region_code"].unique())), source=source,
         activity_set_id=set_id,
-        factor_datasets=";".join(f"{k}={v}" for k, v in _used_datasets(rows, library).items()),
+        factor_datasets=";".join(f"{k}={v}" for k, v in datasets.items()),
         method=METHOD, status="complete",
         supersedes=previous.id if previous is not None else None, notes="\n".join(notes),
         n_rows=len(rows))
     store.add_results(session, run.id, rows)
     store.add_residuals(session, run.id, residuals)
+    if unc is not None:
+        store.add_uncertainty(session, run.id, unc)
     if previous is not None:
         previous.status = "superseded"
     session.flush()
