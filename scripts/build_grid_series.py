@@ -141,7 +141,7 @@ def main() -> None:
     }
     (folder / "meta.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False,
                                                      width=100), encoding="utf-8")
-    print(f"{len(rows)} rows → {folder}")
+    print(f"{len(rows)} rows → {folder}")  # noqa: T201 (dev script output)
 
 
 if __name__ == "__main__":
