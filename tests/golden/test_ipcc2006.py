@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pandas as pd
@@ -83,30 +82,6 @@ def test_managed_soils_eq_11_1_11_9_11_10() -> None:
     assert direct == pytest.approx(2.985714, rel=1e-6)
     assert indirect == pytest.approx(0.625 * 44 / 28)
     assert indirect == pytest.approx(0.982143, rel=1e-6)
-
-
-def test_first_order_decay_landfill() -> None:
-    """Vol.5 Ch.3 FOD, IPCC Waste Model logic, 1,000 t food waste per year 2018-2020.
-
-    DDOCm deposited each year (Eq.3.2) = 1,000 × DOC 0.15 × DOCf 0.5 × MCF 1.0 = 75 t.
-    k = 0.185/yr; decay starts after 6 months (M = 7), so the deposition year decomposes
-    1 − e^(−0.185 × 6/12) = 1 − e^(−0.0925) = 1 − 0.911649 = 0.088351 of it, and a later year
-    n ≥ 1 decomposes e^(−0.0925) × e^(−0.185(n−1)) × (1 − e^(−0.185)) (e^(−0.185) = 0.831104).
-      2018: 75 × 0.088351 = 6.626309 t C
-      2019: 6.626309 + 75 × 0.911649 × 0.168896 = 6.626309 + 11.548023 = 18.174333 t C
-      2020: 18.174333 + 75 × 0.911649 × 0.831104 × 0.168896 = 18.174333 + 9.597612 = 27.771944
-    CH4 (Eq.3.5-3.6, Eq.3.1 with R = 0, OX = 0) = DDOCm decomposed × F 0.5 × 16/12:
-      2018: 4.417539 t, 2019: 12.116222 t, 2020: 18.514630 t.
-    """
-    rows = run("ipcc2006-v5-ch3-fod-landfill")
-    a, b = math.exp(-0.185 * 0.5), math.exp(-0.185)
-    exp = [75 * (1 - a), 75 * (1 - a) + 75 * a * (1 - b),
-           75 * (1 - a) + 75 * a * (1 - b) + 75 * a * b * (1 - b)]
-    for year, decomposed, rounded in zip((2018, 2019, 2020), exp, (4.417539, 12.116222,
-                                                                   18.514630), strict=True):
-        obs = value(rows, "4.A.1", "food_waste", "CH4", year=year)
-        assert obs == pytest.approx(decomposed * 0.5 * 16 / 12, rel=1e-12)
-        assert obs == pytest.approx(rounded, rel=1e-6)
 
 
 def test_cement_tier1_without_double_ckd() -> None:

@@ -16,6 +16,8 @@ from tanzhi.inventory.calc import (
     compute_monte_carlo,
     compute_monte_carlo_trend,
     compute_trend_uncertainty,
+    fill_default_uncertainty,
+    select_rows,
 )
 from tanzhi.inventory.model import Estimate
 from tests.inventory.factories import estimate
@@ -163,3 +165,76 @@ def test_partial_sort_quantiles_equal_numpy_linear_rule() -> None:
     exp_lo, exp_hi = np.quantile(x.astype("float64"), [0.025, 0.975], axis=1)
     np.testing.assert_array_equal(lo, exp_lo)
     np.testing.assert_array_equal(hi, exp_hi)
+
+
+# ---- issue #9: defaults for inputs without an uncertainty, totals per region-year ----------
+
+DEFAULTS = pd.DataFrame({
+    "id": ["act/1.A", "act/1.A.2", "f/ncv", "f/ox"],
+    "kind": ["activity", "activity", "factor", "factor"],
+    "parameter": ["", "", "ncv", "ox"],
+    "category": ["1.A", "1.A.2", "1.A", "4.A"],
+    "uncertainty_pct": [5.0, 3.0, 4.0, 50.0],
+})
+FACTORS = pd.DataFrame({"id": ["lib/ncv", "lib/ox", "lib/other"],
+                        "parameter": ["ncv", "ox", "bo"],
+                        "category": ["1.A", "4.A", "4.D"], "value": [20.0, 0.1, 0.6],
+                        "unit": ["GJ/t", "1", "kg/kg"]})
+
+
+def test_missing_uncertainties_take_their_family_default_and_say_so() -> None:
+    """Longest category prefix wins (1.A.2 → 3 %, 1.A.1 → 5 %); a factor's default comes by its
+    parameter; a complement 1 − x gets U·x/(1 − x) (OX 0.1 at 50 % → 5.56 %); an input's own
+    uncertainty is kept; an input no default covers is 'none' and stays exact."""
+    est = estimate(("330100", 2020, "1.A.2", "CO2", [(100.0, [
+        ("a:1", "activity", float("nan")), ("f:lib/ncv", "factor", float("nan"))])]),
+                   ("330100", 2020, "1.A.1", "CO2", [(50.0, [
+                       ("a:2", "activity", float("nan")), ("a:3", "activity", 7.0)])]),
+                   ("330100", 2020, "4.A.1", "CH4", [(10.0, [
+                       ("f:lib/ox~1-x", "factor", float("nan")),
+                       ("f:lib/other", "factor", float("nan"))])]))
+    act = pd.DataFrame({"activity_id": ["1", "2", "3"], "category": ["1.A.2", "1.A.1", "1.A.1"]})
+    out = fill_default_uncertainty(est, defaults=DEFAULTS, activity=act, factors=FACTORS)
+    src = out.sources.set_index("source")
+    assert src.loc["a:1", "uncertainty_pct"] == 3.0 and src.loc["a:1", "default_id"] == "act/1.A.2"
+    assert src.loc["a:2", "uncertainty_pct"] == 5.0 and src.loc["a:2", "default_id"] == "act/1.A"
+    assert src.loc["a:3", "uncertainty_pct"] == 7.0
+    assert src.loc["a:3", "uncertainty_basis"] == "given"
+    assert src.loc["f:lib/ncv", "uncertainty_pct"] == 4.0
+    assert src.loc["f:lib/ox~1-x", "uncertainty_pct"] == pytest.approx(50 * 0.1 / 0.9)
+    assert src.loc["f:lib/other", "uncertainty_basis"] == "none"
+    assert math.isnan(src.loc["f:lib/other", "uncertainty_pct"])
+    # Before: every input without its own uncertainty counted as exact → 0 %.
+    before = by_category(compute_error_propagation(est, gwp=ONE))
+    after = by_category(compute_error_propagation(out, gwp=ONE))
+    assert after.loc["1.A.2", "uncertainty_pct"] == pytest.approx(5.0)  # √(3² + 4²)
+    assert before.loc["1.A.2", "uncertainty_pct"] == 0.0
+
+
+def test_totals_per_region_year_match_separate_runs() -> None:
+    """`totals_by` gives each region-year's total from the same model; with shared factor
+    f:1 (correlated) the total must equal a run restricted to that region-year."""
+    rows = []
+    for region in ("330100", "330200"):
+        for year in (2019, 2020):
+            rows.append((region, year, "1.A.1", "CO2", [(100.0, [
+                (f"a:{region}{year}", "activity", 5.0), ("f:1", "factor", 10.0)])]))
+            rows.append((region, year, "2.A.1", "CO2", [(40.0, [
+                (f"a:{region}{year}c", "activity", 2.0), ("f:2", "factor", 8.0)])]))
+    est = estimate(*rows)
+    by = ("region_code", "year", "category")
+    a1 = compute_error_propagation(est, gwp=ONE, by=by, totals_by=("region_code", "year"))
+    totals = a1.loc[a1["category"] == "total"].set_index(["region_code", "year"])
+    assert len(totals) == 4
+    mask = ((est.rows["region_code"] == "330200") & (est.rows["year"] == 2019)).to_numpy()
+    alone = compute_error_propagation(select_rows(est, mask), gwp=ONE)
+    assert totals.loc[("330200", 2019), "uncertainty_pct"] == pytest.approx(
+        alone.set_index("category").loc["total", "uncertainty_pct"])
+    mc = compute_monte_carlo(est, gwp=ONE, seed=3, iterations=4000, by=by,
+                             totals_by=("region_code", "year"))
+    mc_tot = mc.loc[mc["category"] == "total"].set_index(["region_code", "year"])
+    assert mc_tot.loc[("330200", 2019), "deterministic_t"] == pytest.approx(140.0)
+    assert mc_tot.loc[("330200", 2019), "uncertainty_pct"] == pytest.approx(
+        totals.loc[("330200", 2019), "uncertainty_pct"], rel=0.1)
+    with pytest.raises(ValueError, match="lead"):
+        compute_error_propagation(est, gwp=ONE, by=by, totals_by=("year",))

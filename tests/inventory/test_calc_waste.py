@@ -30,17 +30,31 @@ LIB = library(
 
 
 def test_landfill_oxidation_and_recovery() -> None:
-    """One deposit of 1,000 t food waste in 2020: generated CH4 = 75 × (1 − e^(−0.0925)) ×
-    0.5 × 16/12 = 4.417539 t; recovered 1 t.  Eq.3.1: (4.417539 − 1) × (1 − 0.1) = 3.075785 t,
-    reported as 3.975785 (waste) and −0.9 (recovery)."""
-    act = activity([(R, 2020, "4.A.1", "food_waste", 1000, "t"),
+    """1,000 t food waste deposited in 2019, reported for 2020 (M = 13: decay starts in the
+    year after deposition): generated CH4 = 75 × (1 − e^(−0.185)) × 0.5 × 16/12 = 8.444786 t;
+    recovered 1 t.  Eq.3.1: (8.444786 − 1) × (1 − 0.1) = 6.700307 t, reported as 7.600307
+    (waste) and −0.9 (recovery)."""
+    act = activity([(R, 2019, "4.A.1", "food_waste", 1000, "t"),
                     (R, 2020, "4.A.1", "ch4_recovered", 1, "t")])
-    rows = compute_landfill(act, LIB).rows.set_index("item")["emissions_t"]
-    gen = 75 * (1 - math.exp(-0.0925)) * 0.5 * 16 / 12
+    rows = compute_landfill(act, LIB, years=[2020]).rows.set_index("item")["emissions_t"]
+    gen = 75 * (1 - math.exp(-0.185)) * 0.5 * 16 / 12
     assert rows["food_waste"] == pytest.approx(gen * 0.9)
     assert rows["ch4_recovered"] == pytest.approx(-0.9)
     assert rows.sum() == pytest.approx((gen - 1) * 0.9)
-    assert rows.sum() == pytest.approx(3.075785, rel=1e-6)
+    assert rows.sum() == pytest.approx(6.700307, rel=1e-6)
+
+
+def test_landfill_decay_starts_after_the_deposition_year() -> None:
+    """Issue #9 finding: M = delay + 7 = 13 (IPCC 2006 Vol.5 Annex 3A.1), so a deposit emits
+    nothing in its own year; the old M = delay + 1 emitted 75 × (1 − e^(−0.0925)) × 0.5 ×
+    16/12 × 0.9 = 3.98 t.  Without a delay_time factor the IPCC default (6 months) is used
+    and the method text says so."""
+    act = activity([(R, y, "4.A.1", "food_waste", 1000, "t") for y in (2019, 2020)])
+    rows = compute_landfill(act, LIB).rows.set_index("year")
+    assert rows.loc[2019, "emissions_t"] == 0.0
+    assert rows.loc[2020, "emissions_t"] == pytest.approx(
+        75 * (1 - math.exp(-0.185)) * 0.5 * 16 / 12 * 0.9)
+    assert rows["method"].str.contains("M = delay \\+ 7.*delay 6 months").all()
 
 
 def test_landfill_reports_requested_years_only() -> None:
@@ -65,3 +79,20 @@ def test_wastewater_plant_n2o() -> None:
     act = activity([(R, 2020, "4.D.1", "population_advanced_wwtp", 100, "万人")])
     rows = compute_wastewater(act, LIB).rows
     assert rows["emissions_t"].iloc[0] == pytest.approx(4.0)
+
+
+def test_landfill_with_a_missing_factor_is_not_a_silent_zero() -> None:
+    """A waste type without DOC (the packaged library has none for 'msw') gives NaN — reported
+    NE by the compiler — where the grouped sum used to turn the NaN terms into 0 t."""
+    act = activity([(R, y, "4.A.1", "food_waste", 1000, "t") for y in (2019, 2020)])
+    nan_doc = library(*[r for r in (
+        ("EFDB-615076", "landfill", "k_methane_generation_rate", 0.185, "1/a", None, None, None,
+         "food_sewage_sludge"),
+        ("EFDB-62738", "landfill", "MCF_SWDS", 1, ""),
+        ("EFDB-615067", "landfill", "DOCf", 0.5, ""),
+        ("EFDB-66030", "landfill", "F", 0.5, ""),
+        ("EFDB-66029", "landfill", "OX", 0.1, ""),
+        ("DOC-NAN", "food_waste", "DOC_wet_weight", float("nan"), "%"),
+    )])
+    rows = compute_landfill(act, nan_doc).rows
+    assert rows["emissions_t"].isna().all()

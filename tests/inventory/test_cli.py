@@ -180,3 +180,21 @@ def test_template_and_balance(tmp_path: Path) -> None:
     assert out.loc["total", "difference_t"] == pytest.approx(
         out.loc["total", "reference_co2_t"] - out.loc["total", "sectoral_co2_t"])
     assert "non-energy use" in stderr
+
+
+def test_grid_factor_for_every_year_2005_2025(tmp_path: Path) -> None:
+    """Issue #9: the CLI failed on 2015–2020 and 2024–2025 (no factor).  Each year now takes
+    the cn-grid-series value, with its splice rule in the lineage."""
+    act = tmp_path / "e.csv"
+    act.write_text("region_code,year,category,item,value,unit\n" + "".join(
+        f"330100,{y},memo.net_imported_electricity,电力,10,亿千瓦时\n"
+        for y in (2015, 2020, 2022, 2023, 2025)), encoding="utf-8")
+    code, stdout, stderr = run("compute", act, "--gwp", "AR5")
+    assert code == 0, stderr
+    out = frame(stdout).set_index("year")
+    # 10 亿kWh = 1,000,000 MWh × factor (kg/kWh = t/MWh).
+    assert out.loc[2015, "emissions_t"] == pytest.approx(1e6 * 0.5422)
+    assert out.loc[2022, "emissions_t"] == pytest.approx(1e6 * 0.5153)
+    assert out.loc[2025, "emissions_t"] == pytest.approx(out.loc[2023, "emissions_t"])
+    assert out.loc[2015, "factor_ids"].endswith("/2015/held-2021")
+    assert "ratio-GRID-EC" in out.loc[2023, "factor_ids"]

@@ -231,7 +231,12 @@ def test_runs_detail_uncertainty_and_key_categories(login) -> None:
     assert detail.status_code == 200
     for part in ("uncertainty", "key-table", "mc-btn", "dl-csv", "dl-xlsx", "dl-iamc"):
         assert f'id="{part}"' in detail.text
-    # Approach 1 arrives by htmx on load; Monte Carlo on the button, in place.
+    # Issue #9: the intervals stored at compile time are on the page itself (no htmx
+    # recomputation), Approach 1 and 2 side by side, with the defaults they rest on.
+    assert 'data-method="stored"' in detail.text and 'id="uncertainty-table"' in detail.text
+    assert 'id="uncertainty-defaults"' in detail.text and "activity/1.A" in detail.text
+    assert "±0.0" not in detail.text
+    # The fragment reads the stored rows too; Monte Carlo with other iterations is computed.
     base = f"/inventory/runs/{run_id}/uncertainty?region=330600&year=2025"
     a1 = c.get(base + "&method=propagation", headers={"HX-Request": "true"})
     assert a1.status_code == 200 and 'id="uncertainty-table"' in a1.text

@@ -109,6 +109,10 @@ def test_provisional_follows_the_confidence_mark() -> None:
     for factor in LIB.factors():
         if factor.confidence in {"S", "C"}:
             assert factor.provisional and factor.note.startswith("provisional:"), factor.id
+        elif factor.dataset == "cn-grid-series":
+            # Derived by a splice rule (issue #9): D, yet provisional, and says so.
+            assert factor.confidence == "D" and factor.provisional, factor.id
+            assert factor.note.startswith("provisional:"), factor.id
         else:
             assert factor.confidence in {"V", "D"} and not factor.provisional, factor.id
     zhejiang = LIB.select(dataset="cn-grid-average")
@@ -167,10 +171,12 @@ def test_lookup_falls_back_from_county_to_province_to_grid_to_nation() -> None:
     zhejiang_2022 = LIB.lookup(item="电力", parameter="grid_average_ef", region_code="330106",
                                year=2022)
     assert zhejiang_2022.value == 0.5153 and zhejiang_2022.region_code == "330000"
-    # No Zhejiang value for 2023: the East China grid factor is next.
+    # No published Zhejiang value for 2023: the spliced Zhejiang series (cn-grid-series),
+    # not a silent switch to the East China grid's factor (issue #9).
     east_2023 = LIB.lookup(item="电力", parameter="grid_average_ef", region_code="330106",
                            year=2023)
-    assert (east_2023.value, east_2023.region_code) == (0.55, "GRID-EC")
+    assert (east_2023.value, east_2023.region_code) == (0.5011, "330000")
+    assert east_2023.dataset == "cn-grid-series"
     national = LIB.lookup(item="electricity", parameter="grid_average_ef", year=2021)
     assert national.value == 0.5568
     guangdong = LIB.lookup(item="电力", parameter="grid_average_ef", region_code="440100",

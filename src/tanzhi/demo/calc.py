@@ -19,6 +19,9 @@ import pandas as pd
 
 from tanzhi.demo import model as m
 from tanzhi.demo.model import Cell, anchor
+from tanzhi.kernel.coal_rate import STATISTIC_ITEM as COAL_RATE_ITEM
+from tanzhi.kernel.coal_rate import STATISTIC_VARIABLE as COAL_RATE_VARIABLE
+from tanzhi.kernel.coal_rate import UNIT as COAL_RATE_UNIT
 from tanzhi.kernel.regions import Region, RegionLevel
 from tanzhi.kernel.units import conversion_factor
 
@@ -555,6 +558,11 @@ def generate(regions: Sequence[Region], *, seed: int = m.DEMO_SEED) -> pd.DataFr
         "region_code": codes, "year": years, "variable": cell[0], "sector": cell[1],
         "item": cell[2], "value": values.ravel(), "unit": units[cell]})
         for cell, values in full.items()]
+    # The coal rate the synthetic balance converted electricity with, as a statistic (a rate:
+    # the same in every region, not summed up the tree), so derived shares reproduce it.
+    parts.append(pd.DataFrame({
+        "region_code": codes, "year": years, "variable": COAL_RATE_VARIABLE, "sector": "",
+        "item": COAL_RATE_ITEM, "value": m.DEMO_COAL_RATE, "unit": COAL_RATE_UNIT}))
     frame = pd.concat(parts, ignore_index=True)
     frame["dataset"] = m.SYNTHETIC_DATASET
     frame["synthetic"] = True

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from tanzhi.kernel.coal_rate import TCE_PER_100M_KWH_PER_KGCE_PER_KWH
+
 YEARS: tuple[int, ...] = tuple(range(2015, 2026))
 DEMO_SEED = 20210501
 SYNTHETIC_DATASET = "demo"
@@ -40,6 +42,13 @@ class Fuel:
 # 1.7143 kgce/kg) and the energy-statistics reporting form (natural gas 12.1430 tce per 10^4 m3;
 # heat 0.0341 tce/GJ), as compiled in reference/factors/fossil_fuels.csv (confidence S: one check
 # against GB/T 2589-2020 Table A.1 still due).  Per 万吨 the kgce/kg figure is also 万tce per 万t.
+# The demo's synthetic coal rate of thermal power (kgce/kWh), held for every year: the energy-
+# statistics reporting form's figure, packaged as cn-energy-reporting/electricity/
+# standard_coal_coefficient_generation (tests/demo check they agree).  The demo writes it as the
+# statistic thermal_coal_rate, so consumers convert electricity through tanzhi.kernel.coal_rate
+# (statistic first, national series otherwise; issue #9) exactly as this synthetic balance did.
+DEMO_COAL_RATE = 0.404
+ELECTRICITY_TCE = DEMO_COAL_RATE * TCE_PER_100M_KWH_PER_KGCE_PER_KWH  # 万tce per 亿kWh
 FUELS: dict[str, Fuel] = {f.item: f for f in (
     Fuel("原煤", "raw coal", "万吨", 0.7143),
     Fuel("焦炭", "coke", "万吨", 0.9714),
@@ -50,13 +59,12 @@ FUELS: dict[str, Fuel] = {f.item: f for f in (
     Fuel("燃料油", "fuel oil", "万吨", 1.4286),
     Fuel("液化石油气", "LPG", "万吨", 1.7143),
     Fuel("天然气", "natural gas", "亿立方米", 12.143),
-    Fuel("电力", "electricity", "亿千瓦时", 4.04),
+    Fuel("电力", "electricity", "亿千瓦时", ELECTRICITY_TCE),
     Fuel("热力", "heat", "TJ", 0.00341),
 )}
-# Primary and traded electricity enter total energy at the reporting form's 4.0400 tce per 10^4
-# kWh (0.404 kgce/kWh, a generation-coal-rate basis, fossil_fuels.csv, confidence S) — provisional:
-# the statistical bureau uses each year's actual thermal coal rate, which is lower.
-ELECTRICITY_TCE = FUELS["电力"].tce_per_unit
+# Primary and traded electricity enter total energy at DEMO_COAL_RATE (a generation-coal-rate
+# basis, fossil_fuels.csv, confidence S) — provisional: the statistical bureau uses each year's
+# actual thermal coal rate, which is lower; real data give it as the statistic thermal_coal_rate.
 THERMAL_INPUT = 3.0     # 万tce of fuel per 亿kWh of thermal power (300 gce/kWh; synthetic)
 HEAT_EFFICIENCY = 0.85  # heat delivered per heat of fuel in heating plants (synthetic)
 TJ_PER_WAN_TCE = 293.076  # GB/T 2589 §3: 1 kgce = 29.3076 MJ

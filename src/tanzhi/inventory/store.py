@@ -34,6 +34,9 @@ ACTIVITY_ROW_COLUMNS = ("region_code", "year", "category", "item", "value", "uni
 RESULT_STORE_COLUMNS = ("region_code", "year", "category", "sector", "item", "gas",
                         "emissions_t", "co2e_t", "memo", "notation", "method", "factor_ids",
                         "activity_ids", "activity_value", "activity_unit", "note")
+UNCERTAINTY_STORE_COLUMNS = ("region_code", "year", "method", "category", "gas", "co2e_t",
+                             "low", "high", "pct", "mean_t", "activity_pct", "factor_pct",
+                             "iterations", "seed", "default_ids", "exact_sources")
 RESIDUAL_COLUMNS = ("parent_code", "year", "sector", "gas", "parent_t", "children_t",
                     "residual_t", "residual_pct", "explanation_zh", "explanation_en")
 _CHUNK = 20_000
@@ -258,8 +261,73 @@ def add_residuals(session: Session, run_id: int, frame: pd.DataFrame) -> int:
     return len(rows)
 
 
+class UncertaintyRow(Base):
+    """A stored 95 % interval of a run: one region-year's category × gas (or its total) by
+    Approach 1 (``propagation``) or 2 (``montecarlo``), computed when the run was compiled
+    (issue #9: the run page reads it instead of recomputing).  ``default_ids`` lists the
+    default uncertainties (dataset ``uncertainty``) behind the interval, ``exact_sources``
+    counts inputs with neither their own nor a default uncertainty."""
+
+    __tablename__ = "inventory_uncertainty"
+    __table_args__ = (Index("ix_inventory_uncertainty_run_region_year", "run_id",
+                            "region_code", "year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("inventory_run.id"))
+    region_code: Mapped[str] = mapped_column(String(12))
+    year: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str] = mapped_column(String(40))
+    gas: Mapped[str] = mapped_column(String(20))
+    co2e_t: Mapped[float | None] = mapped_column(Float, nullable=True)
+    low: Mapped[float | None] = mapped_column(Float, nullable=True)
+    high: Mapped[float | None] = mapped_column(Float, nullable=True)
+    pct: Mapped[float | None] = mapped_column(Float, nullable=True)
+    mean_t: Mapped[float | None] = mapped_column(Float, nullable=True)
+    activity_pct: Mapped[float | None] = mapped_column(Float, nullable=True)
+    factor_pct: Mapped[float | None] = mapped_column(Float, nullable=True)
+    iterations: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    seed: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    default_ids: Mapped[str] = mapped_column(Text, default="")
+    exact_sources: Mapped[int] = mapped_column(Integer, default=0)
+
+
+def add_uncertainty(session: Session, run_id: int, frame: pd.DataFrame) -> int:
+    """Bulk-insert stored intervals (`UNCERTAINTY_STORE_COLUMNS`) of a run; one audit entry."""
+    if frame.empty:
+        return 0
+    work = frame.copy()
+    work["year"] = work["year"].astype(int)
+    for col in ("iterations", "seed"):
+        work[col] = work[col].astype(object).where(work[col].notna(), None)
+    work["default_ids"] = work["default_ids"].fillna("").astype(str)
+    work["exact_sources"] = work["exact_sources"].fillna(0).astype(int)
+    rows = _records(work, UNCERTAINTY_STORE_COLUMNS, run_id=run_id)
+    _insert_many(session, UncertaintyRow.__table__, rows)
+    record(session, action="insert", entity=UncertaintyRow.__tablename__,
+           entity_key=f"run/{run_id}", before={},
+           after={"run_id": run_id, "rows": len(rows),
+                  "methods": sorted(work["method"].unique().tolist())})
+    return len(rows)
+
+
 # ---------------------------------------------------------------------------------------------
 # Queries
+
+
+def read_uncertainty(session: Session, run_id: int, *, region_code: str, year: int,
+                     method: str) -> pd.DataFrame:
+    """Stored intervals of one region-year and method (`UNCERTAINTY_STORE_COLUMNS`); empty
+    when the run stored none (runs compiled before issue #9)."""
+    t = UncertaintyRow.__table__
+    query = (select(*(t.c[c] for c in UNCERTAINTY_STORE_COLUMNS))
+             .where(t.c.run_id == run_id, t.c.region_code == region_code,
+                    t.c.year == int(year), t.c.method == method)
+             .order_by(t.c.category, t.c.gas, t.c.id))
+    frame = pd.DataFrame(session.execute(query).all(), columns=list(UNCERTAINTY_STORE_COLUMNS))
+    return frame.astype({"year": "int64", "co2e_t": "float64", "low": "float64",
+                         "high": "float64", "pct": "float64", "mean_t": "float64",
+                         "activity_pct": "float64", "factor_pct": "float64"})
 
 
 def get_run_row(session: Session, run_id: int) -> RunRow | None:

@@ -43,6 +43,10 @@ PACKAGED_DATASETS = (
     "cn-prov-2011",
     "cn-gbt2589",
     "cn-energy-reporting",
+    "cn-coal-rate",  # coal rate of thermal power by year (issue #9), kernel.coal_rate
+    # Before cn-grid-average: it fills only the region-years MEE/NBS did not publish (issue #9,
+    # one rule per value, provisional), so every grid factor 2005-2025 resolves in one series.
+    "cn-grid-series",
     "cn-grid-average",
     "cn-grid-ets",
     "cn-power-footprint",

@@ -22,6 +22,7 @@ from tanzhi.inventory.calc.estimate import (
     combine_estimates,
     select_rows,
 )
+from tanzhi.inventory.calc.input_uncertainty import fill_default_uncertainty
 from tanzhi.inventory.calc.ippu import (
     compute_adipic_acid,
     compute_cement,
@@ -59,6 +60,7 @@ __all__ = [
     "combine_estimates",
     "combine_product_uncertainty",
     "combine_sum_uncertainty",
+    "fill_default_uncertainty",
     "compare_reference_sectoral",
     "compute_adipic_acid",
     "compute_agriculture",

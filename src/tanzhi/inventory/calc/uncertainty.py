@@ -365,7 +365,7 @@ def _summarise(labels: pd.DataFrame, deterministic: np.ndarray,
 def compute_monte_carlo(
     estimate: Estimate, *, gwp: Gwp, seed: int, iterations: int = 100_000,
     by: Sequence[str] = ("category",), include_memo: bool = False, workers: int | None = None,
-    chunk_size: int = 8192,
+    chunk_size: int = 8192, totals_by: Sequence[str] = (),
 ) -> pd.DataFrame:
     """95 % intervals by Monte Carlo simulation (IPCC Approach 2), per group and in total.
 
@@ -384,6 +384,10 @@ def compute_monte_carlo(
         Result columns to group by (e.g. ``("category", "gas")``); a ``total`` row follows.
     workers
         Threads (numpy releases the GIL); default min(2, cpu count).
+    totals_by
+        A leading part of `by` (e.g. ``("region_code", "year")``): one ``total`` row per
+        distinct value of these columns (the others labelled ``total``) instead of one grand
+        total, from the same draws, so each region-year's total keeps its correlations.
 
     Returns
     -------
@@ -398,10 +402,34 @@ def compute_monte_carlo(
     w = workers if workers is not None else min(2, os.cpu_count() or 1)
     samples = _simulate(model, iterations, seed, w, chunk_size)
     groups = _summarise(model.groups, model.deterministic, samples)
-    total_labels = pd.DataFrame({c: [TOTAL] for c in by}) if by else pd.DataFrame(index=[0])
-    total = _summarise(total_labels, np.array([model.deterministic.sum()]),
-                       samples.sum(axis=0, keepdims=True, dtype=np.float64))
+    labels, starts = _total_groups(model.groups, list(by), list(totals_by))
+    total = _summarise(labels, _reduce(model.deterministic, starts),
+                       _reduce(samples, starts))
     return pd.concat([groups, total], ignore_index=True)
+
+
+def _reduce(x: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Sums of the row segments starting at `starts` (zeros when `x` has no rows)."""
+    if len(x) == 0:
+        return np.zeros((len(starts), *x.shape[1:]))
+    return np.add.reduceat(x, starts, axis=0, dtype=np.float64)
+
+
+def _total_groups(groups: pd.DataFrame, by: list[str],
+                  totals_by: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
+    """Labels of the total rows and the first group of each (groups are sorted by `by`, so
+    the groups of one `totals_by` value are consecutive)."""
+    if totals_by != by[: len(totals_by)]:
+        raise ValueError(f"totals_by {totals_by} must lead by {by}")
+    if not totals_by or groups.empty:
+        labels = pd.DataFrame({c: [TOTAL] for c in by}) if by else pd.DataFrame(index=[0])
+        return labels, np.array([0])
+    keys = groups[totals_by]
+    first = (keys != keys.shift()).any(axis=1).to_numpy()
+    labels = keys.loc[first].reset_index(drop=True)
+    for c in by[len(totals_by):]:
+        labels[c] = TOTAL
+    return labels, np.flatnonzero(first)
 
 
 def compute_monte_carlo_trend(
@@ -438,7 +466,7 @@ def compute_monte_carlo_trend(
 
 def compute_error_propagation(
     estimate: Estimate, *, gwp: Gwp, by: Sequence[str] = ("category",),
-    include_memo: bool = False,
+    include_memo: bool = False, totals_by: Sequence[str] = (),
 ) -> pd.DataFrame:
     """95 % uncertainty by error propagation (IPCC Approach 1), per group and in total.
 
@@ -452,7 +480,8 @@ def compute_error_propagation(
     pandas.DataFrame
         `by` columns, ``emissions_co2e_t``, ``uncertainty_pct`` and its split into
         ``activity_uncertainty_pct`` and ``factor_uncertainty_pct`` (the E and F columns of
-        Table 3.2), then a ``total`` row.
+        Table 3.2), then a ``total`` row (one per `totals_by` value, as in
+        `compute_monte_carlo`).
 
     Method: IPCC 2006 Vol.1 Ch.3 §3.2.3.1, Eq.3.1-3.2, Table 3.2 columns A-H.
     """
@@ -465,7 +494,10 @@ def compute_error_propagation(
     g = model.term_group[t]
     sens = pd.DataFrame({"g": g, "s": s, "d": model.coefficient[t]}).groupby(
         ["g", "s"], sort=False)["d"].sum().reset_index()
-    total_sens = sens.groupby("s", sort=False)["d"].sum()
+    labels, starts = _total_groups(model.groups, list(by), list(totals_by))
+    total_of = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, n_groups)))
+    total_sens = sens.assign(g=total_of[sens["g"].to_numpy()] if n_groups else 0).groupby(
+        ["g", "s"], sort=False)["d"].sum().reset_index()
 
     def propagate(group_of: np.ndarray, src: np.ndarray, d: np.ndarray, n: int,
                   det: np.ndarray) -> dict[str, np.ndarray]:
@@ -481,12 +513,11 @@ def compute_error_propagation(
 
     per = propagate(sens["g"].to_numpy(), sens["s"].to_numpy(), sens["d"].to_numpy(),
                     n_groups, model.deterministic)
-    tot = propagate(np.zeros(len(total_sens), dtype="int64"), total_sens.index.to_numpy(),
-                    total_sens.to_numpy(), 1, np.array([model.deterministic.sum()]))
+    total_det = _reduce(model.deterministic, starts)
+    tot = propagate(total_sens["g"].to_numpy(), total_sens["s"].to_numpy(),
+                    total_sens["d"].to_numpy(), len(starts), total_det)
     groups = model.groups.assign(emissions_co2e_t=model.deterministic, **per)
-    labels = pd.DataFrame({c: [TOTAL] for c in by}) if by else pd.DataFrame(index=[0])
-    total = labels.assign(emissions_co2e_t=[model.deterministic.sum()],
-                          **{k: v for k, v in tot.items()})
+    total = labels.assign(emissions_co2e_t=total_det, **{k: v for k, v in tot.items()})
     return pd.concat([groups, total], ignore_index=True)
 
 

@@ -25,10 +25,11 @@ from tanzhi.inventory.calc.estimate import (
     join_ids,
 )
 from tanzhi.inventory.model import ID_SEPARATOR, Estimate, FactorLookup
+from tanzhi.kernel.errors import DataError
 
 METHOD_FOD = (
-    "IPCC 2006 Vol.5 Ch.3 Eq.3.1-3.6 first-order decay (IPCC Waste Model logic, "
-    "reaction start after the deposition delay)"
+    "IPCC 2006 Vol.5 Ch.3 Eq.3.1-3.6 first-order decay (IPCC Waste Model logic; "
+    "Annex 3A.1: reaction starts in month M = delay + 7)"
 )
 METHOD_FOD_RECOVERY = "IPCC 2006 Vol.5 Ch.3 Eq.3.1: − R × (1 − OX)"
 METHOD_INCINERATION_CO2 = "IPCC 2006 Vol.5 Ch.5 Eq.5.3: W × dm × CF × FCF × OF × 44/12"
@@ -60,8 +61,14 @@ K_CLASS = {
 PROTEIN_ITEM = "protein"  # protein_per_capita, kg/person/yr (FAO food balance)
 POPULATION_ITEM = "population"
 WWTP_POPULATION_ITEM = "population_advanced_wwtp"
-# IPCC Waste Model: with a delay of 6 months the reaction starts in month M = 7 (Vol.5 §3.2.2).
-DEFAULT_DELAY_MONTHS = 6
+# IPCC 2006 Vol.5 §3.2.3 default delay time (months) between deposition and the start of
+# methane generation; Annex 3A.1 puts the start in month M = delay + 7 of the deposition year
+# (waste arrives on average at mid-year), so with 6 months M = 13: nothing decays in the year
+# of deposition.  Used only where the factor library holds no ``delay_time`` for the landfill
+# (the packaged ipcc-2006 edition does: EFDB 615110); the method text names the delay used.
+DEFAULT_DELAY_MONTHS = 6.0
+# Month of the deposition year in which the reaction starts is delay + this (Annex 3A.1).
+REACTION_START_OFFSET_MONTHS = 7.0
 
 
 def compute_landfill(
@@ -80,13 +87,15 @@ def compute_landfill(
         Item ``landfill``: ``k_methane_generation_rate`` with the waste type's decay class as
         variant (`K_CLASS`, or the row's ``variant``), ``DOCf``, ``F`` and, looked up with the
         category, ``MCF_SWDS`` and ``OX`` (their variants — landfill type, cover — are chosen
-        in `FactorCache`'s variants).  MCF and DOC are taken at the deposition year, F and OX
-        at the emission year.
+        in `FactorCache`'s variants), and ``delay_time`` (months; optional, see
+        `delay_months`).  MCF, DOC and the delay are taken at the deposition year, F and OX at
+        the emission year.
     years
         Emission years to report; default every year from the first deposit to the last
         activity year of each region.
     delay_months
-        Delay between deposition and the start of decay (IPCC default 6 months).
+        Delay between deposition and the start of decay where the library has no
+        ``delay_time`` factor for the landfill (IPCC 2006 Vol.5 §3.2.3 default: 6 months).
 
     Returns
     -------
@@ -95,9 +104,11 @@ def compute_landfill(
         recovery entry, so the rows add up to Eq.3.1's (Σ CH4 generated − R) × (1 − OX).  Each
         deposit is a term; k enters non-linearly and is treated as exact in uncertainty runs.
 
-    Method: IPCC 2006 Vol.5 Ch.3 Eq.3.2-3.6 (DDOCm = W × DOC × DOCf × MCF; decomposed in the
-    deposition year DDOCm × (1 − e^(−k(13−M)/12)); afterwards DDOCma(T−1) × (1 − e^(−k))),
-    Eq.3.5 CH4 generated = DDOCm decomposed × F × 16/12, Eq.3.1 for recovery and oxidation.
+    Method: IPCC 2006 Vol.5 Ch.3 Eq.3.2-3.6 (DDOCm = W × DOC × DOCf × MCF), Annex 3A.1 for
+    the start of the reaction (month M = delay + 7; decomposed in the deposition year
+    DDOCm × (1 − e^(−k(13−M)/12)), afterwards DDOCma(T−1) × (1 − e^(−k)); see
+    `decomposed_fraction`), Eq.3.5 CH4 generated = DDOCm decomposed × F × 16/12, Eq.3.1 for
+    recovery and oxidation.
     """
     act = select_categories(prepare_activity(activity, source=source), ("4.A",))
     builder = EstimateBuilder()
@@ -117,17 +128,19 @@ def compute_landfill(
         FactorSpec("doc", "DOC_wet_weight", ("1",)),
         FactorSpec("docf", "DOCf", ("1",), item=LANDFILL_ITEM),
         FactorSpec("mcf", "MCF_SWDS", ("1",), item=LANDFILL_ITEM, by_category=True),
+        FactorSpec("delay", "delay_time", ("month",), item=LANDFILL_ITEM, by_category=True,
+                   optional=True),
     ])
+    deposits["delay"] = deposits["delay"].fillna(float(delay_months))
+    _check_delay(deposits, source)
     deposits["ddocm"] = (deposits["activity_value"] * deposits["doc"] * deposits["docf"]
                          * deposits["mcf"])
     out_years = _output_years(act, years)
     pairs = deposits.merge(out_years, on="region_code", how="inner")
     pairs = pairs.loc[pairs["out_year"] >= pairs["year"]].reset_index(drop=True)
-    first = (13 - (delay_months + 1)) / 12.0
     age = (pairs["out_year"] - pairs["year"]).to_numpy(dtype="float64")
-    k = pairs["k"].to_numpy()
-    weight = np.where(age == 0, 1.0 - np.exp(-k * first),
-                      np.exp(-k * (first + age - 1.0)) * (1.0 - np.exp(-k)))
+    weight = decomposed_fraction(age, pairs["k"].to_numpy(dtype="float64"),
+                                 pairs["delay"].to_numpy(dtype="float64"))
     pairs["weight"] = weight
     emit = pairs.assign(year=pairs["out_year"]).drop(columns=["out_year"])
     emit = attach_factors(emit, cache, [
@@ -140,13 +153,21 @@ def compute_landfill(
     # The row's activity is the year's own deposit (earlier deposits live in the terms).
     emit["_emitted"] = emitted
     emit["_own"] = np.where(age == 0, emit["activity_value"].to_numpy(), 0.0)
+    emit["_delay"] = emit["delay"].map(lambda d: f"{d:g}")
+    emit["_missing"] = np.isnan(emitted)
     rows = emit.groupby(keys, sort=True).agg(
         emissions_t=("_emitted", "sum"), activity_value=("_own", "sum"),
+        _missing=("_missing", "any"),
+        _delays=("_delay", lambda s: "/".join(sorted(set(s)))),
     ).reset_index()
+    # A deposit whose factor is missing (NaN) leaves the year not estimated, not 0 (pandas'
+    # sum would skip the NaN and report a silent zero).
+    rows.loc[rows["_missing"], "emissions_t"] = np.nan
+    rows["method"] = METHOD_FOD + "; delay " + rows["_delays"] + " months"
     rows["activity_unit"] = "t"
     rows = rows.merge(_fod_lineage(emit, keys), on=keys, how="left")
     pos = builder.add_rows(rows, category=rows["category"], item=rows["item"], gas="CH4",
-                           emissions_t=rows["emissions_t"].to_numpy(), method=METHOD_FOD,
+                           emissions_t=rows["emissions_t"].to_numpy(), method=rows["method"],
                            factor_ids=rows["factor_ids"], activity_ids=rows["activity_ids"])
     row_of = emit[keys].merge(rows[keys].assign(_pos=pos), on=keys, how="left")["_pos"]
     src = [builder.add_activity_sources(emit),
@@ -158,9 +179,42 @@ def compute_landfill(
     return builder.build()
 
 
+def decomposed_fraction(age: np.ndarray, k: np.ndarray, delay_months: np.ndarray) -> np.ndarray:
+    """Share of a year's DDOCm deposit that decomposes in the year `age` years later.
+
+    IPCC 2006 Vol.5 Annex 3A.1: the reaction starts in month M = delay + 7 of the deposition
+    year, i.e. t0 = (M − 1)/12 years after that year's start.  What is left of the deposit at
+    the end of year `age` is e^(−k·max(0, age + 1 − t0)); the year decomposes the difference to
+    the previous year's end.  For M ≤ 13 this is the Waste Model's sheet formula exactly:
+    1 − e^(−k(13−M)/12) in the deposition year, e^(−k(13−M)/12)·e^(−k(age−1))·(1 − e^(−k))
+    after; a delay beyond 6 months moves the start into the next year instead of giving the
+    sheet formula's negative decomposition.
+
+    >>> [round(float(x), 6) for x in decomposed_fraction(np.array([0., 1.]),
+    ...                                                    np.array([0.185] * 2),
+    ...                                                    np.array([6., 6.]))]
+    [0.0, 0.168896]
+    """
+    t0 = (delay_months + REACTION_START_OFFSET_MONTHS - 1.0) / 12.0
+    left_end = np.exp(-k * np.maximum(0.0, age + 1.0 - t0))
+    left_start = np.where(age > 0, np.exp(-k * np.maximum(0.0, age - t0)), 1.0)
+    return left_start - left_end
+
+
+def _check_delay(deposits: pd.DataFrame, source: str | None) -> None:
+    """A delay must be finite and non-negative (months); the row that breaks it is named."""
+    bad = ~np.isfinite(deposits["delay"].to_numpy(dtype="float64")) | (deposits["delay"] < 0)
+    if bad.any():
+        row = deposits.loc[bad].iloc[0]
+        raise DataError.at(
+            f"填埋甲烷产生的延迟时间须为非负月数，得到 {row['delay']}（因子 {row['delay_id']}）",
+            f"landfill delay time must be a non-negative number of months, got {row['delay']} "
+            f"(factor {row['delay_id']})", file=source, column="delay_time")
+
+
 def _fod_lineage(emit: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Per output row: the deposit rows and the distinct factor ids that made it."""
-    ids = join_ids([emit[f"{n}_id"] for n in ("doc", "k", "docf", "mcf", "f", "ox")])
+    ids = join_ids([emit[f"{n}_id"] for n in ("doc", "k", "docf", "mcf", "delay", "f", "ox")])
     frame = emit[keys].assign(_a=emit["activity_id"].astype(str), _f=ids)
     grouped = frame.groupby(keys, sort=True)
     out = grouped["_a"].agg(ID_SEPARATOR.join).rename("activity_ids").to_frame()

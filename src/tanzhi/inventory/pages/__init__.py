@@ -349,10 +349,21 @@ def run_detail(
         keys = pd.DataFrame()
     diff = (service.compare_runs(db, info.supersedes, run_id, region_code=code)
             if info.supersedes else None)
+    # Intervals stored at compile time (issue #9): read, not recomputed; runs compiled before
+    # that store none and the card falls back to computing Approach 1 by htmx.
+    a1 = service.stored_uncertainty(db, run_id, region_code=code, year=year,
+                                    method="propagation")
+    a2 = service.stored_uncertainty(db, run_id, region_code=code, year=year,
+                                    method="montecarlo")
+    used = service.uncertainty_defaults_used(a1)
     return render(request, "inventory/run.html", {
         "run": info, "region": require_region(db, code), "regions": scope_regions(db, user),
         "year": year, "years": years, "can_edit": user.role in EDIT_ROLES,
         "keys": v.key_rows(keys, zh=zh),
+        "stored_uncertainty": (v.uncertainty_compare_rows(a1, a2, zh=zh)
+                               if not a1.empty else None),
+        "mc_iterations": int(a2["iterations"].iloc[0]) if not a2.empty else None,
+        "uncertainty_defaults": v.frame_records(used),
         "diff": v.diff_rows(diff, zh=zh) if diff is not None else None,
         "sources": v.provenance(info, zh=zh),
         "provenance": v.provenance(info, zh=zh),
@@ -367,10 +378,11 @@ def run_uncertainty(
     region: Annotated[str | None, Query()] = None,
     year: Annotated[int | None, Query()] = None,
     method: Annotated[str, Query(pattern="^(propagation|montecarlo)$")] = "montecarlo",
-    iterations: Annotated[int, Query(ge=100, le=200_000)] = 10_000,
-    seed: Annotated[int, Query()] = 1,
+    iterations: Annotated[int | None, Query(ge=100, le=200_000)] = None,
+    seed: Annotated[int | None, Query()] = None,
 ) -> Response:
-    """The uncertainty table as an htmx fragment (Approach 1 or a seeded Monte Carlo)."""
+    """The uncertainty table as an htmx fragment (Approach 1 or a seeded Monte Carlo): the
+    intervals stored with the run, or computed now for other iterations/seed."""
     info = service.get_run(db, run_id)
     code = _run_region(db, user, info, region)
     years = sorted(int(y) for y in info.years)
@@ -378,10 +390,17 @@ def run_uncertainty(
     started = time.perf_counter()
     unc = service.run_uncertainty(db, run_id, region_code=code, year=year, method=method,
                                   iterations=iterations, seed=seed)
+    first = unc.iloc[0] if len(unc) else None
     return render(request, "inventory/_uncertainty.html", {
         "run": info, "uncertainty": v.uncertainty_rows(unc, zh=_zh(request)),
         "elapsed_s": time.perf_counter() - started, "method": method,
-        "iterations": iterations, "seed": seed, "year": year,
+        "iterations": (int(first["iterations"]) if first is not None
+                       and pd.notna(first["iterations"]) else iterations),
+        "seed": (int(first["seed"]) if first is not None and pd.notna(first["seed"])
+                 else seed),
+        "stored": bool(first["stored"]) if first is not None else False,
+        "uncertainty_defaults": v.frame_records(service.uncertainty_defaults_used(unc)),
+        "year": year,
         "json_url": _json_url(f"/runs/{run_id}/uncertainty", region=code, year=year,
                               method=method, iterations=iterations, seed=seed),
     })

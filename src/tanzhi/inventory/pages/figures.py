@@ -381,6 +381,11 @@ def _frame_rows(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
     return clean.to_dict(orient="records")
 
 
+def frame_records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
+    """Records of a small frame for a template (NaN → None)."""
+    return _frame_rows(frame)
+
+
 def uncertainty_rows(frame: pd.DataFrame, *, zh: bool) -> list[dict[str, Any]]:
     """Uncertainty table rows with category names; the total (no IPCC code) first."""
     out = []
@@ -391,6 +396,23 @@ def uncertainty_rows(frame: pd.DataFrame, *, zh: bool) -> list[dict[str, Any]]:
         r["total"] = is_total
         out.append(r)
     return sorted(out, key=lambda r: not r["total"])
+
+
+def uncertainty_compare_rows(a1: pd.DataFrame, a2: pd.DataFrame, *,
+                             zh: bool) -> list[dict[str, Any]]:
+    """Approach 1 and Approach 2 side by side per category × gas (total first), each row
+    marking whether its interval rests on default uncertainties (issue #9)."""
+    keys = ["category", "gas"]
+    left = a1.reindex(columns=[*keys, "co2e_t", "pct", "activity_pct", "factor_pct",
+                               "default_ids", "exact_sources"])
+    right = a2.reindex(columns=[*keys, "low", "high", "pct", "mean_t"]).rename(
+        columns={"low": "mc_low", "high": "mc_high", "pct": "mc_pct"})
+    both = left.merge(right, on=keys, how="outer") if not a2.empty else left.assign(
+        mc_low=None, mc_high=None, mc_pct=None, mean_t=None)
+    out = uncertainty_rows(both, zh=zh)
+    for r in out:
+        r["defaults"] = [i for i in str(r.get("default_ids") or "").split("|") if i]
+    return out
 
 
 def key_rows(frame: pd.DataFrame, *, zh: bool) -> list[dict[str, Any]]:

@@ -10,6 +10,8 @@ from tanzhi.inventory.service.analysis import (
     key_categories,
     run_findings,
     run_uncertainty,
+    stored_uncertainty,
+    uncertainty_defaults_used,
 )
 from tanzhi.inventory.service.mapping import activity_from_statistics
 from tanzhi.inventory.service.reads import (
@@ -52,4 +54,6 @@ __all__ = [
     "run_results",
     "run_summary",
     "run_uncertainty",
+    "stored_uncertainty",
+    "uncertainty_defaults_used",
 ]

@@ -10,10 +10,8 @@ from sqlalchemy.orm import Session
 from tanzhi.inventory import store
 from tanzhi.inventory.calc import (
     compute_calibre_reconciliation,
-    compute_error_propagation,
     compute_inventory,
     compute_key_categories,
-    compute_monte_carlo,
     select_rows,
 )
 from tanzhi.inventory.checks import (
@@ -22,16 +20,25 @@ from tanzhi.inventory.checks import (
     check_implied_factors,
     check_time_series,
 )
-from tanzhi.inventory.model import Estimate, InventoryOptions
+from tanzhi.inventory.model import ID_SEPARATOR, Estimate, InventoryOptions
 from tanzhi.inventory.service.compute import CompileLookup, FastCache
 from tanzhi.inventory.service.mapping import STATISTICS_VARIANTS
 from tanzhi.inventory.service.reads import run_results
 from tanzhi.inventory.service.runs import RunInfo, get_run
+from tanzhi.inventory.service.uncertainty import (
+    MONTECARLO,
+    PROPAGATION,
+    compile_uncertainty,
+    uncertainty_defaults,
+)
 from tanzhi.kernel.checks import Finding
 from tanzhi.kernel.errors import DataError, NotFound, Problem
 from tanzhi.kernel.factors import default_library
 
 UNCERTAINTY_COLUMNS = ["category", "gas", "co2e_t", "low", "high", "pct"]
+# Shown with every interval: which inputs rest on default uncertainties (issue #9: never silently).
+UNCERTAINTY_LINEAGE = ["activity_pct", "factor_pct", "mean_t", "iterations", "seed",
+                       "default_ids", "exact_sources", "stored"]
 # Plausible implied CO2 factors of fuel combustion, t CO2/TJ: the 95 % ranges of the default
 # CO2 emission factors in IPCC 2006 Vol.2 Ch.1 Table 1.4 (oxidation may take a row a little
 # below the lower end).  Raw coal uses the "other bituminous coal" range.
@@ -45,8 +52,10 @@ IEF_RANGES = pd.DataFrame([
 COMPARE_KEYS = ["region_code", "year", "category", "item", "gas"]
 
 
-def _estimate(session: Session, run: RunInfo, region_code: str) -> Estimate:
-    """Recompute a run's Estimate (rows + uncertainty terms) for one region, all its years."""
+def _estimate(session: Session, run: RunInfo,
+              region_code: str) -> tuple[Estimate, pd.DataFrame]:
+    """Recompute a run's Estimate (rows + uncertainty terms) for one region, all its years,
+    and the activity rows it came from."""
     if run.activity_set_id is None:
         raise NotFound(f"清单批次 {run.id} 没有活动水平数据 / run {run.id} has no activity set")
     act = store.read_activity_set(session, run.activity_set_id, region_codes=[region_code])
@@ -57,53 +66,83 @@ def _estimate(session: Session, run: RunInfo, region_code: str) -> Estimate:
     opts = InventoryOptions(
         variants=STATISTICS_VARIANTS if run.source == "statistics" else None)
     cache = FastCache(CompileLookup(default_library()), opts.variants)
-    return compute_inventory(act, cache, options=opts)
+    est = compute_inventory(act, cache, options=opts)
+    return est, act
 
 
 def run_uncertainty(
     session: Session, run_id: int, *, region_code: str, year: int,
-    method: str = "propagation", iterations: int = 10_000, seed: int = 1,
+    method: str = PROPAGATION, iterations: int | None = None, seed: int | None = None,
 ) -> pd.DataFrame:
     """95 % uncertainty of one region's year by category and gas, plus a ``total`` row.
 
     ``method="propagation"``: IPCC Approach 1 (error propagation; a factor shared by several
     categories counted once, fully correlated); ``"montecarlo"``: Approach 2, seeded, each
     factor one draw shared by every row, region and year using it.  Rows without a number
-    (notation keys) and memo items are left out; inputs without an uncertainty count as exact.
+    (notation keys) and memo items are left out; inputs without an uncertainty of their own
+    take the packaged default of their family (``default_ids`` names them; ``exact_sources``
+    counts inputs that have neither and are held exact).
 
-    Returns ``category, gas, co2e_t, low, high, pct`` (+ ``mean_t`` for Monte Carlo).
+    The intervals the run stored when it was compiled are read back (``stored`` true) unless
+    other Monte Carlo ``iterations``/``seed`` are asked for, or the run stored none (runs
+    compiled before issue #9); then they are computed now.
+
+    Returns ``category, gas, co2e_t, low, high, pct`` and `UNCERTAINTY_LINEAGE`.
     """
-    if method not in ("propagation", "montecarlo"):
+    if method not in (PROPAGATION, MONTECARLO):
         raise DataError(Problem(f"未知方法“{method}”",
                                 f"unknown method {method!r} (propagation | montecarlo)"))
-    if not 100 <= int(iterations) <= 1_000_000:
+    if iterations is not None and not 100 <= int(iterations) <= 1_000_000:
         raise DataError(Problem("迭代次数须在 100 到 1,000,000 之间",
                                 "iterations must be between 100 and 1,000,000"))
+    stored = store.read_uncertainty(session, run_id, region_code=region_code, year=int(year),
+                                    method=method)
+    if not stored.empty:
+        first = stored.iloc[0]
+        same = method == PROPAGATION or (
+            (iterations is None or int(first["iterations"]) == int(iterations))
+            and (seed is None or int(first["seed"]) == int(seed)))
+        if same:
+            return _uncertainty_table(stored.assign(stored=True))
     run = get_run(session, run_id)
-    est = _estimate(session, run, region_code)
+    est, act = _estimate(session, run, region_code)
     rows = est.rows
-    keep = ((rows["year"] == int(year)) & rows["emissions_t"].notna()
-            & ~rows["memo"].astype(bool)).to_numpy()
-    if not keep.any():
+    keep = (rows["year"] == int(year)).to_numpy()
+    if not (keep & rows["emissions_t"].notna().to_numpy()
+            & ~rows["memo"].astype(bool).to_numpy()).any():
         raise NotFound(f"{region_code} {year} 年没有可计算的排放 / no emissions for "
                        f"{region_code} in {year}")
     est = select_rows(est, keep)
-    by = ("category", "gas")
-    if method == "propagation":
-        res = compute_error_propagation(est, gwp=run.gwp, by=by)
-        half = res["emissions_co2e_t"].abs() * res["uncertainty_pct"] / 100.0
-        out = pd.DataFrame({"category": res["category"], "gas": res["gas"],
-                            "co2e_t": res["emissions_co2e_t"],
-                            "low": res["emissions_co2e_t"] - half,
-                            "high": res["emissions_co2e_t"] + half,
-                            "pct": res["uncertainty_pct"]})
-        return out.reset_index(drop=True)
-    res = compute_monte_carlo(est, gwp=run.gwp, seed=int(seed), iterations=int(iterations),
-                              by=by)
-    return pd.DataFrame({"category": res["category"], "gas": res["gas"],
-                         "co2e_t": res["deterministic_t"], "low": res["p2_5_t"],
-                         "high": res["p97_5_t"], "pct": res["uncertainty_pct"],
-                         "mean_t": res["mean_t"]}).reset_index(drop=True)
+    n = 0 if method == PROPAGATION else int(iterations or 10_000)
+    table = compile_uncertainty(
+        est, act, default_library(), gwp=run.gwp, iterations=n, seed=int(seed or 1),
+        montecarlo_years=pd.DataFrame({"region_code": [region_code], "year": [int(year)]}))
+    table = table.loc[table["method"] == method]
+    return _uncertainty_table(table.assign(stored=False))
+
+
+def stored_uncertainty(session: Session, run_id: int, *, region_code: str, year: int,
+                       method: str) -> pd.DataFrame:
+    """The intervals stored with the run for one region-year and method, as
+    `run_uncertainty` returns them; empty if the run stored none (nothing is computed)."""
+    stored = store.read_uncertainty(session, run_id, region_code=region_code, year=int(year),
+                                    method=method)
+    return _uncertainty_table(stored.assign(stored=True))
+
+
+def uncertainty_defaults_used(frame: pd.DataFrame) -> pd.DataFrame:
+    """The default uncertainties (dataset ``uncertainty``) named in a table's ``default_ids``,
+    with their value, source, locator and provisional mark."""
+    ids = set()
+    for text in frame.get("default_ids", pd.Series(dtype=object)).dropna().astype(str):
+        ids.update(i for i in text.split(ID_SEPARATOR) if i)
+    table = uncertainty_defaults()
+    return table.loc[table["id"].isin(ids)].sort_values("id").reset_index(drop=True)
+
+
+def _uncertainty_table(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.reindex(columns=[*UNCERTAINTY_COLUMNS, *UNCERTAINTY_LINEAGE])
+    return out.reset_index(drop=True)
 
 
 def key_categories(session: Session, run_id: int, *, region_code: str, year: int,

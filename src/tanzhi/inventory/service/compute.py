@@ -22,7 +22,6 @@ from tanzhi.inventory.calc.activity import (
     FactorCache,
     ScopedLookup,
     prepare_activity,
-    unit_scale,
 )
 from tanzhi.inventory.calc.totals import gwp_weights, sector_of
 from tanzhi.inventory.checks import EXPECTED_CATEGORIES
@@ -30,7 +29,6 @@ from tanzhi.inventory.formats.factors import FactorOverrides, check_overrides_us
 from tanzhi.inventory.model import (
     BUNKER_CATEGORIES,
     ID_SEPARATOR,
-    NET_IMPORTED_ELECTRICITY,
     Estimate,
     FactorLike,
     FactorLookup,
@@ -249,53 +247,6 @@ def _bunker_rows(act: pd.DataFrame) -> pd.DataFrame:
                       notation=NotationKey.IE.value, note=BUNKER_NOTE)
 
 
-GRID_PARAMETER = "grid_average_co2_ef"
-SPLICE_NOTE = ("电网排放因子仅有 {have} 年，{year} 年沿用 {used} 年因子"
-               "（IPCC 2006 第1卷第5章 §5.3.3.4 时间序列外推） / grid factor published for "
-               "{have} only: {year} uses the {used} "
-               "factor (IPCC 2006 Vol.1 Ch.5 §5.3.3.4 extrapolation for time-series consistency)")
-_SPLICE_YEARS = range(1990, 2061)
-
-
-def _splice_grid_factor(rows: pd.DataFrame, lookup: CompileLookup) -> pd.DataFrame:
-    """Net imported electricity in years without a published grid factor: the nearest year's
-    factor, held constant (IPCC 2006 Vol.1 Ch.5 §5.3.3.4 trend extrapolation with a zero
-    trend), the factor id in the lineage and the substitution in ``note``.  Without this the
-    intensity-target calibre would have no value for the plan's base year."""
-    mask = ((rows["category"] == NET_IMPORTED_ELECTRICITY) & rows["emissions_t"].isna()
-            & rows["activity_value"].notna() & (rows["activity_unit"] == "MWh"))
-    if not mask.any():
-        return rows
-    out = rows.copy()
-    have: dict[str | None, dict[int, FactorLike]] = {}
-    for idx in out.index[mask]:
-        region = lookup._region(str(out.at[idx, "region_code"]))
-        if region not in have:
-            found = {}
-            for y in _SPLICE_YEARS:
-                f = lookup.lookup(item="electricity", parameter=GRID_PARAMETER, gas="CO2",
-                                  region_code=region, year=y)
-                if not isinstance(f, MissingFactor):
-                    found[y] = f
-            have[region] = found
-        available = have[region]
-        if not available:
-            continue
-        year = int(out.at[idx, "year"])
-        used = min(available, key=lambda y: (abs(y - year), y))
-        factor = available[used]
-        scale = unit_scale(str(factor.unit), "t/MWh") or unit_scale(str(factor.unit),
-                                                                     "t CO2/MWh")
-        if scale is None:
-            continue
-        out.at[idx, "emissions_t"] = float(out.at[idx, "activity_value"]) * factor.value * scale
-        out.at[idx, "factor_ids"] = str(factor.id)
-        out.at[idx, "notation"] = None
-        out.at[idx, "note"] = SPLICE_NOTE.format(
-            have=f"{min(available)}–{max(available)}", year=year, used=used)
-    return out
-
-
 def _explain_missing(rows: pd.DataFrame, missing: dict[str, str]) -> pd.DataFrame:
     """Rows left NaN by a `MissingFactor`: notation NE, the missing factor and the library's
     reason in ``note`` (the ``NE:`` id stays in ``factor_ids`` as lineage of what is lacking)."""
@@ -362,7 +313,6 @@ def compute_rows(activity: pd.DataFrame, factors: FactorLookup, *, gwp: str,
                 parts.extend(_run(act.loc[mask], cache, opts, compiled))
     parts.append(_bunker_rows(act))
     rows = pd.concat([p for p in parts if not p.empty], ignore_index=True)
-    rows = _splice_grid_factor(rows, lookup)
     compiled.rows = finish_rows(_explain_missing(rows, lookup.missing), gwp)
     if isinstance(factors, FactorOverrides):
         # A user's factor file is applied or refused, never ignored (issue #9, item 1).

@@ -14,10 +14,12 @@ from sqlalchemy.orm import Session
 
 import tanzhi
 from tanzhi.inventory import store
+from tanzhi.inventory.calc import combine_estimates
 from tanzhi.inventory.model import ID_SEPARATOR, InventoryOptions
 from tanzhi.inventory.service.compute import MISSING_PREFIX, compute_rows
 from tanzhi.inventory.service.hierarchy import hierarchy_residuals_frame
 from tanzhi.inventory.service.mapping import STATISTICS_VARIANTS, activity_from_statistics
+from tanzhi.inventory.service.uncertainty import compile_uncertainty, defaults_ref
 from tanzhi.kernel.errors import DataError, Location, NotFound, Problem
 from tanzhi.kernel.factors import default_library
 from tanzhi.kernel.gwp import canonical_set
@@ -187,7 +189,8 @@ def compile_inventory(
     session: Session, *, region_codes: Iterable[str] | None = None,
     years: Iterable[int] | None = None, gwp: str = "AR5", source: str = "statistics",
     label: str = "", supersedes: int | None = None, factors: object | None = None,
-    options: InventoryOptions | None = None, progress: Progress = no_progress,
+    options: InventoryOptions | None = None, uncertainty: bool = True,
+    progress: Progress = no_progress,
 ) -> RunInfo:
     """Compile, store and check the inventory of every region (default: the whole tree).
 
@@ -203,11 +206,15 @@ def compile_inventory(
     progress
         ``progress(done, total, message)`` after each of its 4 steps (a job's bar, the CLI's);
         it may raise to abandon the compilation (the caller's transaction rolls back).
+    uncertainty
+        Compute and store the run's 95 % intervals (`service.uncertainty.compile_uncertainty`:
+        Approach 1 for every region-year, Approach 2 for each region's latest year), inputs
+        without an uncertainty taking the packaged defaults (issue #9).
 
     Returns
     -------
     RunInfo
-        With ``seconds`` = {"activity", "compute", "store", "residuals"} timings.
+        With ``seconds`` = {"activity", "compute", "store", "residuals", "uncertainty"}.
     """
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -241,6 +248,14 @@ def compile_inventory(
     if opts.variants:
         notes.append("因子变体 / factor variants: " + ", ".join(
             f"{k}={v}" for k, v in sorted(opts.variants.items())))
+    unc = None
+    datasets = _used_datasets(rows, library)
+    if uncertainty:
+        t4 = time.perf_counter()
+        unc = compile_uncertainty(combine_estimates(compiled.estimates), act, library, gwp=gwp)
+        timings["uncertainty"] = time.perf_counter() - t4
+        ref = defaults_ref()
+        datasets[ref.id] = ref.edition
     progress(3, steps, f"写入 {len(rows)} 行结果 / storing {len(rows)} result rows")
     t3 = time.perf_counter()
     run = store.add_run(
@@ -248,12 +263,14 @@ def compile_inventory(
         years=",".join(str(y) for y in sorted(act["year"].unique())),
         region_codes=",".join(sorted(act["region_code"].unique())), source=source,
         activity_set_id=set_id,
-        factor_datasets=";".join(f"{k}={v}" for k, v in _used_datasets(rows, library).items()),
+        factor_datasets=";".join(f"{k}={v}" for k, v in datasets.items()),
         method=METHOD, status="complete",
         supersedes=previous.id if previous is not None else None, notes="\n".join(notes),
         n_rows=len(rows))
     store.add_results(session, run.id, rows)
     store.add_residuals(session, run.id, residuals)
+    if unc is not None:
+        store.add_uncertainty(session, run.id, unc)
     if previous is not None:
         previous.status = "superseded"
     session.flush()

@@ -9,8 +9,9 @@ counties). For each child, at the plan's base year:
 - coal use in tce: raw coal and coke burnt or transformed (``energy_final`` and
   ``energy_transformation``) × the GB/T 2589 standard-coal coefficients (factor library
   ``cn-gbt2589``);
-- non-fossil energy: non-fossil generation + net non-fossil electricity imports, × 4.04
-  万tce per 亿kWh (the generation-coal-rate basis the demo statistics use; provisional);
+- non-fossil energy: non-fossil generation + net non-fossil electricity imports, × the base
+  year's coal rate of thermal power (`tanzhi.kernel.coal_rate`: the child's statistic
+  ``thermal_coal_rate`` when given, else the national series cn-coal-rate; issue #9);
 - energy CO2: from ``tanzhi.inventory.service.energy_co2`` when the inventory has a run;
   otherwise **provisional**: fossil energy (total − non-fossil) × 2.7726 tCO2/tce, the IPCC 2006
   default carbon content of other bituminous coal (25.8 tC/TJ, Vol. 2 Table 1.3) × 44/12 ×
@@ -33,6 +34,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from tanzhi.kernel.coal_rate import STATISTIC_ITEM, STATISTIC_VARIABLE, coal_rate
 from tanzhi.kernel.errors import DataError, NotFound, Problem
 from tanzhi.kernel.factors import default_library
 from tanzhi.kernel.regions import Region, list_regions, require_region
@@ -40,7 +42,6 @@ from tanzhi.kernel.statistics import read_statistics
 from tanzhi.plan.model import Indicator, Plan
 
 GROWTH_YEARS = 5
-NONFOSSIL_TCE_PER_KWH = 4.04  # 万tce per 亿kWh (0.404 kgce/kWh), docs/demo-model.md
 IPCC_COAL_CARBON = "ipcc-2006/bituminous_coal/carbon_content"
 TJ_PER_10K_TCE = 293.076  # 1 万tce = 293.076 TJ (29.3076 GJ/tce)
 NONFOSSIL_ITEMS = ("水电", "核电", "风电", "太阳能发电", "生物质发电")
@@ -210,7 +211,7 @@ def gather_inputs(session: Session, parent_code: str, *, base_year: int, quantit
     years = list(range(base_year - GROWTH_YEARS, base_year + 1))
     stats = read_statistics(session, region_codes=codes, years=years, variables=[
         "gdp", "population", "value_added", "energy_total", "energy_final",
-        "energy_transformation", "electricity"])
+        "energy_transformation", "electricity", STATISTIC_VARIABLE])
     if not len(stats):
         raise DataError(Problem(f"{parent.name_zh}的下级地区在 {base_year} 年没有统计数据",
                                 f"no statistics for the children of {parent.name_en} "
@@ -270,7 +271,14 @@ def gather_inputs(session: Session, parent_code: str, *, base_year: int, quantit
     nf_kwh = (gen.groupby("region_code")["value"].sum().reindex(codes, fill_value=0)
               + imp.groupby("region_code")["value"].sum().reindex(codes, fill_value=0)
               - exp.groupby("region_code")["value"].sum().reindex(codes, fill_value=0))
-    frame["nonfossil0"] = (nf_kwh * NONFOSSIL_TCE_PER_KWH).clip(lower=0.0)
+    rate_rows = stats[(stats["variable"] == STATISTIC_VARIABLE) & (stats["year"] == base_year)
+                      & (stats["item"] == STATISTIC_ITEM)].set_index("region_code")
+    rates = {c: coal_rate(base_year,
+                          statistic=rate_rows.at[c, "value"] if c in rate_rows.index else None,
+                          unit=rate_rows.at[c, "unit"] if c in rate_rows.index else None)
+             for c in codes}
+    frame["nonfossil0"] = (nf_kwh * pd.Series({c: r.tce_per_100m_kwh
+                                               for c, r in rates.items()})).clip(lower=0.0)
     frame["share0"] = frame["nonfossil0"] / frame["energy0"]
     notes: list[tuple[str, str]] = []
     sources: list[dict[str, Any]] = []
@@ -308,7 +316,10 @@ def gather_inputs(session: Session, parent_code: str, *, base_year: int, quantit
                         "variables": sorted(part["variable"].unique().tolist())})
     sources.append({"what": "standard-coal coefficients", "factor_ids": coal_ids,
                     "provisional": True})
-    sources.append({"what": "non-fossil electricity", "basis": "4.04 万tce/亿kWh",
-                    "provisional": True})
+    bases = sorted({(r.basis, r.factor_id or "", r.tce_per_100m_kwh) for r in rates.values()})
+    sources.append({"what": "non-fossil electricity",
+                    "basis": "; ".join(f"{b} {v:.4f} 万tce/亿kWh" + (f" ({fid})" if fid else "")
+                                       for b, fid, v in bases),
+                    "provisional": any(r.provisional for r in rates.values())})
     return Inputs(parent=parent, children=frame.reset_index(), sources=sources,
                   synthetic=bool(used["synthetic"].any()), notes=notes)

@@ -8,10 +8,10 @@ formula. A typed value (an official release) always takes precedence over a deri
 
 Coefficients (cited, as the demo data model uses them, docs/demo-model.md):
 
-- electricity counted into total energy at 4.04 万吨标准煤 per 亿kWh (0.404 kgce/kWh, the
-  energy-statistics reporting form's generation-coal-rate basis; reference/factors/
-  fossil_fuels.csv, confidence S; provisional: the statistical bureau uses each year's actual
-  thermal coal rate);
+- non-fossil electricity counted into total energy at the year's coal rate of thermal power
+  (`tanzhi.kernel.coal_rate`: the region's statistic ``thermal_coal_rate`` when given, else the
+  packaged national series cn-coal-rate, provisional), as the statistics bureau does (issue #9;
+  a fixed 4.04 万tce/亿kWh before);
 - raw coal 0.7143 and coke 0.9714 kgce/kg (GB/T 2589-2008 Annex A, yearbook list).
 """
 
@@ -25,12 +25,12 @@ import pandas as pd
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from tanzhi.kernel.coal_rate import STATISTIC_ITEM, STATISTIC_VARIABLE, CoalRate, coal_rate
 from tanzhi.kernel.regions import list_regions
 from tanzhi.kernel.statistics import read_statistics
 from tanzhi.kernel.units import conversion_factor
 from tanzhi.plan.model import Indicator, Plan
 
-ELECTRICITY_TCE = 4.04  # 万tce per 亿kWh; reporting form, fossil_fuels.csv (S), provisional
 COAL_TCE = {"原煤": 0.7143, "焦炭": 0.9714}  # 万tce per 万t; GB/T 2589-2008 Annex A
 NONFOSSIL_ITEMS = ("水电", "核电", "风电", "太阳能发电", "生物质发电")
 RENEWABLE_ITEMS = ("水电", "风电", "太阳能发电", "生物质发电")
@@ -62,8 +62,9 @@ DERIVATIONS: dict[str, Derivation] = {
         "energy_intensity", "total energy ÷ GDP at 2020 prices (单位 GDP 综合能耗)",
         "吨标准煤/万元"),
     "non_fossil_share": Derivation(
-        "non_fossil_share", "non-fossil generation plus net inflow of non-fossil power, at "
-        "4.04 万tce/亿kWh, ÷ total energy (the demo model's and demo/checks.py's identity)", "%"),
+        "non_fossil_share", "non-fossil generation plus net inflow of non-fossil power, at the "
+        "year's coal rate of thermal power (statistic thermal_coal_rate, else the national "
+        "series cn-coal-rate), ÷ total energy", "%"),
     "coal_share": Derivation(
         "coal_share", "raw coal and coke burnt or transformed, in 万tce, ÷ total energy", "%"),
     "renewable_generation_share": Derivation(
@@ -143,6 +144,7 @@ class _Stats:
                       (float(r.value), r.unit, r.dataset)
                       for r in ordered.itertuples(index=False)}
         self.datasets: set[str] = set()
+        self.coal: CoalRate | None = None  # the coal rate the last value used
         self.index: dict[tuple[str, int, str], list[tuple[str, str, float, str]]] = {}
         for (r, y, var, s, i), (v, _u, d) in self.cells.items():
             self.index.setdefault((r, y, var), []).append((s, i, v, d))
@@ -170,7 +172,7 @@ class _Stats:
 
 
 _VARIABLES = ("energy_total", "gdp", "electricity", "energy_final", "energy_transformation",
-              "forest_stock", "wetland_area")
+              "forest_stock", "wetland_area", STATISTIC_VARIABLE)
 
 
 def _energy_intensity(st: _Stats, region: str, year: int) -> float | None:
@@ -193,7 +195,10 @@ def _share(st: _Stats, region: str, year: int, kind: str) -> float | None:
         exp = st.get(region, year, "electricity", "export", "非化石电力") or 0.0
         if gen is None:
             return None
-        return 100 * (gen + imp - exp) * ELECTRICITY_TCE / energy
+        st.coal = coal_rate(year, statistic=st.get(region, year, STATISTIC_VARIABLE, "",
+                                                   STATISTIC_ITEM),
+                            unit=st.unit(region, year, STATISTIC_VARIABLE, "", STATISTIC_ITEM))
+        return 100 * (gen + imp - exp) * st.coal.tce_per_100m_kwh / energy
     if kind == "coal_share":
         tce = 0.0
         for fuel, coef in COAL_TCE.items():
@@ -259,6 +264,7 @@ def derive_values(session: Session, plan: Plan, *, region_codes: list[str] | Non
         for region in regions:
             for year in span:
                 st.datasets = set()
+                st.coal = None
                 value = compute(region, year)
                 if value is None:
                     continue
@@ -268,8 +274,9 @@ def derive_values(session: Session, plan: Plan, *, region_codes: list[str] | Non
                     lineage.update(co2_lineage)
                 if how.kind in ("non_fossil_share", "coal_share", "energy_intensity_reduction",
                                 "energy_intensity"):
-                    lineage["coefficients"] = {"electricity_tce_per_100m_kwh": ELECTRICITY_TCE,
-                                               **{f"{k}_tce_per_t": v for k, v in COAL_TCE.items()}}
+                    lineage["coefficients"] = {f"{k}_tce_per_t": v for k, v in COAL_TCE.items()}
+                    if st.coal is not None:
+                        lineage["coefficients"]["electricity"] = st.coal.lineage()
                 rows.append({"indicator_id": ind.id, "region_code": region, "year": int(year),
                              "value": float(value), "lineage": lineage})
     return pd.DataFrame(rows, columns=["indicator_id", "region_code", "year", "value", "lineage"])
