@@ -140,14 +140,16 @@ def test_what_has_no_factor_stops_with_its_row() -> None:
 
 def write_balance(path: Path) -> Path:
     """A 实物量 balance sheet with every fuel column of the yearbook, in its units."""
-    columns = [*BALANCE_FUELS, ("热力", "万百万千焦"), ("电力", "亿千瓦时"), ("其他能源", "万吨标准煤")]
+    columns = [*BALANCE_FUELS, ("热力", "万百万千焦"), ("电力", "亿千瓦时"),
+               ("其他能源", "万吨标准煤")]
     book = openpyxl.Workbook()
     ws = book.active
     ws.cell(1, 1, "项目")
     for j, (fuel, unit) in enumerate(columns, start=2):
         ws.cell(1, j, fuel)
         ws.cell(2, j, unit)
-    rows = (("一、可供本地区消费的能源量", 10), ("1.一次能源生产量", 0), ("2.外省(区、市)调入量", 10),
+    rows = (("一、可供本地区消费的能源量", 10), ("1.一次能源生产量", 0),
+            ("2.外省(区、市)调入量", 10),
             ("二、加工转换投入(-)产出(+)量", -4), ("1.火力发电", -3), ("2.供热", -1),
             ("四、终端消费量", 6), ("2.工业", 5), ("7.居民生活", 1))
     for i, (label, value) in enumerate(rows, start=3):
