@@ -131,6 +131,18 @@ def test_bad_files_name_row_and_column(tmp_path: Path) -> None:
     assert "exceeds" in problem.message_en
 
 
+def test_underscore_labels_and_total_final_consumption_row(tmp_path: Path) -> None:
+    """Later CEADs editions write Raw_Coal … and start with a Total Final Consumption row."""
+    lines = FILE.read_text(encoding="utf-8").splitlines()
+    lines[0] = lines[0].replace(" ", "_")
+    lines[2] = lines[2].replace("Total Consumption", "Total Final Consumption")
+    path = tmp_path / "underscored.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    inv = read_ceads_inventory(path, region_code="330000", year=2015)
+    assert inv.activity.loc[inv.activity["item"] == "raw_coal", "value"].sum() == (
+        pytest.approx(138))
+
+
 def test_no_unit_row_takes_the_documented_units(tmp_path: Path) -> None:
     lines = FILE.read_text(encoding="utf-8").splitlines()
     path = tmp_path / "nounits.csv"

@@ -49,7 +49,9 @@ _FULL = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
 def _key(text: object) -> str:
-    return re.sub(r"\s+", "", cell_text(text).translate(_FULL)).lower()
+    # CEADs spells labels with spaces in some editions and underscores in others
+    # ("Raw Coal", "Raw_Coal"), and pads sector labels with trailing spaces.
+    return re.sub(r"[\s_]+", "", cell_text(text).translate(_FULL)).lower()
 
 
 @dataclass(frozen=True)
