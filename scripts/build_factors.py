@@ -39,6 +39,8 @@ from factor_catalogue import (
 )
 from factor_ipcc_rules import ipcc_rule
 
+import factor_editions as editions
+
 EDITION = "2026-11"
 RETRIEVED = "2026-11-21"
 ROOT = Path(__file__).resolve().parents[1] / "src" / "tanzhi" / "data" / "factors"
@@ -462,11 +464,11 @@ def csv_bytes(rows: list[dict[str, str]], columns: tuple[str, ...]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def write(dataset: str, rows_csv: bytes, meta: dict) -> None:
-    folder = ROOT / dataset / EDITION
+def write(dataset: str, rows_csv: bytes, meta: dict, edition: str = EDITION) -> None:
+    folder = ROOT / dataset / edition
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "data.csv").write_bytes(rows_csv)
-    meta = {"id": dataset, "edition": EDITION, **meta,
+    meta = {"id": dataset, "edition": edition, **meta,
             "sha256": hashlib.sha256(rows_csv).hexdigest()}
     order = ("id", "edition", "title", "title_zh", "publisher", "document", "locator", "url",
              "retrieved", "licence", "units", "sha256", "notes", "sources", "omitted")
@@ -475,10 +477,11 @@ def write(dataset: str, rows_csv: bytes, meta: dict) -> None:
     (folder / "meta.yaml").write_text(text, encoding="utf-8")
 
 
-def build_items() -> None:
+def build_items(items: list[tuple[str, str, str, str, tuple[str, ...]]] = ITEMS,
+                edition: str = EDITION) -> None:
     rows = [{"item": i, "name_zh": zh, "name_en": en, "kind": kind, "aliases": "|".join(aliases)}
-            for i, zh, en, kind, aliases in ITEMS]
-    names = Counter(n for i, zh, en, _k, al in ITEMS for n in {x.lower() for x in (i, zh, en, *al)})
+            for i, zh, en, kind, aliases in items]
+    names = Counter(n for i, zh, en, _k, al in items for n in {x.lower() for x in (i, zh, en, *al)})
     dup = [n for n, c in names.items() if c > 1]
     if dup:
         raise SystemExit(f"names used by more than one item: {dup}")
@@ -494,7 +497,7 @@ def build_items() -> None:
                "Guidelines' Chinese terms; aliases are the labels the reference compendium and "
                "Chinese statistics use. `aliases` is '|'-separated. Each name maps to one item.",
                "Built by scripts/build_factors.py."],
-    ))
+    ), edition)
 
 
 def main(argv: list[str]) -> int:
@@ -527,7 +530,55 @@ def main(argv: list[str]) -> int:
         write(f"{dataset}", csv_bytes(rows, COLUMNS), meta)
         provisional = sum(r["provisional"] == "true" for r in rows)
         sys.stdout.write(f"{dataset}: {len(rows)} factors, {provisional} provisional\n")
+    build_second_edition()
     return 0
+
+
+def build_second_edition() -> None:
+    """Edition 2026-12 (scripts/factor_editions.py): corrections and the yearbook fuel list."""
+    items = [(i, zh, en, kind, (*aliases, *editions.ALIASES_ADDED.get(i, ())))
+             for i, zh, en, kind, aliases in ITEMS] + editions.ITEMS_ADDED
+    build_items(items, editions.EDITION_2)
+    item_zh = {i: zh for i, zh, *_ in items}
+    changes = {
+        "cn-prov-2011": "drops blast-furnace-gas carbon content 12.2 tC/TJ (a row mix-up: the "
+                        "'other gas' value) and cleaned-coal oxidation 1.0 (an artefact); see omitted",
+        "cn-gbt2589": "adds NCVs in the yearbook's units for 其他煤气, 转炉煤气 (per m3), 其他焦化产品 and "
+                      "石蜡, derived from standard-coal coefficients by the kgce definition",
+        "ipcc-2006": "adds per-fuel carbon content (paraffin waxes; other coking products as coal "
+                     "tar) and oxidation 1 (Table 1.4) for paraffin, white spirit, other coking products",
+        "ipcc-2006-nonco2": "adds natural gas/LNG (1.A.1, 1.A.2), commercial/institutional (1.A.4.a, "
+                            "Table 2.4), residential and agriculture (1.A.4.b/c, Table 2.5) and "
+                            "transport (1.A.3, Ch.3 Tables 3.2.2, 3.5.3, 3.6.5)",
+    }
+    for dataset, change in changes.items():
+        rows, meta = editions.read_edition(ROOT, dataset, EDITION)
+        omitted = list(meta.get("omitted") or [])
+        if dataset == "cn-prov-2011":
+            rows, dropped = editions.prov_edition(rows)
+            omitted += dropped
+        elif dataset == "cn-gbt2589":
+            rows = editions.gbt_edition(rows, item_zh)
+        elif dataset == "ipcc-2006":
+            rows = editions.ipcc_edition(rows, item_zh)
+        else:
+            rows = editions.nonco2_edition(rows, item_zh)
+            meta["title"] = ("IPCC 2006 Tier 1 CH4 and N2O factors for fuel combustion (energy "
+                             "industries, manufacturing, other sectors, transport)")
+            meta["notes"] = [n for n in meta["notes"] if not n.startswith(("Natural gas and LNG",
+                                                                          "Commercial/institutional"))]
+        for key in ("id", "edition", "sha256"):
+            meta.pop(key, None)
+        meta["retrieved"] = "2026-12-03"
+        meta["notes"] = [f"Edition {editions.EDITION_2} (issue #9) {change}; everything else as "
+                         f"edition {EDITION}."] + list(meta.get("notes") or [])
+        if omitted:
+            meta["omitted"] = omitted
+        data = editions.rows_csv(rows, COLUMNS)
+        write(dataset, data, meta, editions.EDITION_2)
+        provisional = sum(r["provisional"] == "true" for r in rows)
+        sys.stdout.write(f"{dataset} {editions.EDITION_2}: {len(rows)} factors, "
+                         f"{provisional} provisional\n")
 
 
 if __name__ == "__main__":

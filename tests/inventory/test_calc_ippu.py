@@ -72,3 +72,21 @@ def test_glass_terms_split_the_cullet_share() -> None:
     # Terms: +Mg·EF = 20 t and −Mg·EF·CR = −10 t; they add up to the row.
     assert sorted(est.terms["coefficient_t"]) == pytest.approx([-10.0, 20.0])
     assert est.terms["coefficient_t"].sum() == pytest.approx(est.rows["emissions_t"].sum())
+
+
+def test_adipic_acid_is_unabated_unless_the_technology_is_given() -> None:
+    """Issue #9: on packaged defaults 10 kt adipic acid gave 530 t N2O (the catalytic DF 92.5 %
+    × ASUF 89 % applied to every plant).  IPCC 2006 Vol.3 Table 3.4: 300 kg N2O/t unabated, so
+    10,000 t → 3,000 t; naming the technology (variant ``catalytic``) gives
+    3,000 × (1 − 0.925 × 0.89) = 530.25 t."""
+    from tanzhi.kernel.factors import default_library
+
+    plain = activity([(R, Y, "2.B.3", "己二酸", 1, "万吨")])
+    plain["item"] = "adipic_acid"
+    rows = compute_ippu(plain, default_library()).rows
+    assert rows["emissions_t"].iloc[0] == pytest.approx(3000.0)
+    assert "unabated" in rows["method"].iloc[0]
+    named = plain.assign(variant="catalytic")
+    rows = compute_ippu(named, default_library()).rows
+    assert rows["emissions_t"].iloc[0] == pytest.approx(3000 * (1 - 0.925 * 0.89))
+    assert "ipcc-2006/adipic_acid/n2o_destruction/catalytic" in rows["factor_ids"].iloc[0]

@@ -163,7 +163,9 @@ def test_every_factor_item_is_catalogued() -> None:
     assert {f.item for f in LIB.factors()} <= set(items)
     frame = LIB.items()
     assert list(frame.columns) == ["item", "name_zh", "name_en", "kind", "aliases", "n_factors"]
-    assert frame.set_index("item").loc["raw_coal", "n_factors"] == 10  # + CH4/N2O for 1.A.1, 1.A.2
+    # NCV, carbon content, oxidation, CO2 factor + CH4/N2O for 1.A.1, 1.A.2, 1.A.4.a/b/c
+    # (ipcc-2006-nonco2 edition 2026-12, issue #9).
+    assert frame.set_index("item").loc["raw_coal", "n_factors"] == 16
 
 
 def test_lookup_falls_back_from_county_to_province_to_grid_to_nation() -> None:

@@ -35,6 +35,9 @@ CO2_PER_CAO = 0.785
 # Item id of clinker in the factor library (parameter EF_clinker); the kernel also resolves
 # the alias "clinker".
 CLINKER_ITEM = "cement_clinker"
+# The generic product: with it alone the plant's abatement technology is unknown (see
+# `compute_adipic_acid`).
+GENERIC_ADIPIC = "adipic_acid"
 
 MASS_UNITS = ("t",)
 
@@ -129,9 +132,14 @@ def compute_adipic_acid(
 ) -> Estimate:
     """N2O from adipic acid (己二酸), category ``2.B.3``.
 
-    ``N2O_generation_factor`` (kg N2O/t) of the item; where the library holds the item's
-    ``N2O_destruction_factor`` and ``abatement_system_utilisation_factor``, Eq.3.8's
-    (1 − DF × ASUF) applies, otherwise the plant is unabated (the method text says which).
+    ``N2O_generation_factor`` (kg N2O/t) of the item.  Abatement (Eq.3.8's (1 − DF × ASUF))
+    applies only where the activity names the plant's abatement: a ``variant`` on the row (or
+    chosen with ``--variant adipic_acid/N2O_destruction_factor=catalytic``), or an item of its
+    own other than the generic ``adipic_acid`` whose library entry holds DF and ASUF.  IPCC 2006
+    Vol.3 Table 3.4's destruction factors are per technology (catalytic, thermal, recycling),
+    so a plant whose technology is unknown is reported unabated (300 kg N2O/t, Table 3.4;
+    issue #9: the catalytic default applied to every plant gave 10 kt → 530 t instead of
+    3,000 t).  The method text says which rows are unabated.
     """
     act = select_categories(prepare_activity(activity, source=source), ("2.B.3",))
     builder = EstimateBuilder()
@@ -139,15 +147,34 @@ def compute_adipic_acid(
         return builder.build()
     act = canonical_activity(act, MASS_UNITS, what_zh="己二酸产量", what_en="adipic acid",
                              source=source)
-    work = attach_factors(act, as_cache(factors), [
-        FactorSpec("ef", "N2O_generation_factor", ("t N2O/t", "1"), gas="N2O"),
-        FactorSpec("df", "N2O_destruction_factor", ("1",), optional=True),
-        FactorSpec("asuf", "abatement_system_utilisation_factor", ("1",), optional=True),
-    ])
+    cache = as_cache(factors)
+    # The row's variant names the abatement technology: only the destruction factor is looked
+    # up by it; the generation and utilisation factors are one per item.
+    row_variant = (act["variant"].astype(str) if "variant" in act.columns
+                   else pd.Series("", index=act.index))
+    work = attach_factors(act.drop(columns=["variant"], errors="ignore"), cache, [
+        FactorSpec("ef", "N2O_generation_factor", ("t N2O/t", "1"), gas="N2O")])
+    configured = work["item"].map(
+        lambda i: bool(cache.variant_for(str(i), "N2O_destruction_factor"))).astype(bool)
+    named = ((row_variant != "") | configured | (work["item"] != GENERIC_ADIPIC)).to_numpy()
+    for col in ("df", "asuf"):
+        work[col], work[col + "_id"], work[col + "_u"] = np.nan, None, np.nan
+    if named.any():
+        sub = work.loc[named].assign(variant=row_variant.loc[named])
+        df = attach_factors(sub, cache, [
+            FactorSpec("df", "N2O_destruction_factor", ("1",), optional=True)])
+        asuf = attach_factors(sub.drop(columns=["variant"], errors="ignore"), cache, [
+            FactorSpec("asuf", "abatement_system_utilisation_factor", ("1",), optional=True)])
+        for col, frame in (("df", df), ("asuf", asuf)):
+            for suffix in ("", "_id", "_u"):
+                work.loc[named, col + suffix] = frame[col + suffix].to_numpy()
+    for col in ("df_id", "asuf_id"):
+        work[col] = work[col].astype(object)
     abated = (work["df"].notna() & work["asuf"].notna()).to_numpy()
     gross = (work["activity_value"] * work["ef"]).to_numpy()
     destroyed = np.where(abated, gross * work["df"].fillna(0) * work["asuf"].fillna(0), 0.0)
-    method = np.where(abated, METHOD_ADIPIC, METHOD_ADIPIC + " (no abatement data: DF = 0)")
+    method = np.where(abated, METHOD_ADIPIC,
+                      METHOD_ADIPIC + " (no abatement data: DF = 0, unabated)")
     for col in ("df_id", "asuf_id"):
         work[col] = work[col].where(abated, None)
     pos = builder.add_rows(work, category=work["category"], item=work["item"], gas="N2O",

@@ -103,7 +103,7 @@ class BalanceTable:
     notes: tuple[tuple[str, str], ...] = field(default=())
 
 
-def _grid(source: Path | bytes, filename: str | None,
+def sheet_cells(source: Path | bytes, filename: str | None,
           sheet: str | None) -> tuple[str, list[list[object]]]:
     """Cells of a CSV or .xlsx file; merged ranges filled with their first cell's value.
 
@@ -195,7 +195,7 @@ def read_energy_balance(
         No fuel header row, a fuel column without a unit, a non-numeric cell, a missing
         section (二、加工转换 or 四、终端消费量): each with file, row and column.
     """
-    file, grid = _grid(source, filename, sheet)
+    file, grid = sheet_cells(source, filename, sheet)
     header_row, columns = _header(grid, file)
     units, first_data = _units(grid, header_row, columns, file)
     notes: list[tuple[str, str]] = []
