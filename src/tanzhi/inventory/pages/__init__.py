@@ -17,8 +17,8 @@ import pandas as pd
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from tanzhi.access import REGION_ROLES, Role, User, scope_codes
-from tanzhi.http.deps import CurrentUser, DbSession, render, require, serve_script
+from tanzhi.access import Role, User, scope_codes
+from tanzhi.http.deps import CurrentUser, DbSession, render, serve_script
 from tanzhi.inventory import service, store
 from tanzhi.inventory.formats.activity import read_activity
 from tanzhi.inventory.pages import figures as v
