@@ -118,7 +118,8 @@ def test_eight_clients_mixing_reads_and_writes_get_no_500(live: LiveServer) -> N
 
     # Sessions first, one after another: a login verifies its argon2 hash inside its write
     # transaction, so 8 logins at once on 2 busy cores queue past the busy timeout (reported
-    # in docs/security-storage.md); the load below is reads and audited writes.
+    # in docs/security.md, "Storage, backup and restore"); the load below is reads and audited
+    # writes.
     clients = [logged_in(live.url) for _ in range(CLIENTS)]
 
     def client_run(i: int) -> list[tuple[str, int, str]]:
