@@ -23,6 +23,7 @@ from sqlalchemy import update
 
 from tanzhi.access import Role, User, create_user
 from tanzhi.config import Settings
+from tanzhi.http.policy import authorize
 from tanzhi.inventory import service as inventory_service
 from tanzhi.kernel.db import unit_of_work
 from tanzhi.kernel.exports import is_neutral
@@ -280,6 +281,9 @@ def test_nul_and_broken_text_in_form_fields_answer_4xx_or_succeed(seeded, value:
 
 def test_unexpected_errors_are_a_bilingual_500_without_details(settings: Settings) -> None:
     app = create_app(settings)
+    # The ad-hoc route has no policy row (issue #8 item 3 refuses such routes); this test is
+    # about the error handler, so the policy guard is lifted for it.
+    app.dependency_overrides[authorize] = lambda: None
 
     @app.get("/boom")
     @app.get("/api/v1/boom")

@@ -26,7 +26,13 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from tanzhi.config import Settings
 from tanzhi.kernel.audit import AuditEntry, AuditHead, make_session_factory, verify_chain
-from tanzhi.kernel.db import Base, make_engine, read_transaction, unit_of_work
+from tanzhi.kernel.db import (
+    SETTINGS_OPTION,
+    Base,
+    make_engine,
+    read_transaction,
+    unit_of_work,
+)
 from tanzhi.web import create_app
 
 from .conftest import PASSWORD, prepare_database
@@ -191,7 +197,8 @@ def test_64_concurrent_writers_lose_nothing_and_keep_the_chain(storage_settings:
         # One connection per writer, so all 64 really write at once.
         engine.dispose()
         engine = create_engine(storage_settings.resolved_database_url, pool_size=WRITERS,
-                               max_overflow=0)
+                               max_overflow=0,
+                               execution_options={SETTINGS_OPTION: storage_settings})
     _Base.metadata.create_all(engine)
     Base.metadata.create_all(engine, tables=[AuditEntry.__table__, AuditHead.__table__])
     factory = make_session_factory(engine)

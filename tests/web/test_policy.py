@@ -371,7 +371,8 @@ def test_finding2_county_cannot_take_over_taizhous_plan(clients: dict) -> None:
     assert _plan_state(clients, "tz-fyp14-climate") == before
 
 
-def test_finding2_a_workbook_cannot_move_a_plan_to_another_region(clients: dict) -> None:
+def test_finding2_a_workbook_cannot_move_a_plan_to_another_region(app: FastAPI,
+                                                                  clients: dict) -> None:
     """Even the plan's own editor cannot move it: Shaoxing's workbook rewritten to its county
     Keqiao (inside sx.city's scope) is refused with the stored region named."""
     sx = clients[Role.CITY_OFFICER]
@@ -380,8 +381,15 @@ def test_finding2_a_workbook_cannot_move_a_plan_to_another_region(clients: dict)
     r = sx.post("/api/v1/plans/import", files={"file": ("sx.xlsx", workbook, XLSX)})
     assert r.status_code == 422, r.text
     assert "330600" in r.json()["detail"] or "330600" in str(r.json().get("problems"))
-    html = sx.post("/plans/sx-fyp14-climate/upload", files={"file": ("sx.xlsx", workbook, XLSX)})
-    assert html.status_code == 422
+    html = sx.post("/plans/sx-fyp14-climate/upload", files={"file": ("sx.xlsx", workbook, XLSX)},
+                   follow_redirects=False)
+    # The page runs the import as a background job (issue #8 item 7): the job must fail.
+    assert html.status_code == 303, html.text
+    job = int(html.headers["location"].split("/")[2].split("?")[0])
+    assert app.state.jobs.wait(job, 120)
+    outcome = sx.get(f"/api/v1/jobs/{job}").json()
+    assert outcome["status"] == "failed", outcome
+    assert "330600" in str(outcome["error"]) + str(outcome["problems"]), outcome
     document = sx.get("/api/v1/plans/sx-fyp14-climate/document").json()
     assert sx.put("/api/v1/plans/sx-fyp14-climate",
                   json={**document, "region_code": "330603"}).status_code == 422
