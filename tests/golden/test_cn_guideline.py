@@ -91,14 +91,14 @@ def test_same_fuel_takes_the_sector_table() -> None:
     assert one(rows, "1.A.2.f", "bituminous_coal", "N2O")["emissions_t"] == pytest.approx(1.5)
 
 
-def test_sectors_and_fuels_without_a_packaged_factor_stay_not_estimated() -> None:
-    """Natural gas (left out of the dataset, see its meta.yaml) and residential LPG (Table 2.5
-    not encoded) keep the NE notation key instead of a guessed value."""
+def test_natural_gas_and_residential_lpg_take_the_packaged_nonco2_defaults() -> None:
+    """Natural gas in 1.A.1 and residential LPG (IPCC 2006 Vol.2 Tables 2.2 and 2.5, edition
+    ipcc-2006-nonco2/2026-12, issue #9) are now estimated from packaged factors, not NE."""
     act = pd.DataFrame([("330100", 2020, "1.A.1.a.i", "natural_gas", 10, "TJ"),
                         ("330100", 2020, "1.A.4.b", "lpg", 10, "TJ")],
                        columns=["region_code", "year", "category", "item", "value", "unit"])
     est = compute_inventory(act, library())
     non_co2 = est.rows.loc[est.rows["gas"].isin(["CH4", "N2O"])]
     assert len(non_co2) == 4
-    assert non_co2["emissions_t"].isna().all()
-    assert (non_co2["notation"] == "NE").all()
+    assert non_co2["emissions_t"].notna().all() and (non_co2["emissions_t"] > 0).all()
+    assert not (non_co2["notation"] == "NE").any()

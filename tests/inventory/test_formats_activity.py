@@ -117,14 +117,15 @@ def test_override_file_layers_over_defaults_with_user_ids() -> None:
 def test_override_file_problems_are_located() -> None:
     file = ("category,item,gas,parameter,value,unit\n"
             "1.A,原煤,,ncv,20,t\n"            # mass, not energy per mass
-            "1.A,原煤,CO2,ef,90,t/TJ\n"       # combustion CO2 goes through carbon content
+            "1.A,原煤,CO2,ef,90,t/TJ\n"       # EF per energy: accepted since issue #9 item 2
             "1.A,原煤,CH4,ef,1,kg/TJ\n"
             "1.A,foo,,ncv,1,GJ/t\n"
-            "3.C.5,managed_soils,N2O,ef,0.01,1\n").encode()
+            "3.C.5,managed_soils,N2O,ef,0.01,1\n"  # no single 3.C.5 parameter is a bare `ef`
+            "1.A,原煤,,no_such_parameter,1,1\n").encode()
     with pytest.raises(DataError) as info:
         read_factor_overrides(file, filename="f.csv")
-    assert where(info.value) == [("f.csv", 2, "unit"), ("f.csv", 3, "parameter"),
-                                 ("f.csv", 5, "item"), ("f.csv", 6, "parameter")]
+    assert where(info.value) == [("f.csv", 2, "unit"), ("f.csv", 5, "item"),
+                                 ("f.csv", 6, "parameter"), ("f.csv", 7, "parameter")]
 
 
 def test_template_examples_pass_the_reader(tmp_path: Path) -> None:

@@ -52,6 +52,8 @@ REGIONS = {"zj.admin": "330000", "sx.city": "330600", "kq.county": "330603",
 PLAIN_VALUES = {
     "year": "2022", "format": "xlsx", "fmt": "html", "method": "propagation",
     "iterations": "100", "seed": "1", "by": "sector", "indicator_id": "co2_intensity_reduction",
+    # Jobs belong to their submitter (web/jobs.py answers 404 to others): an id naming none.
+    "job_id": "987654",
 }
 # Stored objects by resolver: (value, region codes, whether the object spans the regions below).
 REGION_PARAMS = ("region", "region_code", "code", "parent")

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
+from tanzhi.kernel.errors import DataError
+
 
 class SchemeState(StrEnum):
     """State of an annual assessment scheme (考核方案)."""
@@ -83,7 +85,9 @@ class GradeBands:
 
     def __post_init__(self) -> None:
         if not 0 <= self.passing <= self.good <= self.excellent <= 100:
-            raise ValueError("need 0 ≤ passing ≤ good ≤ excellent ≤ 100")
+            raise DataError.at(
+                "等级分数线须满足 0 ≤ 合格 ≤ 良好 ≤ 优秀 ≤ 100",
+                "grade thresholds need 0 ≤ passing ≤ good ≤ excellent ≤ 100", column="grades")
 
 
 class Grade(StrEnum):
