@@ -1,4 +1,4 @@
-"""reserved
+"""inventory uncertainty (intervals stored at compile time, issue #9 item 7)
 
 Revision ID: 0010
 Revises: 0009

@@ -28,6 +28,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column, sessionmaker
 
 from tanzhi.kernel.audit.bulk import ROWS_FIELD, group_image
@@ -169,6 +170,12 @@ def _append(session: Session, items: list[tuple[str, str, str, dict, dict]], key
     conn = session.connection()
     head_q = select(AuditHead.seq, AuditHead.entry_hash).where(AuditHead.id == 1)
     if conn.dialect.name == "postgresql":
+        # An empty chain has no head row to lock, so two first writers would both chain from
+        # GENESIS and one would fail on the duplicate seq. Insert the empty head first: the
+        # second writer's ON CONFLICT waits for the first to commit, then its FOR UPDATE reads
+        # the committed head (READ COMMITTED takes a new snapshot per statement).
+        conn.execute(pg_insert(AuditHead).values(id=1, seq=0, entry_hash=GENESIS)
+                     .on_conflict_do_nothing(index_elements=["id"]))
         head_q = head_q.with_for_update()
     head = conn.execute(head_q).first()
     seq, prev = (head.seq, head.entry_hash) if head else (0, GENESIS)
