@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from tanzhi.access import store
 from tanzhi.access.model import (
@@ -23,7 +24,7 @@ from tanzhi.access.model import (
 )
 from tanzhi.access.sessions import end_sessions
 from tanzhi.config import Settings
-from tanzhi.kernel.db import utcnow
+from tanzhi.kernel.db import read_transaction, utcnow
 from tanzhi.kernel.errors import DataError, NotFound, PermissionDenied
 from tanzhi.kernel.regions import get_region, list_regions
 
@@ -262,39 +263,41 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def authenticate(
-    session: Session,
+@dataclass(frozen=True)
+class LoginVerdict:
+    """What a password check found, before anything is written (`check_login`)."""
+
+    username: str
+    client: str
+    at: datetime
+    user_id: int | None
+    ok: bool
+    new_hash: str | None  # the password re-hashed with today's parameters, when they changed
+
+
+def check_login(
+    factory: sessionmaker[Session],
     username: str,
     password: str,
     *,
     client: str,
     max_failures: int = 5,
     now: datetime | None = None,
-) -> User:
-    """Check a user name and password, refusing after too many recent failures.
+) -> LoginVerdict:
+    """Check a user name and password in a read transaction of its own; write nothing.
 
-    After `max_failures` failed attempts for (`username`, `client`) within one minute, every
-    attempt is refused, even with the right password, until the oldest of them is a minute old.
-    A failed attempt is committed before the refusal is raised, so the count survives the
-    caller's rollback; it lives in `access_login_attempt` so that it holds across workers and
-    restarts.  A hash made with older argon2 parameters is upgraded on success.
-
-    Parameters
-    ----------
-    client
-        The client's address (or other stable client id).
-    max_failures
-        `Settings.login_attempts_per_minute`.
-    now
-        The current time (UTC); tests pass it to move through the window.
-
-    Raises
-    ------
-    LoginThrottled
-        Too many recent failures (a `PermissionDenied`); carries `retry_after_s`.
-    LoginFailed
-        Unknown user, deactivated account or wrong password (a `PermissionDenied`).
+    argon2 is slow on purpose (RFC 9106), so the check must not hold the write lock: on SQLite
+    a login inside the request's write transaction made every other writer queue behind the
+    hash, and many logins at once ended in 503s. The route records the verdict afterwards in
+    its short write transaction (`record_login`). Raises `LoginThrottled` like `authenticate`.
     """
+    with read_transaction(factory) as session:
+        return _check(session, username, password, client=client,
+                      max_failures=max_failures, now=now)
+
+
+def _check(session: Session, username: str, password: str, *, client: str,
+           max_failures: int, now: datetime | None) -> LoginVerdict:
     now = now or utcnow()
     client = client[:64]
     failures = store.list_recent_failures(
@@ -314,15 +317,70 @@ def authenticate(
             hasher.verify(_dummy_hash(), password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         ok = False
-    if not ok or row is None:
-        store.create_login_attempt(session, username=username[:64], client=client,
-                                   succeeded=False, at=now)
+    ok = ok and row is not None
+    new_hash = (hasher.hash(password) if ok and hasher.check_needs_rehash(row.password_hash)
+                else None)
+    return LoginVerdict(username=username[:64], client=client, at=now,
+                        user_id=row.id if ok else None, ok=ok, new_hash=new_hash)
+
+
+def record_login(session: Session, verdict: LoginVerdict) -> User:
+    """Write a checked login's attempt row (and upgraded hash); the user, or `LoginFailed`.
+
+    A failed attempt is committed before the refusal is raised, so the count survives the
+    caller's rollback. An account disabled between the check and now is refused.
+    """
+    row = store.get_user_row_by_id(session, verdict.user_id) if verdict.ok else None
+    if row is None or not row.active:
+        store.create_login_attempt(session, username=verdict.username, client=verdict.client,
+                                   succeeded=False, at=verdict.at)
         session.commit()
         raise LoginFailed()
-    if hasher.check_needs_rehash(row.password_hash):
-        row.password_hash = hasher.hash(password)
-    store.create_login_attempt(session, username=username, client=client, succeeded=True, at=now)
+    if verdict.new_hash is not None:
+        row.password_hash = verdict.new_hash
+    store.create_login_attempt(session, username=verdict.username, client=verdict.client,
+                               succeeded=True, at=verdict.at)
     return row.to_model()
+
+
+def authenticate(
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    client: str,
+    max_failures: int = 5,
+    now: datetime | None = None,
+) -> User:
+    """Check a user name and password, refusing after too many recent failures.
+
+    After `max_failures` failed attempts for (`username`, `client`) within one minute, every
+    attempt is refused, even with the right password, until the oldest of them is a minute old.
+    A failed attempt is committed before the refusal is raised, so the count survives the
+    caller's rollback; it lives in `access_login_attempt` so that it holds across workers and
+    restarts.  A hash made with older argon2 parameters is upgraded on success. This form checks
+    and records in one session (CLI, password change); HTTP logins use `check_login` then
+    `record_login`, so the slow hash runs outside the write transaction.
+
+    Parameters
+    ----------
+    client
+        The client's address (or other stable client id).
+    max_failures
+        `Settings.login_attempts_per_minute`.
+    now
+        The current time (UTC); tests pass it to move through the window.
+
+    Raises
+    ------
+    LoginThrottled
+        Too many recent failures (a `PermissionDenied`); carries `retry_after_s`.
+    LoginFailed
+        Unknown user, deactivated account or wrong password (a `PermissionDenied`).
+    """
+    verdict = _check(session, username, password, client=client, max_failures=max_failures,
+                     now=now)
+    return record_login(session, verdict)
 
 
 def region_lineage(session: Session, region_code: str) -> list[str]:

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from tanzhi.access import Role, User, authenticate, in_scope
+from tanzhi.access import Role, User, check_login, in_scope, record_login
 from tanzhi.http.deps import CurrentUser, DbSession, OptionalUser
 from tanzhi.http.security import client_address, csrf_token, rotate_session
 from tanzhi.kernel.errors import DataError
@@ -214,8 +214,11 @@ def me(request: Request, user: OptionalUser) -> MeOut:
 def login(request: Request, body: LoginIn, db: DbSession) -> MeOut:
     """Log in (session cookie); rate-limited like the login form."""
     settings = request.app.state.settings
-    user = authenticate(db, body.username, body.password, client=client_address(request),
-                        max_failures=settings.login_attempts_per_minute)
+    # The slow hash is checked in a read transaction; only the attempt row is written.
+    verdict = check_login(request.app.state.session_factory, body.username, body.password,
+                          client=client_address(request),
+                          max_failures=settings.login_attempts_per_minute)
+    user = record_login(db, verdict)
     rotate_session(request, uid=user.id)
     request.state.user = user
     return me_out(request, user)

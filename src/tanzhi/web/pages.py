@@ -13,8 +13,9 @@ from tanzhi.access import (
     LoginFailed,
     LoginThrottled,
     User,
-    authenticate,
     change_password,
+    check_login,
+    record_login,
 )
 from tanzhi.http.deps import CurrentUser, DbSession, OptionalUser, render, require
 from tanzhi.http.security import client_address, rotate_session
@@ -70,8 +71,11 @@ def login_submit(
     settings = request.app.state.settings
     zh = getattr(request.state, "locale", "zh_CN").startswith("zh")
     try:
-        user = authenticate(db, username.strip(), password, client=client_address(request),
-                            max_failures=settings.login_attempts_per_minute)
+        # The slow hash is checked in a read transaction; only the attempt row is written.
+        verdict = check_login(request.app.state.session_factory, username.strip(), password,
+                              client=client_address(request),
+                              max_failures=settings.login_attempts_per_minute)
+        user = record_login(db, verdict)
     except (LoginFailed, LoginThrottled) as exc:
         status = 429 if isinstance(exc, LoginThrottled) else 401
         return _login_page(request, db, next_url=safe_next(next), username=username,
