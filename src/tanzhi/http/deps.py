@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from tanzhi.access import Role, User, get_user, require_in_scope
+from tanzhi.http.policy_table import may_open
 from tanzhi.http.security import NotAuthenticated, csrf_token
 from tanzhi.kernel.db import StorageBusy, is_busy, read_transaction, unit_of_work
 from tanzhi.kernel.errors import PermissionDenied
@@ -131,9 +132,13 @@ def render(
     """
     locale = getattr(request.state, "locale", request.app.state.settings.default_locale)
     templates = request.app.state.template_sets.get(locale) or request.app.state.templates
+    user = getattr(request.state, "user", None)
+    role = user.role if user is not None else None
     full = {
         "request": request,
-        "user": getattr(request.state, "user", None),
+        "user": user,
+        # The nav asks the policy table, so it never links to a page that answers 403.
+        "may_open": lambda path: may_open(role, path),
         "csrf_token": csrf_token(request),
         "json_url": None,
         "provenance": [],

@@ -80,6 +80,11 @@ RECORD = _rule("record", _OFFICES | {Role.DEPARTMENT_OFFICER})  # actuals; self-
 ADMIN = _rule("admin", _ADMINS)                          # decomposition, review, approval
 ALLOCATE_READ = _rule("allocate-read", _ADMINS | {Role.ANALYST})  # decomposition rounds
 PUBLISH = _rule("publish", _REGION)                      # generating reports
+# The home page: region roles see their region's dashboard (scope checked on `region`); the
+# roles without region data yet (enterprise reporter, verifier, citizen) get their own home,
+# which names no region, instead of a 403 (issue #11 item 6).
+HOME = Rule("home", {**{role: Access.OWN for role in _REGION},
+                     **{role: Access.ALL for role in _LOGINS - _REGION}})
 
 # Rows by path template (with the router prefix), then method.
 POLICY: dict[tuple[str, str], Rule] = {
@@ -98,7 +103,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("POST", "/logout"): PUBLIC,
     ("GET", "/account/password"): SIGNED_IN.but(changed=PLAIN),
     ("POST", "/account/password"): SIGNED_IN,
-    ("GET", "/"): READ,
+    ("GET", "/"): HOME,
     ("GET", "/regions/{parent}/new"): EDIT,
     ("POST", "/regions/{parent}/new"): EDIT,
     # inventory JSON
@@ -249,3 +254,13 @@ POLICY: dict[tuple[str, str], Rule] = {
 # Rows for routes not mounted yet (kept so a route is covered the moment it is mounted); the
 # policy test does not require them mounted. Empty since the password page landed.
 PENDING: frozenset[tuple[str, str]] = frozenset()
+
+
+def may_open(role: Role | None, path: str) -> bool:
+    """Whether `role` (None: not logged in) may open the page at `path` (a GET route template).
+
+    The navigation shows only what this says (issue #11 item 6: no links to a 403), so the menu
+    and the authorisation read the same row.
+    """
+    rule = POLICY.get(("GET", path))
+    return rule is not None and rule.of(role or ANONYMOUS) is not Access.NONE

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -12,10 +13,12 @@ from tanzhi.access import (
     REGION_ROLES,
     LoginFailed,
     LoginThrottled,
+    Role,
     User,
     change_password,
     check_login,
     record_login,
+    require_in_scope,
 )
 from tanzhi.http.deps import CurrentUser, DbSession, OptionalUser, render, require
 from tanzhi.http.security import client_address, rotate_session
@@ -139,11 +142,20 @@ def password_submit(
 
 @router.get("/")
 def home(
-    request: Request, db: DbSession,
-    user: Annotated[User, Depends(require(roles=REGION_ROLES, region_param="region"))],
+    request: Request, db: DbSession, user: CurrentUser,
     region: Annotated[str | None, Query()] = None,
 ) -> Response:
-    """Home dashboard: the map of the user's region, drilling province → city → county."""
+    """Home dashboard: the map of the user's region, drilling province → city → county.
+
+    Roles without region data (enterprise reporter, verifier, citizen) land on a home of their
+    own that says what they can do today and what is coming, never on a 403 (issue #11 item 6).
+    """
+    if user.role not in REGION_ROLES:
+        return render(request, "role_home.html", {
+            "home": ROLE_HOMES[user.role], "json_url": "/api/v1/me"})
+    if region:  # the policy row checks the scope too; this keeps the 404 for unknown codes
+        require_region(db, region)
+        require_in_scope(db, user, region)
     code = region or user.region_code or ""
     summary = dashboard_summary(db, user, code)
     # htmx drills in place: it gets the side panel, with the breadcrumb swapped out of band.
@@ -159,6 +171,41 @@ def home(
     })
     response.headers["Vary"] = "HX-Request, Cookie"
     return response
+
+
+@dataclass(frozen=True)
+class RoleHome:
+    """What a role without region data finds on its home page (Chinese first, English twin)."""
+
+    title: tuple[str, str]
+    now: tuple[tuple[str, str, str], ...]      # (zh, en, link): what works today
+    coming: tuple[tuple[str, str, str], ...]   # (zh, en, issue): what its domain will bring
+
+
+_ACCOUNT = (("修改密码", "Change your password", "/account/password"),
+            ("接口文档（可用接口一览）", "API documentation", "/docs"))
+ROLE_HOMES: dict[Role, RoleHome] = {
+    Role.ENTERPRISE_REPORTER: RoleHome(
+        ("企业碳账户", "Enterprise carbon account"), _ACCOUNT, (
+            ("企业档案（一企一档）与排放源登记", "Enterprise file and emission sources", "#12"),
+            ("月度、年度能耗与产量填报，Excel 模板导入", "Monthly and annual energy reports",
+             "#12"),
+            ("排放核算（GB/T 32150 及行业核算指南）与碳效码", "Emission accounts and the carbon "
+             "efficiency code", "#12"),
+            ("配额分配与履约清缴", "Allowances and compliance", "#12"))),
+    Role.VERIFIER: RoleHome(
+        ("核查工作台", "Verification desk"), _ACCOUNT, (
+            ("分配给本机构的企业排放报告", "Enterprise reports assigned to you", "#12"),
+            ("文件评审、现场核查清单与不符合项登记", "Document review, site checks, "
+             "non-conformities", "#12"),
+            ("核查结论提交与主管部门审定", "Verification statements for the authority",
+             "#12"))),
+    Role.CITIZEN: RoleHome(
+        ("个人碳账户", "Personal carbon account"), _ACCOUNT, (
+            ("绿色出行、垃圾分类等低碳行为自动记分", "Points for low-carbon behaviour", "#14"),
+            ("碳积分明细与兑换", "Your points ledger and redemption", "#14"),
+            ("个人碳足迹计算器", "Personal carbon-footprint calculator", "#14"))),
+}
 
 
 def _region_form(request: Request, parent: RegionOut, *, values: dict[str, str] | None = None,
