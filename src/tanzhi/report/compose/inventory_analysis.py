@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
-from tanzhi.report.model import Cell, Column, Paragraph, Row, Section, Table
-from tanzhi.report.service.inventory_parts import category_name, memo_label, wan
-
-if TYPE_CHECKING:
-    from tanzhi.report.service.inventory_doc import InventoryInputs
+from tanzhi.kernel.errors import NotFound
+from tanzhi.kernel.factors import default_library
+from tanzhi.report.compose.inventory_terms import category_name, memo_label, wan
+from tanzhi.report.model import Cell, Column, InventoryInputs, Paragraph, Row, Section, Table
 
 TOTAL = "total"
 
@@ -213,9 +212,6 @@ def appendix(inp: InventoryInputs, rows: pd.DataFrame) -> Section:
 
 def factors_used(rows: pd.DataFrame, year: int) -> list[dict[str, Any]]:
     """The kernel factors whose ids the year's rows name (unknown ids listed as such)."""
-    from tanzhi.kernel.errors import NotFound
-    from tanzhi.kernel.factors import default_library
-
     if "factor_ids" not in rows:
         return []
     ids = sorted({i for text in rows.loc[rows["year"] == year, "factor_ids"].dropna()
