@@ -162,7 +162,7 @@ def qa_section(inp: InventoryInputs) -> Section:
         rows = [Row([str(r.sector), str(r.gas), wan(r.parent_t), wan(r.children_t),
                      wan(r.residual_t),
                      _f(r.residual_pct) / 100 if _f(r.residual_pct) is not None else None,
-                     str(getattr(r, "explanation_zh", "") or "")]) for r in part.itertuples()]
+                     str(r.explanation_zh or "")]) for r in part.itertuples()]
         sub.add(Table(f"{inp.year}年下级地区加总与本级清单差额", [
             Column("领域", align="left", digits=None), Column("气体", align="center", digits=None),
             Column("本级", "万吨", 2), Column("下级合计", "万吨", 2), Column("差额", "万吨", 2),
