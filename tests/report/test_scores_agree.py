@@ -23,10 +23,11 @@ PLAN = "sx-fyp14-climate"
 
 
 @pytest.fixture
-def factory(settings):
-    upgrade(settings)
-    engine = make_engine(settings)
-    yield make_session_factory(engine), settings
+def factory(storage_settings):
+    """SQLite and PostgreSQL: the plan queries the report asks run on both."""
+    upgrade(storage_settings)
+    engine = make_engine(storage_settings)
+    yield make_session_factory(engine), storage_settings
     engine.dispose()
 
 
