@@ -44,7 +44,7 @@ def _mount_domain_apps() -> None:
     from tanzhi.inventory.cli import app as inventory_app
     from tanzhi.kernel.cli import factor_app, region_app
     from tanzhi.plan.cli import app as plan_app
-    from tanzhi.report.cli import app as report_app
+    from tanzhi.report import cli_app as report_app
 
     app.add_typer(region_app, name="region")
     app.add_typer(factor_app, name="factor")

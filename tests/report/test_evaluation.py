@@ -15,9 +15,8 @@ from tanzhi.config import Settings
 from tanzhi.demo.model import DEMO_PASSWORD
 from tanzhi.kernel.audit import make_session_factory
 from tanzhi.kernel.db import make_engine, unit_of_work
-from tanzhi.plan import service as plans
-from tanzhi.report.service import generate_report, plan_evaluation, report_output
-from tanzhi.report.service.evaluation import evaluation_year
+from tanzhi.plan import get_plan, status_table
+from tanzhi.report import evaluation_year, generate_report, plan_evaluation, report_output
 from tanzhi.web import create_app
 
 SEED_PLANS = ("hz-fyp14-climate", "jx-fyp14-climate", "sx-fyp14-climate", "tz-fyp14-climate",
@@ -44,7 +43,7 @@ def _status_table(doc):
 def test_shaoxing_final_evaluation_shows_the_status_table_statuses(factory) -> None:
     with unit_of_work(factory, actor="test") as db:
         doc = plan_evaluation(db, plan_id="sx-fyp14-climate", kind="final")
-        expected = plans.status_table(db, "sx-fyp14-climate", year=2025)
+        expected = status_table(db, "sx-fyp14-climate", year=2025)
     assert doc.title == "《绍兴市应对气候变化\"十四五\"规划》终期评估报告"
     assert [s.heading for s in doc.sections] == [
         "总体进展", "主要指标完成情况", "重点任务进展", "试点示范与重大项目", "存在问题",
@@ -68,9 +67,9 @@ def test_shaoxing_final_evaluation_shows_the_status_table_statuses(factory) -> N
 
 def test_midterm_evaluates_at_the_mid_point(factory) -> None:
     with unit_of_work(factory, actor="test") as db:
-        plan = plans.get_plan(db, "sx-fyp14-climate")
+        plan = get_plan(db, "sx-fyp14-climate")
         doc = plan_evaluation(db, plan_id="sx-fyp14-climate", kind="midterm")
-        expected = plans.status_table(db, "sx-fyp14-climate", year=2023)
+        expected = status_table(db, "sx-fyp14-climate", year=2023)
     assert evaluation_year(plan, "midterm") == 2023 and evaluation_year(plan, "final") == 2025
     assert doc.sections[-1].heading == "下一步工作建议"
     years = {str(c) for r in _status_table(doc).rows for c in r.cells
@@ -142,7 +141,7 @@ def test_pages_and_api_respect_scope(demo) -> None:
 def test_cli_writes_the_evaluation(demo, tmp_path, monkeypatch) -> None:
     from typer.testing import CliRunner
 
-    from tanzhi.report.cli import app
+    from tanzhi.report import cli_app as app
 
     monkeypatch.setenv("TANZHI_DATA_DIR", str(demo.data_dir))
     out = tmp_path / "sx-midterm.html"

@@ -6,9 +6,7 @@ import pandas as pd
 import pytest
 
 from tanzhi.inventory.calc import compute_totals
-from tanzhi.report.render import render_document
-from tanzhi.report.service import inputs_from_activity
-from tanzhi.report.service.inventory_doc import compose_inventory
+from tanzhi.report import compose_inventory, inputs_from_activity, render_document
 
 YEARS = range(2018, 2024)
 

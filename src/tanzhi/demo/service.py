@@ -46,11 +46,11 @@ def demo_datasets() -> list[str]:
 
 def demo_steps() -> list[tuple[str, Callable[[Session], int]]]:
     """The domains' demo seeders, in dependency order."""
+    from tanzhi import report
     from tanzhi.inventory import service as inventory
     from tanzhi.plan import service as plan
     from tanzhi.plan.assess import service as assess
     from tanzhi.plan.decompose import service as decompose
-    from tanzhi.report import service as report
 
     def refresh_plans(session: Session) -> int:
         # Pilot-count indicators are derived from the registries the assess seeder just filled.

@@ -1,5 +1,20 @@
 """GHG inventory domain (温室气体清单): activity data × factors → emissions, uncertainty, QA/QC."""
 
+from tanzhi.inventory.calc import (
+    compute_calibre_reconciliation,
+    compute_co2e,
+    compute_energy_co2,
+    compute_error_propagation,
+    compute_inventory,
+    compute_key_categories,
+    compute_monte_carlo,
+)
+from tanzhi.inventory.checks import (
+    EXPECTED_CATEGORIES,
+    check_completeness,
+    check_lineage,
+    check_time_series,
+)
 from tanzhi.inventory.model import (
     ActivityRecord,
     BalanceFlow,
@@ -12,8 +27,21 @@ from tanzhi.inventory.model import (
     InventoryOptions,
     NotationKey,
 )
+from tanzhi.inventory.service import (
+    RunInfo,
+    compare_runs,
+    get_run,
+    hierarchy_residuals,
+    key_categories,
+    latest_run,
+    region_totals,
+    run_findings,
+    run_results,
+    run_uncertainty,
+)
 
 __all__ = [
+    "EXPECTED_CATEGORIES",
     "ActivityRecord",
     "BalanceFlow",
     "Calibre",
@@ -24,4 +52,24 @@ __all__ = [
     "FactorValue",
     "InventoryOptions",
     "NotationKey",
+    "RunInfo",
+    "check_completeness",
+    "check_lineage",
+    "check_time_series",
+    "compare_runs",
+    "compute_calibre_reconciliation",
+    "compute_co2e",
+    "compute_energy_co2",
+    "compute_error_propagation",
+    "compute_inventory",
+    "compute_key_categories",
+    "compute_monte_carlo",
+    "get_run",
+    "hierarchy_residuals",
+    "key_categories",
+    "latest_run",
+    "region_totals",
+    "run_findings",
+    "run_results",
+    "run_uncertainty",
 ]

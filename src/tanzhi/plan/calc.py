@@ -214,6 +214,42 @@ def expected_progress(
     return (q ** (share * span) - 1) / (q**span - 1)
 
 
+def planned_progress(
+    year: int | float,
+    base_year: int,
+    end_year: int,
+    *,
+    trajectory: str | None,
+    cumulative_cut: bool,
+    baseline: float,
+    target: float,
+) -> float:
+    """Share of the targeted change an indicator's planned path expects by `year`.
+
+    The path the status table rates against (module docstring): the compound path for a
+    ``compound`` indicator with positive baseline and target; for a compound cumulative cut R
+    (in %) the path from 1 to 1 − R; linear time progress otherwise. The planned value in
+    `year` is ``baseline + (target − baseline) × planned_progress(...)``.
+
+    Examples
+    --------
+    >>> planned_progress(2022, 2020, 2025, trajectory="linear", cumulative_cut=False,
+    ...                  baseline=10, target=8)
+    0.4
+    >>> round(planned_progress(2022, 2020, 2025, trajectory="compound", cumulative_cut=True,
+    ...                        baseline=0, target=18), 4)
+    0.424
+    """
+    compound = trajectory == "compound"
+    if compound and cumulative_cut and 0 < target < 100:
+        return expected_progress(year, base_year, end_year, trajectory="compound",
+                                 baseline=1.0, target=1 - target / 100)
+    if compound and baseline > 0 and target > 0 and not cumulative_cut:
+        return expected_progress(year, base_year, end_year, trajectory="compound",
+                                 baseline=baseline, target=target)
+    return time_progress(year, base_year, end_year)
+
+
 def status(
     *,
     baseline: float,

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from tanzhi.http.deps import CurrentUser, DbSession
 from tanzhi.http.policy import Reach, object_id, resolves
-from tanzhi.report.pages import generation_options, scoped_codes, start
 from tanzhi.report.service.generate import (
     ReportInfo,
     get_report,
@@ -20,6 +19,7 @@ from tanzhi.report.service.generate import (
     report_document,
     report_output,
 )
+from tanzhi.report.service.permissions import generate_as, generation_options, scoped_codes
 
 router = APIRouter(tags=["reports"])
 
@@ -68,8 +68,9 @@ def reports_json(db: DbSession, user: CurrentUser) -> dict[str, Any]:
 def generate_json(body: GenerateIn, request: Request, db: DbSession,
                   user: CurrentUser) -> dict[str, Any]:
     """Generate (or reuse, when the inputs are unchanged) a report; returns its description."""
-    info = start(db, request, user, kind=body.kind, plan_id=body.plan_id,
-                 region_code=body.region_code, year=body.year, run_id=body.run_id)
+    info = generate_as(db, request.app.state.settings.data_dir, user, kind=body.kind,
+                       plan_id=body.plan_id, region_code=body.region_code, year=body.year,
+                       run_id=body.run_id)
     return _out(info)
 
 

@@ -1,9 +1,11 @@
 """The document model of a report: sections, paragraphs, tables and charts, numbered in Chinese.
 
-A `Document` is plain data (no I/O): the services build one, `number_document` numbers its
-headings (一、 / （一） / 1.) and captions (表1 …, 图1 …) in reading order, and the renderers
-(`tanzhi.report.render`) turn the same object into HTML, PDF and DOCX, so the three formats
-always agree. Documents round-trip through JSON (`to_dict` / `document_from_dict`) for the store.
+A `Document` is plain data (no I/O): the composers (`tanzhi.report.compose`) build one from
+the inputs a service gathered (`InventoryInputs`, `EvaluationInputs`, the lowest types of the
+domain so every layer above can name them), `number_document` numbers its headings (一、 / （一）
+/ 1.) and captions (表1 …, 图1 …) in reading order, and the renderers (`tanzhi.report.render`)
+turn the same object into HTML, PDF and DOCX, so the three formats always agree. Documents
+round-trip through JSON (`to_dict` / `document_from_dict`) for the store.
 """
 
 from __future__ import annotations
@@ -14,6 +16,10 @@ import math
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
+
+import pandas as pd
+
+from tanzhi.plan import Plan
 
 Tone = Literal["green", "yellow", "red", "grey"]
 ChartKind = Literal["line", "stacked_bar", "bar", "pie"]
@@ -382,3 +388,54 @@ def number_document(doc: Document) -> Document:
     for i, section in enumerate(doc.walk()):
         section.anchor = section.anchor or f"s{i + 1}"
     return doc
+
+
+# ---- what the composers read (gathered by the services) --------------------------------------
+
+
+@dataclass
+class InventoryInputs:
+    """Everything the inventory report shows, gathered from the inventory service or computed.
+
+    ``rows`` are result rows (`tanzhi.inventory.model.RESULT_COLUMNS`, optionally ``co2e_t``)
+    of one region for every year to show; the other frames are optional and their sections say
+    so when they are missing.
+    """
+
+    region_code: str
+    region_name: str
+    year: int
+    gwp: str
+    rows: pd.DataFrame
+    run: dict[str, Any] = field(default_factory=dict)  # id, label, created_at, method, source …
+    uncertainty: pd.DataFrame | None = None  # Approach 1 by category (and gas)
+    montecarlo: pd.DataFrame | None = None  # Approach 2 by category, total row
+    key_categories: pd.DataFrame | None = None
+    residuals: pd.DataFrame | None = None  # hierarchy residuals with this region as parent
+    findings: list[dict[str, Any]] = field(default_factory=list)  # severity, code, message_zh
+    reference: pd.DataFrame | None = None  # reference vs sectoral approach (compare_…)
+    recalculations: pd.DataFrame | None = None  # compare_runs with the superseded run
+    factors: list[dict[str, Any]] = field(default_factory=list)  # id, item, parameter, value …
+    children: pd.DataFrame | None = None  # region_code, name_zh, co2e_t of the sub-regions
+    provenance: list[Source] = field(default_factory=list)
+    synthetic: bool = False
+    issuer: str = ""
+
+
+@dataclass
+class EvaluationInputs:
+    """Everything an evaluation report shows (see `tanzhi.report.compose.evaluation`)."""
+
+    plan: Plan
+    kind: str  # final | midterm
+    year: int  # evaluation year: period end (final) or the mid-point (midterm)
+    region_code: str
+    region_name: str
+    status: pd.DataFrame  # tanzhi.plan.status_table as of `year`
+    actuals: pd.DataFrame  # current_actuals: indicator_id, year, value, source, revision …
+    tasks: list[dict[str, Any]] = field(default_factory=list)
+    pilots: list[dict[str, Any]] = field(default_factory=list)
+    projects: list[dict[str, Any]] = field(default_factory=list)
+    synthetic: bool = False
+    provenance: list[Source] = field(default_factory=list)
+    lineage: dict[str, Any] = field(default_factory=dict)

@@ -12,8 +12,8 @@ from tanzhi.plan.assess import api as assess_api
 from tanzhi.plan.assess import pages as assess_pages
 from tanzhi.plan.decompose import api as decompose_api
 from tanzhi.plan.decompose import pages as decompose_pages
-from tanzhi.report import api as report_api
-from tanzhi.report import pages as report_pages
+from tanzhi.report import api_router as report_api_router
+from tanzhi.report import pages_router as report_pages_router
 from tanzhi.web import api, jobs, pages, system
 
 ROUTES: list[tuple[APIRouter, str]] = [
@@ -30,6 +30,6 @@ ROUTES: list[tuple[APIRouter, str]] = [
     (decompose_pages.router, "/decompose"),
     (assess_api.router, "/api/v1/assess"),
     (assess_pages.router, "/assess"),
-    (report_api.router, "/api/v1/reports"),
-    (report_pages.router, "/reports"),
+    (report_api_router, "/api/v1/reports"),
+    (report_pages_router, "/reports"),
 ]

@@ -35,6 +35,7 @@ from tanzhi.plan.assess.store import (
     PilotRow,
     ProjectNoteRow,
     ProjectRow,
+    pilot_in_force,
     region_and_below,
 )
 
@@ -428,3 +429,17 @@ def project_notes(session: Session, project_id: int) -> list[dict[str, Any]]:
                                                            ProjectNoteRow.id))
     return [{"on": n.on_date.isoformat(), "note": n.note, "progress_pct": n.progress_pct,
              "status": n.status, "actor": n.actor} for n in rows]
+
+
+def pilots_as_of(session: Session, *, region_code: str, year: int) -> list[dict[str, Any]]:
+    """Pilots of `region_code` and below that had applied by the end of `year` (`pilot_dict`),
+    each with ``in_force``: approved and not removed by 31 December of `year`."""
+    return [pilot_dict(row) | {"in_force": pilot_in_force(row, year)}
+            for row in list_pilots(session, region_code=region_code)
+            if not (row.applied_on and row.applied_on.year > year)]
+
+
+def projects_as_of(session: Session, *, region_code: str, year: int) -> list[dict[str, Any]]:
+    """Major projects of `region_code` and below started by `year` (`project_dict`)."""
+    return [project_dict(row) for row in list_projects(session, region_code=region_code)
+            if row.start_year <= year]

@@ -211,3 +211,38 @@ def latest_signed_off(session: Session) -> list[dict[str, Any]]:
     return [{"id": s.id, "title_zh": s.title_zh, "title_en": s.title_en, "year": s.year,
              "round": s.round} for s in rows]
 
+
+
+def current_schemes(session: Session, plan_id: str, *, up_to_year: int) -> list[dict[str, Any]]:
+    """Schemes of a plan for years up to `up_to_year`, latest round only (a superseded round is
+    history), as `scheme_summary` dicts ordered by year, region and id."""
+    rows = list(session.scalars(select(SchemeRow).where(
+        SchemeRow.plan_id == plan_id, SchemeRow.year <= up_to_year)))
+    superseded = {s.supersedes for s in rows if s.supersedes}
+    return [scheme_summary(s) for s in sorted(rows, key=lambda s: (s.year, s.region_code, s.id))
+            if s.id not in superseded]
+
+
+def item_scores(session: Session, scheme_id: int) -> list[dict[str, Any]]:
+    """Every item of a scheme with the scores it counts with, for readers outside the workspace.
+
+    ``scores`` maps each assessee that has entered a score for the item (self, review, final or
+    automatic) to the score the totals of `scheme_results` count — the same precedence and
+    evidence rule (`calc.effective_score`), so a report agrees with the workspace (issue #11).
+    ``assessees`` is the number of assessees the item applies to.
+    """
+    counted = {(item_id, r.assessee_id): value for r in scheme_results(session, scheme_id)
+               for item_id, value in r.item_scores.items()}
+    scores = scores_of(session, scheme_id)
+    out = []
+    for item in items_of(session, scheme_id):
+        rows = {a: row for (i, a), row in scores.items() if i == item.id}
+        entered = {a: counted[(item.id, a)] for a, row in sorted(rows.items())
+                   if (item.id, a) in counted and any(
+                       v is not None for v in (row.final_score, row.review_score,
+                                               row.self_score, row.auto_score))}
+        out.append({"item_id": item.id, "seq": item.seq, "kind": item.kind,
+                    "indicator_id": item.indicator_id, "title_zh": item.title_zh,
+                    "description": item.description, "max_score": item.max_score,
+                    "assessees": len(rows), "scores": entered})
+    return out

@@ -174,15 +174,10 @@ def _row(session: Session, ctx: _Context, ind: Indicator, year: int | None) -> d
     out["time_progress"] = calc.time_progress(y, plan.base_year, plan.period_end)
     cumulative_cut = ind.accumulation == "cumulative" and ind.unit == "%"
     compound = ind.trajectory == "compound"
-    if compound and cumulative_cut and 0 < target < 100:
-        progress = calc.expected_progress(y, plan.base_year, plan.period_end,
-                                          trajectory="compound", baseline=1.0,
-                                          target=1 - target / 100)
-    elif compound and baseline > 0 and target > 0 and not cumulative_cut:
-        progress = calc.expected_progress(y, plan.base_year, plan.period_end,
-                                          trajectory="compound", baseline=baseline, target=target)
-    else:
-        progress = out["time_progress"]
+    # One rule for the planned path, shared with the evaluation report's charts (issue #10).
+    progress = calc.planned_progress(y, plan.base_year, plan.period_end,
+                                     trajectory=ind.trajectory, cumulative_cut=cumulative_cut,
+                                     baseline=baseline, target=target)
     out["expected_progress"] = progress
     light = calc.status(baseline=baseline, target=target, actual=actual, direction=ind.direction,
                         progress=progress, thresholds=plan.thresholds)

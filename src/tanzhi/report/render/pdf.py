@@ -7,6 +7,8 @@ network: the HTML is self-contained and the URL fetcher refuses everything.
 
 from __future__ import annotations
 
+import logging
+
 from tanzhi.report.model import Document
 from tanzhi.report.render.html import render_html
 
@@ -17,8 +19,6 @@ def _no_fetch(url: str, *args: object, **kwargs: object) -> dict:
 
 def render_pdf(doc: Document) -> bytes:
     """The document as PDF bytes."""
-    import logging
-
     from weasyprint import HTML
 
     # WeasyPrint logs every unsupported CSS property at WARNING; keep the CLI output clean.

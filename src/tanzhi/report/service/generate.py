@@ -22,6 +22,8 @@ from tanzhi.kernel.errors import DataError, NotFound, Problem
 from tanzhi.report import store
 from tanzhi.report.model import Document, document_from_dict
 from tanzhi.report.render import FORMATS, MEDIA_TYPES, render_document
+from tanzhi.report.service.evaluation import plan_evaluation
+from tanzhi.report.service.inventory import inventory_report
 
 KINDS = ("inventory", "evaluation_final", "evaluation_midterm")
 KIND_ZH = {"inventory": "温室气体清单报告", "evaluation_final": "规划终期评估报告",
@@ -58,14 +60,10 @@ def _info(row: store.ReportRow, *, reused: bool = False) -> ReportInfo:
 def build_document(session: Session, kind: str, parameters: dict[str, Any]) -> Document:
     """Build the document a kind and parameters describe, from the current data."""
     if kind == "inventory":
-        from tanzhi.report.service.inventory import inventory_report
-
         return inventory_report(session, run_id=parameters.get("run_id"),
                                 region_code=str(parameters["region_code"]),
                                 year=int(parameters["year"]))
     if kind in ("evaluation_final", "evaluation_midterm"):
-        from tanzhi.report.service.evaluation import plan_evaluation
-
         return plan_evaluation(session, plan_id=str(parameters["plan_id"]),
                                kind=kind.removeprefix("evaluation_"),
                                region_code=parameters.get("region_code"))

@@ -1,44 +1,69 @@
-"""Gathering what the inventory report shows: from a stored run, or computed from activity data."""
+"""Gathering what the inventory report shows: from a stored run, or computed from activity data.
+
+Both paths go through `tanzhi.inventory`'s face: the stored run through its services, the
+activity table through its calculation and checks (no database).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from tanzhi.inventory import (
+    Estimate,
+    RunInfo,
+    check_completeness,
+    check_lineage,
+    check_time_series,
+    compare_runs,
+    compute_error_propagation,
+    compute_inventory,
+    compute_key_categories,
+    compute_monte_carlo,
+    get_run,
+    hierarchy_residuals,
+    key_categories,
+    latest_run,
+    region_totals,
+    run_findings,
+    run_results,
+    run_uncertainty,
+)
+from tanzhi.kernel.checks import Finding
 from tanzhi.kernel.errors import NotFound
-from tanzhi.report.model import Document, Source
-from tanzhi.report.service.inventory_doc import InventoryInputs, compose_inventory
+from tanzhi.kernel.factors import default_library
+from tanzhi.kernel.regions import require_region
+from tanzhi.report.compose.inventory import compose_inventory
+from tanzhi.report.model import Document, InventoryInputs, Source
 
 MC_ITERATIONS = 10_000
 MC_SEED = 1
 
 
-def _findings(items: Any) -> list[dict[str, Any]]:
-    """Findings (kernel `Finding` objects, dicts or a frame) as dicts for the QA table."""
-    if items is None:
-        return []
-    if isinstance(items, pd.DataFrame):
-        items = items.to_dict("records")
+def _findings(items: Iterable[Finding]) -> list[dict[str, Any]]:
+    """The inventory checks' findings as dicts for the QA table, errors first."""
     out = []
     for f in items:
-        d = f.as_dict() if hasattr(f, "as_dict") else dict(f)
+        d = f.as_dict()
         ctx = d.get("context") or {}
         where = "，".join(str(ctx[k]) for k in ("year", "category", "item", "gas") if ctx.get(k))
         out.append({"severity": str(d.get("severity", "")), "code": str(d.get("code", "")),
                     "where": d.get("where") or where,
-                    "message_zh": d.get("message_zh") or d.get("zh") or str(d.get("message", ""))})
+                    "message_zh": d.get("message_zh") or str(d.get("message", ""))})
     order = {"error": 0, "warning": 1, "info": 2}
     return sorted(out, key=lambda f: order.get(f["severity"], 3))
 
 
-def _run_dict(run: Any) -> dict[str, Any]:
-    if run is None:
-        return {}
-    fields = ("id", "created_at", "actor", "label", "gwp", "source", "factor_datasets",
+# The run facts the report's 基本情况 table and lineage read (fields of `RunInfo`).
+RUN_FIELDS = ("id", "created_at", "actor", "label", "gwp", "source", "factor_datasets",
               "method", "status", "supersedes", "notes")
-    return {f: getattr(run, f, None) for f in fields}
+
+
+def _run_dict(run: RunInfo) -> dict[str, Any]:
+    return {f: getattr(run, f) for f in RUN_FIELDS}
 
 
 def inputs_from_activity(
@@ -48,28 +73,23 @@ def inputs_from_activity(
 ) -> InventoryInputs:
     """Compute an inventory from activity rows and gather the report's inputs (no database).
 
-    Uses `tanzhi.inventory.calc` directly: sectoral results, Approach 1 and 2 uncertainty,
-    key categories (level, and trend against the first year), and the QA checks.
+    Uses the inventory's calculation directly: sectoral results, Approach 1 and 2
+    uncertainty, key categories (level, and trend against the first year), and the QA checks.
     """
-    from tanzhi.inventory import calc
-    from tanzhi.inventory import checks as inv_checks
-    from tanzhi.inventory.model import Estimate
-    from tanzhi.kernel.factors import default_library
-
     library = factors or default_library()
-    est = calc.compute_inventory(activity, library, options=options)
+    est = compute_inventory(activity, library, options=options)
     rows = est.rows[est.rows["region_code"] == region_code]
     year_mask = est.rows["year"] == year
     one_year = Estimate(rows=est.rows.assign(emissions_t=est.rows["emissions_t"].where(year_mask)),
                         terms=est.terms, links=est.links, sources=est.sources)
-    unc = calc.compute_error_propagation(one_year, gwp=gwp, by=("category", "gas"))
+    unc = compute_error_propagation(one_year, gwp=gwp, by=("category", "gas"))
     unc = unc[unc["emissions_co2e_t"].fillna(0) != 0]
-    mc = calc.compute_monte_carlo(one_year, gwp=gwp, seed=seed, iterations=iterations)
+    mc = compute_monte_carlo(one_year, gwp=gwp, seed=seed, iterations=iterations)
     first = int(rows["year"].min())
-    keycat = calc.compute_key_categories(rows, gwp=gwp, year=year,
+    keycat = compute_key_categories(rows, gwp=gwp, year=year,
                                          base_year=first if first < year else None)
-    findings = [*inv_checks.check_completeness(rows[rows["year"] == year]),
-                *inv_checks.check_time_series(rows), *inv_checks.check_lineage(rows)]
+    findings = [*check_completeness(rows[rows["year"] == year]),
+                *check_time_series(rows), *check_lineage(rows)]
     datasets = sorted({(f.dataset, f.edition) for f in _used_factors(library, rows)})
     return InventoryInputs(
         region_code=region_code, region_name=region_name, year=year, gwp=gwp, rows=rows,
@@ -95,37 +115,31 @@ def _used_factors(library: Any, rows: pd.DataFrame) -> list[Any]:
 def gather_inventory(session: Session, *, run_id: str | int | None = None, region_code: str,
                      year: int) -> InventoryInputs:
     """The report's inputs from a stored inventory run (the latest when `run_id` is None)."""
-    from tanzhi.inventory import service as inv
-    from tanzhi.kernel.regions import require_region
-
     region = require_region(session, region_code)
-    run = inv.get_run(session, run_id) if run_id is not None else inv.latest_run(session)
+    run = get_run(session, run_id) if run_id is not None else latest_run(session)
     if run is None:
         raise NotFound("还没有编制任何清单，请先编制清单 / no inventory has been compiled yet")
-    rows = inv.run_results(session, run.id, region_codes=[region_code])
+    rows = run_results(session, run.id, region_codes=[region_code])
     if rows.empty or not (rows["year"] == year).any():
         raise NotFound(f"清单 {run.id} 没有 {region.name_zh} {year} 年的结果 / run {run.id} has no "
                        f"results for {region_code} in {year}")
-    unc = inv.run_uncertainty(session, run.id, region_code=region_code, year=year,
-                              method="propagation")
-    mc = inv.run_uncertainty(session, run.id, region_code=region_code, year=year,
-                             method="montecarlo", iterations=MC_ITERATIONS, seed=MC_SEED)
+    unc = run_uncertainty(session, run.id, region_code=region_code, year=year,
+                          method="propagation")
+    mc = run_uncertainty(session, run.id, region_code=region_code, year=year,
+                         method="montecarlo", iterations=MC_ITERATIONS, seed=MC_SEED)
     first = int(rows["year"].min())
-    keycat = inv.key_categories(session, run.id, region_code=region_code, year=year,
-                                base_year=first if first < year else None)
-    residuals = inv.hierarchy_residuals(session, run.id)
+    keycat = key_categories(session, run.id, region_code=region_code, year=year,
+                            base_year=first if first < year else None)
+    residuals = hierarchy_residuals(session, run.id)
     if residuals is not None and len(residuals):
         residuals = residuals[residuals["parent_code"] == region_code]
-    finder = getattr(inv, "run_findings", None)
-    findings = _findings(finder(session, run.id, region_code=region_code)) if finder else []
+    findings = _findings(run_findings(session, run.id, region_code=region_code))
     findings = [f for f in findings if not f["where"] or str(year) in f["where"]
                 or f["severity"] == "error"] or findings
-    children = None
-    if hasattr(inv, "region_totals"):
-        children = inv.region_totals(session, run.id, parent_code=region_code, year=year)
+    children = region_totals(session, run.id, parent_code=region_code, year=year)
     recalc = None
-    if getattr(run, "supersedes", None):
-        recalc = inv.compare_runs(session, run.supersedes, run.id, region_code=region_code)
+    if run.supersedes:
+        recalc = compare_runs(session, run.supersedes, run.id, region_code=region_code)
     run_info = _run_dict(run)
     synthetic = str(run_info.get("source") or "").startswith("statistics")
     provenance = [Source(title=f"Inventory run {run.id} ({run.gwp})",

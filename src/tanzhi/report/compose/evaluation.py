@@ -4,7 +4,7 @@ Sections as Chinese FYP evaluations are written: 一、总体进展, 二、主�
 trend chart per quantified indicator: expected trajectory against actuals), 三、重点任务进展,
 四、试点示范与重大项目, 五、存在问题 (lagging indicators and the defects of the plan text),
 六、下一步建议 (mid-term) or 六、“十五五”衔接建议 (final). Statuses are exactly those of
-`tanzhi.plan.service.status_table` for the evaluation year; nothing is recomputed here.
+`tanzhi.plan.status_table` for the evaluation year; nothing is recomputed here.
 """
 
 from __future__ import annotations
@@ -14,20 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from tanzhi.report.model import (
-    Cell,
-    Chart,
-    Column,
-    Document,
-    Paragraph,
-    Row,
-    Section,
-    Series,
-    Table,
-    number_document,
-)
-from tanzhi.report.service.evaluation import EvaluationInputs
-from tanzhi.report.service.evaluation_parts import (
+from tanzhi.report.compose.status_terms import (
     CATEGORY_ZH,
     DEFECT_ZH,
     NOTE_ZH,
@@ -37,7 +24,19 @@ from tanzhi.report.service.evaluation_parts import (
     status_label,
     trajectory,
 )
-from tanzhi.report.service.evaluation_registry import projects_section, tasks_section
+from tanzhi.report.compose.tasks_and_projects import projects_section, tasks_section
+from tanzhi.report.model import (
+    Chart,
+    Column,
+    Document,
+    EvaluationInputs,
+    Paragraph,
+    Row,
+    Section,
+    Series,
+    Table,
+    number_document,
+)
 
 MAX_CHARTS = 16
 
@@ -299,6 +298,3 @@ def compose_evaluation(inp: EvaluationInputs) -> Document:
         sections=sections, provenance=list(inp.provenance), synthetic=inp.synthetic,
         lineage=dict(inp.lineage))
     return number_document(doc)
-
-
-__all__ = ["Cell", "compose_evaluation"]

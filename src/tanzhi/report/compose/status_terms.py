@@ -1,4 +1,5 @@
-"""Pieces of the evaluation report: Chinese labels of statuses, categories, defects; paths."""
+"""How an evaluation report words an indicator's status: Chinese labels of statuses, categories,
+status notes and plan-text defects, the figure format, and the planned path charts draw."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from tanzhi.plan import planned_progress
 from tanzhi.report.model import Cell
 
 CATEGORY_ZH = {"comprehensive": "综合指标", "mitigation": "减缓指标", "adaptation": "适应指标",
@@ -66,22 +68,19 @@ def fmt(value: float | None) -> str:
 
 def trajectory(baseline: float, target: float, base_year: int, end_year: int,
                row: dict[str, Any]) -> Callable[[int], float]:
-    """The planned path of an indicator from baseline to target, as status_table reads it.
+    """The planned path of an indicator from baseline to target, as the status table rates it.
 
-    Compound (constant-rate) paths for intensity targets, I_t = I_0 (T/I_0)^(t/T); for a
-    cumulative percentage cut R the path of the cut is 100 (1 − (1 − R/100)^(t/T)); linear
-    otherwise (`tanzhi.plan.calc.expected_progress`).
+    The plan's own rule (`tanzhi.plan.planned_progress`): compound (constant-rate) paths for
+    intensity targets and for cumulative percentage cuts, linear otherwise — asked, not
+    re-derived, so the chart and the status light cannot disagree (issue #10).
     """
-    span = end_year - base_year
-    compound = row.get("trajectory") == "compound"
     cumulative_cut = row.get("accumulation") == "cumulative" and row.get("unit") == "%"
+    trajectory_kind = row.get("trajectory")
 
     def path(year: int) -> float:
-        t = min(max(year - base_year, 0), span) / span
-        if compound and cumulative_cut and 0 < target < 100:
-            return 100 * (1 - (1 - target / 100) ** t)
-        if compound and baseline > 0 and target > 0 and not cumulative_cut:
-            return baseline * (target / baseline) ** t
-        return baseline + (target - baseline) * t
+        share = planned_progress(year, base_year, end_year, trajectory=trajectory_kind,
+                                 cumulative_cut=cumulative_cut, baseline=baseline,
+                                 target=target)
+        return baseline + (target - baseline) * share
 
     return path

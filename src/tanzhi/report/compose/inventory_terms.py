@@ -1,4 +1,5 @@
-"""Pieces of the inventory report: gas groups, sector and category names, notation-key cells."""
+"""How an inventory report names and groups its rows: gas groups, guideline sectors, category
+and item names in Chinese, and the number-or-notation-key cells of sector × gas tables."""
 
 from __future__ import annotations
 
@@ -7,6 +8,11 @@ from functools import lru_cache
 from typing import Any
 
 import pandas as pd
+
+from tanzhi.inventory import EXPECTED_CATEGORIES, compute_co2e
+from tanzhi.kernel.categories import ipcc_category
+from tanzhi.kernel.errors import DataError
+from tanzhi.kernel.factors import packaged_items
 
 # The guideline summary table's gas columns: (group, Chinese name, unit shown).
 GAS_GROUPS: tuple[tuple[str, str, str], ...] = (
@@ -52,9 +58,6 @@ def category_name(code: str) -> str:
     """Chinese name of an IPCC 2006 category (memo items by their guideline label)."""
     if code.startswith("memo."):
         return memo_label(code)
-    from tanzhi.kernel.categories import ipcc_category
-    from tanzhi.kernel.errors import DataError
-
     try:
         cat = ipcc_category(code)
     except DataError:
@@ -67,9 +70,6 @@ def sector_of(code: str) -> str:
     """Guideline sector (Chinese) of a category; 信息项 for memo categories; "" if none."""
     if code.startswith("memo."):
         return MEMO_SECTOR
-    from tanzhi.kernel.categories import ipcc_category
-    from tanzhi.kernel.errors import DataError
-
     try:
         return ipcc_category(code).sector_zh
     except DataError:
@@ -87,8 +87,6 @@ def memo_label(name: str) -> str:
     """Chinese label of a memo category or an activity item (fuel, product …)."""
     if name in _MEMO:
         return _MEMO[name]
-    from tanzhi.kernel.factors import packaged_items
-
     item = packaged_items().get(name)
     return item.name_zh if item and item.name_zh else name
 
@@ -105,8 +103,6 @@ def _memo_kind(category: str, memo: bool) -> str:
 
 def prepare_rows(rows: pd.DataFrame, gwp: str) -> pd.DataFrame:
     """Result rows plus ``co2e_t`` (under `gwp` if absent), ``sector``, ``group``, ``memo_kind``."""
-    from tanzhi.inventory.calc import compute_co2e
-
     out = rows.copy()
     out["year"] = out["year"].astype(int)
     out["category"] = out["category"].astype(str)
@@ -128,8 +124,6 @@ def prepare_rows(rows: pd.DataFrame, gwp: str) -> pd.DataFrame:
 @lru_cache(maxsize=1)
 def _expected() -> tuple[tuple[str, str, str], ...]:
     """(category, group, sector) the provincial guideline expects a number or key for."""
-    from tanzhi.inventory.checks import EXPECTED_CATEGORIES
-
     return tuple((c, gas_group(g), sector_of(c)) for c, g in EXPECTED_CATEGORIES)
 
 
@@ -138,7 +132,7 @@ def sector_gas_cell(part: pd.DataFrame, group: str, sector: str | None,
     """One cell of a sector × gas table: a number (万吨 or 万吨 CO2e) or a notation key.
 
     Numbers when any row of the group has one; else the rows' notation keys; else NE when the
-    guideline expects the gas in that sector (`tanzhi.inventory.checks.EXPECTED_CATEGORIES`)
+    guideline expects the gas in that sector (`tanzhi.inventory.EXPECTED_CATEGORIES`)
     and NA (not applicable) otherwise.
     """
     sub = part[part["group"] == group]

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
-from tanzhi.report.model import Cell, Column, Paragraph, Row, Section, Table
-from tanzhi.report.service.inventory_parts import category_name, memo_label, wan
-
-if TYPE_CHECKING:
-    from tanzhi.report.service.inventory_doc import InventoryInputs
+from tanzhi.kernel.errors import NotFound
+from tanzhi.kernel.factors import default_library
+from tanzhi.report.compose.inventory_terms import category_name, memo_label, wan
+from tanzhi.report.model import Cell, Column, InventoryInputs, Paragraph, Row, Section, Table
 
 TOTAL = "total"
 
@@ -163,7 +162,7 @@ def qa_section(inp: InventoryInputs) -> Section:
         rows = [Row([str(r.sector), str(r.gas), wan(r.parent_t), wan(r.children_t),
                      wan(r.residual_t),
                      _f(r.residual_pct) / 100 if _f(r.residual_pct) is not None else None,
-                     str(getattr(r, "explanation_zh", "") or "")]) for r in part.itertuples()]
+                     str(r.explanation_zh or "")]) for r in part.itertuples()]
         sub.add(Table(f"{inp.year}年下级地区加总与本级清单差额", [
             Column("领域", align="left", digits=None), Column("气体", align="center", digits=None),
             Column("本级", "万吨", 2), Column("下级合计", "万吨", 2), Column("差额", "万吨", 2),
@@ -213,9 +212,6 @@ def appendix(inp: InventoryInputs, rows: pd.DataFrame) -> Section:
 
 def factors_used(rows: pd.DataFrame, year: int) -> list[dict[str, Any]]:
     """The kernel factors whose ids the year's rows name (unknown ids listed as such)."""
-    from tanzhi.kernel.errors import NotFound
-    from tanzhi.kernel.factors import default_library
-
     if "factor_ids" not in rows:
         return []
     ids = sorted({i for text in rows.loc[rows["year"] == year, "factor_ids"].dropna()

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
 
-from tanzhi.report.model import Column, Paragraph, Row, Section, Table
-
-if TYPE_CHECKING:
-    from tanzhi.report.service.evaluation import EvaluationInputs
+from tanzhi.report.model import Column, EvaluationInputs, Paragraph, Row, Section, Table
 
 KIND_ZH = {"county": "县（市、区）", "town": "乡镇（街道）", "village": "村", "community": "社区",
            "park": "园区", "public_institution": "公共机构", "enterprise": "企业", "school": "学校",
@@ -33,7 +29,8 @@ def tasks_section(inp: EvaluationInputs) -> Section:
         return sec
     years = sorted({t["year"] for t in inp.tasks})
     sec.add(Paragraph(f"{years[0]}—{years[-1]}年年度考核方案共设定性任务{len(inp.tasks)}项次，"
-                      "得分为各被考核单位最终得分（未审定的取复核或自评分）的平均值。"))
+                      "得分为已评分的各被考核单位计入考核总分的得分（审定分；未审定的取复核分或自评分，"
+                      "须附佐证材料而未上传的自评分计0分）的平均值，与考核工作台一致。"))
     rows = []
     for t in inp.tasks:
         mean = t["mean_score"]

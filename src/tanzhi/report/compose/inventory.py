@@ -10,25 +10,18 @@ Table 8.2), 分领域, 不确定性 (IPCC 2006 Vol.1 Ch.3), 关键类别 (Vol.1 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from tanzhi.report.model import (
-    Cell,
-    Chart,
-    Column,
-    Document,
-    Paragraph,
-    Row,
-    Section,
-    Series,
-    Source,
-    Table,
-    number_document,
+from tanzhi.inventory import compute_calibre_reconciliation, compute_energy_co2
+from tanzhi.report.compose.inventory_analysis import (
+    appendix,
+    key_section,
+    qa_section,
+    unc_section,
 )
-from tanzhi.report.service.inventory_parts import (
+from tanzhi.report.compose.inventory_terms import (
     GAS_GROUPS,
     SECTORS,
     category_name,
@@ -37,6 +30,18 @@ from tanzhi.report.service.inventory_parts import (
     prepare_rows,
     sector_gas_cell,
     wan,
+)
+from tanzhi.report.model import (
+    Chart,
+    Column,
+    Document,
+    InventoryInputs,
+    Paragraph,
+    Row,
+    Section,
+    Series,
+    Table,
+    number_document,
 )
 
 TREND_START = 2015
@@ -50,35 +55,6 @@ GWP_WHY = {
     "AR6": "采用IPCC第六次评估报告（AR6）100年全球增温潜势，供与最新科学评估比较；"
            "与按AR5编制的国家清单不完全可比。",
 }
-
-
-@dataclass
-class InventoryInputs:
-    """Everything the inventory report shows, gathered from the inventory service or computed.
-
-    ``rows`` are result rows (`tanzhi.inventory.model.RESULT_COLUMNS`, optionally ``co2e_t``)
-    of one region for every year to show; the other frames are optional and their sections say
-    so when they are missing.
-    """
-
-    region_code: str
-    region_name: str
-    year: int
-    gwp: str
-    rows: pd.DataFrame
-    run: dict[str, Any] = field(default_factory=dict)  # id, label, created_at, method, source …
-    uncertainty: pd.DataFrame | None = None  # Approach 1 by category (and gas)
-    montecarlo: pd.DataFrame | None = None  # Approach 2 by category, total row
-    key_categories: pd.DataFrame | None = None
-    residuals: pd.DataFrame | None = None  # hierarchy residuals with this region as parent
-    findings: list[dict[str, Any]] = field(default_factory=list)  # severity, code, message_zh
-    reference: pd.DataFrame | None = None  # reference vs sectoral approach (compare_…)
-    recalculations: pd.DataFrame | None = None  # compare_runs with the superseded run
-    factors: list[dict[str, Any]] = field(default_factory=list)  # id, item, parameter, value …
-    children: pd.DataFrame | None = None  # region_code, name_zh, co2e_t of the sub-regions
-    provenance: list[Source] = field(default_factory=list)
-    synthetic: bool = False
-    issuer: str = ""
 
 
 def _num(value: Any) -> float | None:
@@ -243,8 +219,6 @@ def _trend(rows: pd.DataFrame, year: int) -> tuple[Chart, Table]:
 
 
 def _calibre(inp: InventoryInputs, rows: pd.DataFrame) -> Section:
-    from tanzhi.inventory.calc import compute_calibre_reconciliation, compute_energy_co2
-
     sec = Section("能源活动二氧化碳排放（含调入电力）口径")
     sec.add(Paragraph(
         "碳排放强度目标采用能源活动二氧化碳排放口径：化石燃料燃烧二氧化碳排放（不含生物质和国际燃料舱），"
@@ -393,8 +367,6 @@ def _sectors(inp: InventoryInputs, rows: pd.DataFrame) -> Section:
 
 def compose_inventory(inp: InventoryInputs) -> Document:
     """The inventory report of one region and year as a numbered `Document`."""
-    from tanzhi.report.service.inventory_qa import appendix, key_section, qa_section, unc_section
-
     rows = prepare_rows(inp.rows, inp.gwp)
     sections = [_basics(inp, rows), _results(inp, rows), _sectors(inp, rows),
                 unc_section(inp), key_section(inp), qa_section(inp), appendix(inp, rows)]
@@ -407,6 +379,3 @@ def compose_inventory(inp: InventoryInputs) -> Document:
                  "region_code": inp.region_code,
                  "factor_datasets": inp.run.get("factor_datasets") or {}})
     return number_document(doc)
-
-
-__all__ = ["Cell", "InventoryInputs", "compose_inventory"]
