@@ -48,7 +48,8 @@ test: env assets system-deps
 	$(UV) run pytest
 
 lint: env
-	$(UV) run ruff check src tests
+	$(UV) run ruff check src tests lint
+	# lint-imports runs from the repo root, where it finds lint/faces.py (the faces contract type)
 	$(UV) run lint-imports
 
 bench: env
