@@ -38,6 +38,7 @@ from tanzhi.inventory.service import (
     key_categories,
     latest_run,
     region_totals,
+    run_findings,
     run_results,
     run_uncertainty,
 )
@@ -74,6 +75,7 @@ __all__ = [
     "latest_run",
     "pages_router",
     "region_totals",
+    "run_findings",
     "run_results",
     "run_uncertainty",
 ]
