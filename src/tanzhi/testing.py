@@ -9,18 +9,14 @@ defaults: every caller states how close is close enough.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from tanzhi.kernel import UnitError, convert
 
 _SHOWN = 10
-
-
-def _close(got: float, want: float, rtol: float, atol: float) -> bool:
-    return math.isclose(got, want, rel_tol=rtol, abs_tol=atol)
 
 
 def _key_text(cols: Sequence[str], key: object) -> str:
@@ -33,13 +29,24 @@ def _fail(title_zh: str, title_en: str, lines: list[str]) -> None:
     raise AssertionError("\n  ".join([f"{title_zh} / {title_en}:", *shown]))
 
 
-def _in_unit(value: float, unit: str, target: str, where: str) -> float:
-    if unit == target:
-        return value
-    try:
-        return convert(value, unit, target)
-    except UnitError as exc:
-        raise AssertionError(f"单位无法换算 / units do not convert ({where}): {exc}") from exc
+def _factors(frame: pd.DataFrame, unit: str, target: str, cols: Sequence[str]) -> pd.Series:
+    """Per row, the multiplier taking frame[unit] into frame[target] (one pint call per pair)."""
+    pairs = frame[[unit, target]].astype(str).drop_duplicates()
+    factor = {}
+    for i, u, t in pairs.itertuples(name=None):
+        try:
+            factor[(u, t)] = 1.0 if u == t else convert(1.0, u, t)
+        except UnitError as exc:
+            where = _key_text(cols, tuple(frame.loc[i, list(cols)]))
+            raise AssertionError(f"单位无法换算 / units do not convert ({where}): {exc}") from exc
+    keys = pd.MultiIndex.from_frame(frame[[unit, target]].astype(str))
+    return pd.Series(pd.Series(factor).reindex(keys).to_numpy(), index=frame.index, dtype=float)
+
+
+def _far(got: pd.Series, want: pd.Series, rtol: float, atol: float) -> pd.Series:
+    """Not math.isclose, elementwise (NaN is never close)."""
+    tol = np.maximum(rtol * np.maximum(got.abs(), want.abs()), atol)
+    return ~((got - want).abs() <= tol)
 
 
 def assert_frames_equal(
@@ -88,19 +95,22 @@ def assert_frames_equal(
             for _, r in missing.iterrows()
         ]
         _fail("行不一致", f"rows differ ({len(missing)} unmatched)", lines)
+    got = merged[f"{value}_got"].astype(float)
+    want = merged[f"{value}_want"].astype(float)
+    if unit is not None:
+        got = got * _factors(merged, f"{unit}_got", f"{unit}_want", keys)
+    far = _far(got, want, rtol, atol)
     bad = []
-    for _, r in merged.iterrows():
-        where = _key_text(keys, tuple(r[k] for k in keys))
-        got, want = float(r[f"{value}_got"]), float(r[f"{value}_want"])
+    for i in merged.index[far]:
+        r = merged.loc[i]
         shown_unit, source = "", ""
         if unit is not None:
             shown_unit = f" {r[f'{unit}_want']}"
-            got = _in_unit(got, r[f"{unit}_got"], r[f"{unit}_want"], where)
             if r[f"{unit}_got"] != r[f"{unit}_want"]:
                 source = f" (from {r[f'{value}_got']:g} {r[f'{unit}_got']})"
-        if not _close(got, want, rtol, atol):
-            bad.append(f"{where}: {got:g}{shown_unit}{source} vs expected {want:g}{shown_unit} "
-                       f"(|diff| {abs(got - want):.3g}; rtol {rtol:g}, atol {atol:g})")
+        bad.append(f"{_key_text(keys, tuple(r[k] for k in keys))}: {got[i]:g}{shown_unit}{source}"
+                   f" vs expected {want[i]:g}{shown_unit} (|diff| {abs(got[i] - want[i]):.3g}; "
+                   f"rtol {rtol:g}, atol {atol:g})")
     if bad:
         _fail("数值不相等", f"values differ ({len(bad)} of {len(merged)} rows)", bad)
 
@@ -144,28 +154,37 @@ def assert_hierarchy_sums(
         _fail("键重复", f"duplicate rows for {[node, *keys]}",
               [_key_text([node, *keys], tuple(k)) for k in
                dup[[node, *keys]].drop_duplicates().itertuples(index=False, name=None)])
-    own = rows.set_index([node, *keys])
-    bad = []
-    for (par, *key), kids in rows[rows["_parent"].notna()].groupby(["_parent", *keys], sort=True):
-        where = _key_text([node, *keys], (par, *key))
-        if (par, *key) not in own.index:
-            bad.append(f"{where}: children {', '.join(map(str, kids[node]))} but no parent row")
-            continue
-        prow = own.loc[(par, *key)]
-        target = str(prow[unit]) if unit is not None else ""
-        shown = f" {target}" if target else ""
-        total = sum(
-            _in_unit(float(k[value]), str(k[unit]), target, f"{node}={k[node]}")
-            if unit is not None else float(k[value])
-            for _, k in kids.iterrows()
-        )
-        want = float(prow[value])
-        names = ", ".join(map(str, kids[node]))
-        if len(kids) < min_children:
-            bad.append(f"{where}: {len(kids)} children ({names}), expected ≥ {min_children}")
-        elif not _close(total, want, rtol, atol):
-            bad.append(f"{where}: children {names} sum to {total:g}{shown}, parent {want:g}{shown}"
-                       f" (|diff| {abs(total - want):.3g}; rtol {rtol:g}, atol {atol:g})")
+    own = rows[[node, *keys, value, *([unit] if unit else [])]].rename(
+        columns={node: "_parent", value: "_want", **({unit: "_unit"} if unit else {})})
+    kids = rows[rows["_parent"].notna()].merge(own, on=["_parent", *keys], how="left",
+                                                indicator=True)
+    group = ["_parent", *keys]
+
+    def names(k: object) -> str:  # the children of one group, spelled only for failures
+        ks = k if isinstance(k, tuple) else (k,)
+        hit = np.logical_and.reduce([kids[c] == v for c, v in zip(group, ks, strict=True)])
+        return ", ".join(map(str, kids.loc[hit, node]))
+
+    orphan = kids[kids["_merge"] == "left_only"].groupby(group, sort=True).size()
+    bad = [f"{_key_text([node, *keys], k)}: children {names(k)} but no parent row"
+           for k in orphan.index]
+    kids = kids[kids["_merge"] == "both"]
+    v = kids[value].astype(float)
+    if unit is not None:
+        v = v * _factors(kids, unit, "_unit", [node, *keys])
+    agg = kids.assign(_v=v).groupby(group, sort=True).agg(
+        total=("_v", "sum"), n=(node, "size"), want=("_want", "first"),
+        unit=("_unit" if unit else "_want", "first"))
+    far = _far(agg["total"], agg["want"].astype(float), rtol, atol) | (agg["n"] < min_children)
+    for k, r in agg[far].iterrows():
+        where = _key_text([node, *keys], k)
+        shown = f" {r['unit']}" if unit else ""
+        if r["n"] < min_children:
+            bad.append(f"{where}: {int(r['n'])} children ({names(k)}), expected ≥ {min_children}")
+        else:
+            bad.append(f"{where}: children {names(k)} sum to {r['total']:g}{shown}, parent "
+                       f"{r['want']:g}{shown} (|diff| {abs(r['total'] - r['want']):.3g}; "
+                       f"rtol {rtol:g}, atol {atol:g})")
     if bad:
         _fail("下级之和不等于上级", f"children do not sum to their parent ({len(bad)})", bad)
 
@@ -196,18 +215,18 @@ def assert_ledger_balances(
       account=B: 2 entries sum to 0.5 t CO2 (atol 1e-09)
     """
     by = list(by)
-    bad = []
-    groups = entries.groupby(by, sort=True)
-    for key, group in groups:
-        where = _key_text(by, key)
-        target = str(group[unit].iloc[0]) if unit is not None else ""
-        total = sum(
-            _in_unit(float(e[amount]), str(e[unit]), target, where)
-            if unit is not None else float(e[amount])
-            for _, e in group.iterrows()
-        )
-        if not math.isfinite(total) or abs(total) > atol:
-            shown = f" {target}" if target else ""
-            bad.append(f"{where}: {len(group)} entries sum to {total:g}{shown} (atol {atol:g})")
+    v = entries[amount].astype(float)
+    if unit is not None:
+        first = entries.groupby(by, sort=False)[unit].transform("first")
+        v = v * _factors(entries.assign(_first=first), unit, "_first", by)
+    rows = entries.assign(_v=v)
+    agg = rows.groupby(by, sort=True).agg(
+        total=("_v", "sum"), n=("_v", "size"), unit=(unit or "_v", "first"))
+    # a NaN entry poisons its sum, as it should: a missing amount is not a zero
+    agg.loc[rows["_v"].isna().groupby([rows[c] for c in by], sort=True).any(), "total"] = np.nan
+    far = ~(agg["total"].abs() <= atol)
+    bad = [f"{_key_text(by, k if isinstance(k, tuple) else (k,))}: {int(r['n'])} entries sum to "
+           f"{r['total']:g}{' ' + str(r['unit']) if unit else ''} (atol {atol:g})"
+           for k, r in agg[far].iterrows()]
     if bad:
-        _fail("账目不平", f"ledger does not balance ({len(bad)} of {groups.ngroups} groups)", bad)
+        _fail("账目不平", f"ledger does not balance ({len(bad)} of {len(agg)} groups)", bad)
