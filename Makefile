@@ -47,8 +47,9 @@ serve: env assets
 test: env assets system-deps
 	$(UV) run pytest
 
+# lint-imports runs from the repo root, where it finds lint/faces.py (the faces contract type)
 lint: env
-	$(UV) run ruff check src tests
+	$(UV) run ruff check src tests lint
 	$(UV) run lint-imports
 
 bench: env

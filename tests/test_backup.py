@@ -16,17 +16,21 @@ import pytest
 from sqlalchemy import text
 
 from tanzhi.config import Settings
-from tanzhi.kernel.audit import (
+from tanzhi.kernel import (
+    ConsistencyError,
+    DataError,
+    make_engine,
     make_session_factory,
+    unit_of_work,
     verify_chain,
     verify_checkpoints,
     verify_rows,
     write_checkpoint,
+    write_statistics,
 )
-from tanzhi.kernel.backup import backup, read_manifest, restore, survey
-from tanzhi.kernel.db import make_engine, unit_of_work
-from tanzhi.kernel.errors import ConsistencyError, DataError
-from tanzhi.kernel.statistics import write_statistics
+from tanzhi.kernel import restore_backup as restore
+from tanzhi.kernel import write_backup as backup
+from tanzhi.kernel.backup import read_manifest, survey
 from tanzhi.migrate import metadata, upgrade
 from tanzhi.plan.store import PlanActualRow
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from tanzhi.config import Settings
-from tanzhi.kernel.db import make_engine
+from tanzhi.kernel import make_engine
 from tanzhi.migrate import upgrade
 
 TANZHI = str(Path(sys.executable).with_name("tanzhi"))

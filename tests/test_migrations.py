@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from tanzhi.config import Settings
-from tanzhi.kernel.db import make_engine
+from tanzhi.kernel import make_engine
 from tanzhi.migrate import metadata, upgrade
 
 

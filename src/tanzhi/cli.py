@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from tanzhi.config import Settings
-from tanzhi.kernel.errors import TanzhiError
+from tanzhi.kernel import TanzhiError
 
 if TYPE_CHECKING:
     import uvicorn
@@ -76,15 +76,15 @@ def audit_verify(
     signed checkpoint; exit 1 on any finding (issue #8, finding 10)."""
     from sqlalchemy import func, select
 
-    from tanzhi.kernel.audit import (
+    from tanzhi.kernel import (
         AuditCheckpoint,
         AuditEntry,
+        make_engine,
         make_session_factory,
         verify_chain,
         verify_checkpoints,
         verify_rows,
     )
-    from tanzhi.kernel.db import make_engine
     from tanzhi.migrate import metadata
 
     metadata()  # every domain's tables, so each is compared
@@ -118,8 +118,7 @@ def audit_checkpoint() -> None:
     printed line somewhere else too."""
     import json
 
-    from tanzhi.kernel.audit import make_session_factory, write_checkpoint
-    from tanzhi.kernel.db import make_engine, unit_of_work
+    from tanzhi.kernel import make_engine, make_session_factory, unit_of_work, write_checkpoint
 
     engine = make_engine(Settings())
     with unit_of_work(make_session_factory(engine), actor="cli:audit-checkpoint") as session:
@@ -134,7 +133,7 @@ def backup_cmd(
 ) -> None:
     """Back up the database while it may be serving: SQLite online backup, or pg_dump in a
     snapshot; the archive carries a manifest (revision, rows per table, audit head)."""
-    from tanzhi.kernel.backup import backup
+    from tanzhi.kernel import write_backup as backup
 
     m = backup(Settings(), out)
     head = m.head["seq"] if m.head else 0
@@ -153,8 +152,8 @@ def restore_cmd(
     `tanzhi audit verify` (it needs this installation's keys in <data_dir>/keys)."""
     from alembic.script import ScriptDirectory
 
-    from tanzhi.kernel.backup import restore
-    from tanzhi.kernel.db import make_engine
+    from tanzhi.kernel import make_engine
+    from tanzhi.kernel import restore_backup as restore
     from tanzhi.migrate import alembic_config
 
     settings = Settings()
@@ -171,7 +170,7 @@ def restore_cmd(
 @unit_app.command("convert")
 def unit_convert(quantity: str, unit: str) -> None:
     """Convert a quantity, e.g. `tanzhi unit convert "1 万吨标准煤" GJ` → 293076."""
-    from tanzhi.kernel.units import COAL_CONTEXT, parse_quantity, registry
+    from tanzhi.kernel import COAL_CONTEXT, parse_quantity, registry
 
     q = parse_quantity(quantity)
     target = registry().Unit(unit)
@@ -181,7 +180,7 @@ def unit_convert(quantity: str, unit: str) -> None:
         try:
             value = q.to(target).magnitude
         except Exception:  # noqa: BLE001 — re-raised with the bilingual dimension message
-            from tanzhi.kernel.units import conversion_factor
+            from tanzhi.kernel import conversion_factor
 
             value = q.magnitude * conversion_factor(str(q.units), unit)
     typer.echo(f"{value:.10g}")
@@ -215,7 +214,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
 
     import uvicorn
 
-    from tanzhi.web.app import exposure_warnings, serving_settings
+    from tanzhi.web import exposure_warnings, serving_settings
 
     settings = serving_settings(Settings(), host)
     warnings = exposure_warnings(settings, host)

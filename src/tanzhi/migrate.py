@@ -9,8 +9,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, MetaData
 
 from tanzhi.config import Settings
-from tanzhi.kernel.audit import make_session_factory
-from tanzhi.kernel.db import Base, make_engine, unit_of_work
+from tanzhi.kernel import Base, make_engine, make_session_factory, unit_of_work
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -51,7 +50,7 @@ def upgrade(settings: Settings, revision: str = "head") -> None:
     if revision == "head":
         # Reference regions are part of a usable schema: every region-scoped row and user
         # points at one. Seeding is idempotent and audited like any other write.
-        from tanzhi.kernel.regions import seed_regions
+        from tanzhi.kernel import seed_regions
 
         with unit_of_work(make_session_factory(engine), actor="system:upgrade") as session:
             seed_regions(session)

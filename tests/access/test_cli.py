@@ -16,9 +16,7 @@ from tanzhi.access import (
 from tanzhi.access.cli import app
 from tanzhi.access.store import SessionRow
 from tanzhi.config import Settings
-from tanzhi.kernel.audit import make_session_factory
-from tanzhi.kernel.db import make_engine, unit_of_work, utcnow
-from tanzhi.kernel.regions import seed_regions
+from tanzhi.kernel import make_engine, make_session_factory, seed_regions, unit_of_work, utcnow
 from tanzhi.migrate import upgrade
 
 

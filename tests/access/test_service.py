@@ -21,10 +21,17 @@ from tanzhi.access import (
 from tanzhi.access import service as access_service
 from tanzhi.access.store import LoginAttemptRow, UserRow
 from tanzhi.config import Settings
-from tanzhi.kernel.audit import REDACTED_PREFIX, make_session_factory
-from tanzhi.kernel.db import make_engine, unit_of_work, utcnow
-from tanzhi.kernel.errors import DataError, PermissionDenied
-from tanzhi.kernel.regions import add_region, seed_regions
+from tanzhi.kernel import (
+    DataError,
+    PermissionDenied,
+    add_region,
+    make_engine,
+    make_session_factory,
+    seed_regions,
+    unit_of_work,
+    utcnow,
+)
+from tanzhi.kernel.audit import REDACTED_PREFIX
 from tanzhi.migrate import upgrade
 
 pytestmark = pytest.mark.storage

@@ -33,10 +33,15 @@ from tanzhi.access import (
 )
 from tanzhi.access.store import SessionRow, UserRow
 from tanzhi.config import Settings
-from tanzhi.kernel.audit import make_session_factory, verify_chain
-from tanzhi.kernel.db import make_engine, unit_of_work, utcnow
-from tanzhi.kernel.errors import DataError
-from tanzhi.kernel.regions import seed_regions
+from tanzhi.kernel import (
+    DataError,
+    make_engine,
+    make_session_factory,
+    seed_regions,
+    unit_of_work,
+    utcnow,
+    verify_chain,
+)
 from tanzhi.migrate import upgrade
 
 pytestmark = pytest.mark.storage

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from tanzhi.demo import model as m
 from tanzhi.demo.calc import Y, calibrate, capped_allocation, generate, split
 from tanzhi.demo.checks import Lookup, check_anchors, observed, reproduces
-from tanzhi.kernel.regions import RegionLevel, packaged_regions
-from tanzhi.kernel.units import parse_unit
+from tanzhi.kernel import RegionLevel, packaged_regions, parse_unit
+from tanzhi.testing import assert_hierarchy_sums
 
 # Standard-coal coefficients restated here, independently of model.FUELS, from the GB/T
 # 2589-2008 Annex A / yearbook list (kgce/kg = 万tce per 万t) and the energy-statistics reporting
@@ -39,12 +39,6 @@ def core(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["variable"].isin(CORE)]
 
 
-def _wide(core: pd.DataFrame) -> pd.DataFrame:
-    """Core values with one column per region."""
-    return core.pivot_table(index=["variable", "sector", "item", "year"], columns="region_code",
-                            values="value", aggfunc="sum")
-
-
 def test_two_runs_give_identical_frames(frame: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(generate(packaged_regions()), frame)
 
@@ -59,16 +53,11 @@ def test_another_seed_changes_synthetic_values_but_not_anchors(frame: pd.DataFra
 
 def test_counties_sum_to_cities_and_cities_to_the_province(core: pd.DataFrame) -> None:
     regions = packaged_regions()
-    wide = _wide(core)
-    cities = [r.code for r in regions if r.level is RegionLevel.CITY]
-    scale = wide.abs().max(axis=1) + 1e-12
-    gap = (wide[cities].sum(axis=1) - wide["330000"]).abs() / scale
-    assert gap.max() < 1e-9
-    for city in cities:
-        counties = [r.code for r in regions if r.parent_code == city]
-        assert len(counties) >= 4
-        gap = (wide[counties].sum(axis=1) - wide[city]).abs() / scale
-        assert gap.max() < 1e-9, city
+    parent = {r.code: r.parent_code for r in regions}
+    assert {parent[r.code] for r in regions if r.level is RegionLevel.CITY} == {"330000"}
+    # every city has ≥ 4 counties, and every parent equals its children's sum, series by series
+    assert_hierarchy_sums(core, parent_of=parent, keys=["variable", "sector", "item", "year"],
+                          rtol=1e-9, atol=1e-12, min_children=4)
 
 
 def test_every_core_series_covers_102_regions_and_11_years(core: pd.DataFrame) -> None:

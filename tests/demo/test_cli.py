@@ -11,8 +11,7 @@ from tanzhi.config import Settings
 from tanzhi.demo import model as m
 from tanzhi.demo.calc import generate
 from tanzhi.demo.cli import demo
-from tanzhi.kernel.db import make_engine
-from tanzhi.kernel.regions import packaged_regions
+from tanzhi.kernel import make_engine, packaged_regions
 from tanzhi.migrate import upgrade
 
 

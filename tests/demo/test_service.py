@@ -11,10 +11,16 @@ from tanzhi.config import Settings
 from tanzhi.demo import model as m
 from tanzhi.demo.calc import generate
 from tanzhi.demo.service import build_demo, demo_datasets
-from tanzhi.kernel.audit import make_session_factory, verify_chain
-from tanzhi.kernel.db import make_engine, unit_of_work
-from tanzhi.kernel.regions import list_regions, packaged_regions
-from tanzhi.kernel.statistics import read_statistics, write_statistics
+from tanzhi.kernel import (
+    list_regions,
+    make_engine,
+    make_session_factory,
+    packaged_regions,
+    read_statistics,
+    unit_of_work,
+    verify_chain,
+    write_statistics,
+)
 from tanzhi.migrate import upgrade
 
 pytestmark = pytest.mark.storage

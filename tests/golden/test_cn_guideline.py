@@ -14,12 +14,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from tanzhi.inventory.calc import compute_inventory
-from tanzhi.inventory.model import InventoryOptions
-from tanzhi.kernel.factors import (
-    FactorLibrary,
-    default_library,
-)
+from tanzhi.inventory import InventoryOptions, compute_inventory
+from tanzhi.kernel import FactorLibrary, default_library
 
 HERE = Path(__file__).parent
 

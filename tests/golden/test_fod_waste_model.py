@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 from tanzhi.inventory.calc import compute_landfill
 from tanzhi.inventory.calc.waste import decomposed_fraction
-from tanzhi.kernel.errors import DataError
+from tanzhi.kernel import DataError
 from tests.golden.test_ipcc2006 import run, value
 from tests.inventory.factories import read_factor_csv
 

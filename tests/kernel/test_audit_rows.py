@@ -13,8 +13,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from sqlalchemy import select, text
 
-from tanzhi.access.model import Role
-from tanzhi.access.service import create_user, set_password
+from tanzhi.access import Role, create_user, set_password
 from tanzhi.access.store import UserRow
 from tanzhi.config import Settings
 from tanzhi.kernel.audit import (

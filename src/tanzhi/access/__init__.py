@@ -41,6 +41,7 @@ from tanzhi.access.sessions import (
     touch_session,
     valid_session_id,
 )
+from tanzhi.access.store import list_user_rows
 
 __all__ = [
     "DEPARTMENTS",
@@ -54,8 +55,8 @@ __all__ = [
     "User",
     "anonymous_csrf",
     "authenticate",
-    "check_login",
     "change_password",
+    "check_login",
     "create_user",
     "disable_user",
     "enable_user",
@@ -64,16 +65,17 @@ __all__ = [
     "end_user_sessions",
     "find_session",
     "get_user",
+    "in_scope",
+    "list_user_rows",
+    "list_users",
     "new_csrf_token",
     "new_session_id",
-    "in_scope",
-    "list_users",
     "record_login",
     "region_lineage",
     "require_in_scope",
     "scope_codes",
-    "set_password",
     "session_id_hash",
+    "set_password",
     "set_role_and_scope",
     "start_session",
     "touch_session",

@@ -25,8 +25,7 @@ from tanzhi.access.service import (
     set_role_and_scope,
 )
 from tanzhi.config import Settings
-from tanzhi.kernel.audit import make_session_factory
-from tanzhi.kernel.db import make_engine, unit_of_work
+from tanzhi.kernel import make_engine, make_session_factory, unit_of_work
 
 app = typer.Typer(help="Users and roles 用户与角色", no_args_is_help=True)
 

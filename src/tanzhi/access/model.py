@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from tanzhi.kernel.errors import PermissionDenied
+from tanzhi.kernel import PermissionDenied
 
 
 class Role(StrEnum):

@@ -24,9 +24,15 @@ from tanzhi.access.model import (
 )
 from tanzhi.access.sessions import end_sessions
 from tanzhi.config import Settings
-from tanzhi.kernel.db import read_transaction, utcnow
-from tanzhi.kernel.errors import DataError, NotFound, PermissionDenied
-from tanzhi.kernel.regions import get_region, list_regions
+from tanzhi.kernel import (
+    DataError,
+    NotFound,
+    PermissionDenied,
+    get_region,
+    list_regions,
+    read_transaction,
+    utcnow,
+)
 
 # NIST SP 800-63B §5.1.1.2: memorised secrets of at least 8 characters, no composition rules.
 MIN_PASSWORD_LENGTH = 8

@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from tanzhi.access.model import LiveSession, Role, User
-from tanzhi.kernel.db import Base, Timestamped, utcnow
+from tanzhi.kernel import Base, Timestamped, utcnow
 
 
 class UserRow(Timestamped, Base):

@@ -19,11 +19,10 @@ import pandas as pd
 
 from tanzhi.demo import model as m
 from tanzhi.demo.model import Cell, anchor
-from tanzhi.kernel.coal_rate import STATISTIC_ITEM as COAL_RATE_ITEM
-from tanzhi.kernel.coal_rate import STATISTIC_VARIABLE as COAL_RATE_VARIABLE
-from tanzhi.kernel.coal_rate import UNIT as COAL_RATE_UNIT
-from tanzhi.kernel.regions import Region, RegionLevel
-from tanzhi.kernel.units import conversion_factor
+from tanzhi.kernel import STATISTIC_ITEM as COAL_RATE_ITEM
+from tanzhi.kernel import STATISTIC_VARIABLE as COAL_RATE_VARIABLE
+from tanzhi.kernel import UNIT as COAL_RATE_UNIT
+from tanzhi.kernel import Region, RegionLevel, conversion_factor
 
 Y = np.array(m.YEARS)
 NY = len(m.YEARS)

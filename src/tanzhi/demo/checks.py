@@ -9,7 +9,7 @@ import pandas as pd
 
 from tanzhi.demo import model as m
 from tanzhi.demo.model import Anchor
-from tanzhi.kernel.units import conversion_factor
+from tanzhi.kernel import conversion_factor
 
 _FLOWS = ("energy_final", "energy_transformation")
 _CELL_METRICS = {"energy_total": "energy_total", "forest_stock": "forest_stock",

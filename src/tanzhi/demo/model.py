@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from tanzhi.kernel.coal_rate import TCE_PER_100M_KWH_PER_KGCE_PER_KWH
+from tanzhi.kernel import TCE_PER_100M_KWH_PER_KGCE_PER_KWH
 
 YEARS: tuple[int, ...] = tuple(range(2015, 2026))
 DEMO_SEED = 20210501

@@ -12,10 +12,15 @@ from tanzhi.access import Role, create_user, list_users, set_password
 from tanzhi.config import Settings
 from tanzhi.demo import model as m
 from tanzhi.demo.calc import generate
-from tanzhi.kernel.audit import make_session_factory
-from tanzhi.kernel.db import make_engine, unit_of_work
-from tanzhi.kernel.regions import packaged_regions, seed_regions
-from tanzhi.kernel.statistics import delete_statistics, write_statistics
+from tanzhi.kernel import (
+    delete_statistics,
+    make_engine,
+    make_session_factory,
+    packaged_regions,
+    seed_regions,
+    unit_of_work,
+    write_statistics,
+)
 from tanzhi.migrate import upgrade
 
 ACTOR = "demo"
@@ -47,7 +52,7 @@ def demo_datasets() -> list[str]:
 def demo_steps() -> list[tuple[str, Callable[[Session], int]]]:
     """The domains' demo seeders, in dependency order."""
     from tanzhi import report
-    from tanzhi.inventory import service as inventory
+    from tanzhi.inventory import demo_seed
     from tanzhi.plan import service as plan
     from tanzhi.plan.assess import service as assess
     from tanzhi.plan.decompose import service as decompose
@@ -56,7 +61,7 @@ def demo_steps() -> list[tuple[str, Callable[[Session], int]]]:
         # Pilot-count indicators are derived from the registries the assess seeder just filled.
         return plan.refresh_all_derived(session, actor=ACTOR)
 
-    return [("inventory", inventory.demo_seed), ("plan", plan.demo_seed),
+    return [("inventory", demo_seed), ("plan", plan.demo_seed),
             ("decompose", decompose.demo_seed), ("assess", assess.demo_seed),
             ("refresh", refresh_plans), ("report", report.demo_seed)]
 

@@ -1,1 +1,3 @@
 """enterprise domain."""
+
+__all__: list[str] = []

@@ -1,1 +1,3 @@
 """footprint domain."""
+
+__all__: list[str] = []

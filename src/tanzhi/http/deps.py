@@ -14,9 +14,14 @@ from sqlalchemy.orm import Session
 from tanzhi.access import Role, User, get_user, require_in_scope
 from tanzhi.http.policy_table import may_open
 from tanzhi.http.security import NotAuthenticated, csrf_token
-from tanzhi.kernel.db import StorageBusy, is_busy, read_transaction, unit_of_work
-from tanzhi.kernel.errors import PermissionDenied
-from tanzhi.kernel.regions import require_region
+from tanzhi.kernel import (
+    PermissionDenied,
+    StorageBusy,
+    is_busy,
+    read_transaction,
+    require_region,
+    unit_of_work,
+)
 
 # Methods that must not change anything (RFC 9110 §9.2.1): they run in a read transaction.
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

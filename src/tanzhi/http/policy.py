@@ -33,8 +33,7 @@ from tanzhi.access import Role, User, region_lineage
 from tanzhi.http.deps import DbSession, optional_user
 from tanzhi.http.policy_table import ANONYMOUS, POLICY, Access, Rule
 from tanzhi.http.security import NotAuthenticated
-from tanzhi.kernel.errors import NotFound, PermissionDenied
-from tanzhi.kernel.regions import require_region
+from tanzhi.kernel import NotFound, PermissionDenied, require_region
 
 
 @dataclass(frozen=True)

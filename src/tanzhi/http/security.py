@@ -13,7 +13,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tanzhi.http.i18n import supported_locale
-from tanzhi.kernel.errors import PermissionDenied
+from tanzhi.kernel import PermissionDenied
 
 SESSION_COOKIE = "tanzhi_session"
 LANG_COOKIE = "tanzhi_lang"

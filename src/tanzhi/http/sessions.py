@@ -41,7 +41,7 @@ from tanzhi.access import (
     valid_session_id,
 )
 from tanzhi.http.security import Network, cookie_is_secure, forwarded_client
-from tanzhi.kernel.db import unit_of_work
+from tanzhi.kernel import unit_of_work
 
 SESSION_COOKIE = "tanzhi_session"
 # Requests that never read the session (static files) skip the look-up.

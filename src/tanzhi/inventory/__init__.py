@@ -1,5 +1,6 @@
 """GHG inventory domain (温室气体清单): activity data × factors → emissions, uncertainty, QA/QC."""
 
+from tanzhi.inventory.api import router as api_router
 from tanzhi.inventory.calc import (
     compute_calibre_reconciliation,
     compute_co2e,
@@ -27,9 +28,12 @@ from tanzhi.inventory.model import (
     InventoryOptions,
     NotationKey,
 )
+from tanzhi.inventory.pages import router as pages_router
 from tanzhi.inventory.service import (
     RunInfo,
     compare_runs,
+    demo_seed,
+    energy_co2,
     get_run,
     hierarchy_residuals,
     key_categories,
@@ -53,6 +57,7 @@ __all__ = [
     "InventoryOptions",
     "NotationKey",
     "RunInfo",
+    "api_router",
     "check_completeness",
     "check_lineage",
     "check_time_series",
@@ -64,10 +69,13 @@ __all__ = [
     "compute_inventory",
     "compute_key_categories",
     "compute_monte_carlo",
+    "demo_seed",
+    "energy_co2",
     "get_run",
     "hierarchy_residuals",
     "key_categories",
     "latest_run",
+    "pages_router",
     "region_totals",
     "run_findings",
     "run_results",

@@ -1,1 +1,3 @@
 """points domain."""
+
+__all__: list[str] = []

@@ -1,1 +1,3 @@
 """scenario domain."""
+
+__all__: list[str] = []

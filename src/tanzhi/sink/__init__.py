@@ -1,1 +1,3 @@
 """sink domain."""
+
+__all__: list[str] = []

@@ -1,5 +1,9 @@
 """Web layer: the FastAPI app factory, the route list and the base templates."""
 
-from tanzhi.web.app import create_app
+from tanzhi.web.app import create_app, exposure_warnings, serving_settings
 
-__all__ = ["create_app"]
+__all__ = [
+    "create_app",
+    "exposure_warnings",
+    "serving_settings",
+]

@@ -11,17 +11,24 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from tanzhi.access import Role, User, check_login, in_scope, record_login
-from tanzhi.http.deps import CurrentUser, DbSession, OptionalUser
-from tanzhi.http.security import client_address, csrf_token, rotate_session
-from tanzhi.kernel.errors import DataError
-from tanzhi.kernel.provenance import dataset_dir, load_meta
-from tanzhi.kernel.regions import (
+from tanzhi.http import (
+    CurrentUser,
+    DbSession,
+    OptionalUser,
+    client_address,
+    csrf_token,
+    rotate_session,
+)
+from tanzhi.kernel import (
+    DataError,
     Region,
     RegionLevel,
     add_region,
     children_geojson,
+    dataset_dir,
     get_region,
     list_regions,
+    load_meta,
     require_region,
 )
 from tanzhi.web.dashboard import KeyStatsOut, dataset_sources, key_statistics

@@ -18,14 +18,25 @@ from sqlalchemy import inspect
 from tanzhi import __version__
 from tanzhi.access import SessionPolicy
 from tanzhi.config import Settings
-from tanzhi.http.i18n import LOCALES, make_environment
-from tanzhi.http.policy import authorize
-from tanzhi.http.security import LocaleMiddleware, SecurityHeadersMiddleware, csrf_protect
-from tanzhi.http.sessions import ServerSessionMiddleware
-from tanzhi.kernel.audit import make_session_factory
-from tanzhi.kernel.db import make_engine, utcnow
-from tanzhi.kernel.jobs import JobRow, JobRunner
-from tanzhi.kernel.keys import key_path, secret_key_configured, session_secret
+from tanzhi.http import (
+    LOCALES,
+    LocaleMiddleware,
+    SecurityHeadersMiddleware,
+    ServerSessionMiddleware,
+    authorize,
+    csrf_protect,
+    make_environment,
+)
+from tanzhi.kernel import (
+    JobRow,
+    JobRunner,
+    key_path,
+    make_engine,
+    make_session_factory,
+    secret_key_configured,
+    session_secret,
+    utcnow,
+)
 from tanzhi.web.errors import install_error_handlers
 from tanzhi.web.routes import ROUTES
 

@@ -8,7 +8,7 @@ import pandas as pd
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from tanzhi.kernel.statistics import read_statistics
+from tanzhi.kernel import read_statistics
 
 # The card compares the 14th FYP base year with the latest demo year; the chart spans both plans.
 KEY_YEARS = (2020, 2025)

@@ -12,15 +12,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tanzhi.access import LoginThrottled
-from tanzhi.http.deps import render
-from tanzhi.http.security import NotAuthenticated
-from tanzhi.kernel.errors import (
-    ConsistencyError,
-    DataError,
-    NotFound,
-    PermissionDenied,
-    TanzhiError,
-)
+from tanzhi.http import NotAuthenticated, render
+from tanzhi.kernel import ConsistencyError, DataError, NotFound, PermissionDenied, TanzhiError
 
 logger = logging.getLogger(__name__)
 

@@ -14,9 +14,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from tanzhi.access import Role, User, in_scope
-from tanzhi.http.deps import CurrentUser, DbSession, render
-from tanzhi.kernel.errors import NotFound
-from tanzhi.kernel.jobs import Job, JobRunner, JobStatus
+from tanzhi.http import CurrentUser, DbSession, render
+from tanzhi.kernel import Job, JobRunner, JobStatus, NotFound
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(tags=["jobs"])

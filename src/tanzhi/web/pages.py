@@ -20,10 +20,16 @@ from tanzhi.access import (
     record_login,
     require_in_scope,
 )
-from tanzhi.http.deps import CurrentUser, DbSession, OptionalUser, render, require
-from tanzhi.http.security import client_address, rotate_session
-from tanzhi.kernel.errors import DataError
-from tanzhi.kernel.regions import list_regions, require_region
+from tanzhi.http import (
+    CurrentUser,
+    DbSession,
+    OptionalUser,
+    client_address,
+    render,
+    require,
+    rotate_session,
+)
+from tanzhi.kernel import DataError, list_regions, require_region
 from tanzhi.web.api import (
     ADDABLE_LEVELS,
     LEVEL_COUNT_LABELS,

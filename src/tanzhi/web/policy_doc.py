@@ -10,8 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from tanzhi.http.policy import PLAIN_PARAMS, resolver_doc
-from tanzhi.http.policy_table import PENDING, PLAIN, POLICY, ROLE_COLUMNS, Access
+from tanzhi.http import PENDING, PLAIN, PLAIN_PARAMS, POLICY, ROLE_COLUMNS, Access, resolver_doc
 from tanzhi.web import routes  # noqa: F401 — importing the routes registers the resolvers
 
 BEGIN = "<!-- policy-table:begin (generated: python -m tanzhi.web.policy_doc) -->"
