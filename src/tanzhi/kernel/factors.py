@@ -323,6 +323,78 @@ def _category_applies(factor_category: str, wanted: str) -> bool:
             or wanted.startswith(factor_category + "."))
 
 
+# Words factor tables use for a pure number; pint has no unit "fraction".
+DIMENSIONLESS_WORDS = frozenset(
+    {"", "1", "fraction", "ratio", "dimensionless", "no dimension", "-", "none"})
+
+
+def _clean_unit(unit: str) -> str:
+    text = str(unit).strip()
+    return "1" if text.lower() in DIMENSIONLESS_WORDS else text
+
+
+@lru_cache(maxsize=8192)
+def unit_scale(unit: str, target: str, context: str | None = None) -> float | None:
+    """Multiplier from `unit` to `target`, or None when they measure different things.
+
+    Parsed once per distinct pair (a compilation asks the same few pairs thousands of times).
+
+    Examples
+    --------
+    >>> unit_scale("kJ/kg", "MJ/t"), unit_scale("fraction", "1"), unit_scale("t", "m**3")
+    (1.0, 1.0, None)
+    """
+    try:
+        return conversion_factor(_clean_unit(unit), _clean_unit(target), context=context)
+    except DataError:  # UnitError is a DataError: an unknown or mismatched unit
+        return None
+
+
+def unit_fits(unit: str, targets: tuple[str, ...]) -> bool:
+    """Whether a factor in `unit` converts to one of `targets` (its dimension is usable)."""
+    return any(unit_scale(unit, t) is not None for t in targets)
+
+
+# Lookup precedence (issue #9, item 1) — the one place it is decided.  Among the factors that
+# *may* serve a lookup (same item, parameter and gas; category covering the asked category;
+# year range covering the asked year; the asked variant, or any when none is asked; region in
+# `region_chain`; unit convertible to one of the asked ``units``), the first rule that tells
+# two candidates apart decides:
+#
+# 1. dataset: user sets first, then `PACKAGED_DATASETS` in order (a Chinese source before an
+#    IPCC default, whatever either's category);
+# 2. category: the longest category covering the asked one (1.A.1.a over 1.A.1 over 1.A over
+#    none) — only when the lookup names a category;
+# 3. region: the most specific code of `region_chain` (county, city, province, grid, China,
+#    anywhere);
+# 4. year: the narrowest year range covering the asked year (2020 alone over 2016-2020 over
+#    2016- over open) — only when the lookup names a year;
+# 5. variant: when no variant is asked, the variant-less factor over variant-specific ones.
+#
+# Candidates still tied after rule 5 are ambiguous: a located error naming them (never a pick).
+# A candidate whose unit cannot serve the asked ``units`` (an EF per m³ for an activity in t,
+# no density given) is skipped, not taken and then failed; when only such candidates exist the
+# error names them and their units.
+PRECEDENCE_RULES = ("dataset", "category", "region", "year", "variant")
+_OPEN_YEARS = 10_000  # width of an open-ended year range, wider than any closed one
+
+
+def precedence_rank(factor: Factor, *, dataset_rank: int, region_rank: int,
+                    category: str | None, year: int | None,
+                    variant: str | None) -> tuple[int, int, int, int, int]:
+    """Sort key of a candidate under `PRECEDENCE_RULES` (smaller wins)."""
+    cat_rank = -len(factor.category) if category is not None else 0
+    if year is None:
+        year_rank = 0
+    elif factor.year_from is None or factor.year_to is None:
+        open_ends = (factor.year_from is None) + (factor.year_to is None)
+        year_rank = _OPEN_YEARS * open_ends
+    else:
+        year_rank = factor.year_to - factor.year_from
+    variant_rank = 1 if variant is None and factor.variant else 0
+    return (dataset_rank, cat_rank, region_rank, year_rank, variant_rank)
+
+
 class FactorLibrary:
     """An immutable collection of factors with lookup by id or by what they describe.
 
@@ -434,12 +506,15 @@ class FactorLibrary:
         dataset: str | None = None,
         include_provisional: bool = True,
         location: Location | None = None,
+        units: tuple[str, ...] | None = None,
     ) -> Factor:
         """The one factor for an item and parameter.
 
-        Datasets are tried in precedence order (user sets, then `PACKAGED_DATASETS`); within a
-        dataset the most specific region of `region_chain` wins.  When several factors still
-        remain (different variants or years), the call must name ``variant`` or ``year``.
+        Candidates are ranked by `PRECEDENCE_RULES` (dataset, then the longest covering
+        category, region of `region_chain`, narrowest year range, variant-less when no variant
+        is asked; see the comment above `precedence_rank`).  When several factors still tie
+        (different variants or years), the call must name ``variant`` or ``year``.  ``units``
+        (e.g. ``("t CO2/t", "t/t")``) skips candidates whose unit converts to none of them.
 
         ``parameter`` may be tanzhi's name (``ncv``) or the compendium's (``net_calorific_value``,
         see `PARAMETER_ALIASES`); ``item`` any name `resolve_item` accepts.
@@ -466,6 +541,7 @@ class FactorLibrary:
             from tanzhi.kernel.gwp import canonical_gas
 
             gas = canonical_gas(gas, location=loc)
+        chain = {r: k for k, r in enumerate(region_chain(region_code))}
         candidates = [
             f for f in self._by_key.get((wanted_item, parameter), ())
             if (gas is None or f.gas == gas)
@@ -474,25 +550,40 @@ class FactorLibrary:
             and (variant is None or f.variant == variant)
             and (dataset is None or f.dataset == dataset)
             and (include_provisional or not f.provisional)
+            and f.region_code in chain
         ]
         what_zh = f"{wanted_item}/{parameter}" + (f"，{year} 年" if year else "") + (
             f"，地区 {region_code}" if region_code else "")
         what_en = f"{wanted_item}/{parameter}" + (f", year {year}" if year else "") + (
             f", region {region_code}" if region_code else "")
-        chain = region_chain(region_code)
-        for ds in self._datasets:
-            in_dataset = [f for f in candidates if f.dataset == ds]
-            for region in chain:
-                found = [f for f in in_dataset if f.region_code == region]
-                if len(found) == 1:
-                    return found[0]
-                if found:
-                    ids = ", ".join(sorted(f.id for f in found))
-                    raise DataError(Problem(
-                        f"{what_zh} 有多个因子，请指定 variant 或年份：{ids}",
-                        f"{what_en} matches several factors; name a variant or year: {ids}",
-                        loc,
-                    ))
+        if units:
+            unfit = [f for f in candidates if not unit_fits(f.unit, tuple(units))]
+            candidates = [f for f in candidates if f not in unfit]
+            if unfit and not candidates:
+                shown = ", ".join(f"{f.id} [{f.unit}]" for f in sorted(unfit, key=lambda f: f.id))
+                raise FactorNotFound(Problem(
+                    f"{what_zh} 的因子单位与活动水平量纲不符（需 {' / '.join(units)}）："
+                    f"{shown}；请给出可换算的因子（如按体积的因子需密度）",
+                    f"no factor for {what_en} in a usable unit (need {', '.join(units)}): "
+                    f"{shown} cannot be converted (e.g. a factor per m³ for an activity in t "
+                    "needs a density)",
+                    loc,
+                ))
+        if candidates:
+            order = {d: k for k, d in enumerate(self._datasets)}
+            ranked = sorted(
+                (precedence_rank(f, dataset_rank=order[f.dataset], region_rank=chain[f.region_code],
+                                 category=category, year=year, variant=variant), f.id, f)
+                for f in candidates)
+            best = [f for rank, _, f in ranked if rank == ranked[0][0]]
+            if len(best) == 1:
+                return best[0]
+            ids = ", ".join(f.id for f in best)
+            raise DataError(Problem(
+                f"{what_zh} 有多个同等适用的因子，请指定 variant 或年份：{ids}",
+                f"{what_en} matches several factors equally; name a variant or year: {ids}",
+                loc,
+            ))
         existing = sorted(f.id for f in self._by_key.get((wanted_item, parameter), ()))
         shown = ", ".join(existing[:8]) + (" …" if len(existing) > 8 else "")
         raise FactorNotFound(Problem(

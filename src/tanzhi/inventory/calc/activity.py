@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -17,11 +16,8 @@ from tanzhi.inventory.model import (
     FactorLookup,
     NotationKey,
 )
-from tanzhi.kernel.errors import DataError, Location, NotFound, Problem, UnitError
-from tanzhi.kernel.units import conversion_factor
-
-# Words factor tables use for a pure number; pint has no unit "fraction".
-_DIMENSIONLESS = {"", "1", "fraction", "ratio", "dimensionless", "no dimension", "-", "none"}
+from tanzhi.kernel.errors import DataError, Location, NotFound, Problem
+from tanzhi.kernel.factors import unit_scale
 
 # Stoichiometric mass ratios (IPCC 2006 Vol.2 Ch.1 §1.4.1, Vol.4 Ch.11 Eq.11.1, Vol.5 Ch.3 Eq.3.5).
 C_TO_CO2 = 44.0 / 12.0
@@ -133,26 +129,6 @@ def in_categories(category: pd.Series, prefixes: Iterable[str]) -> np.ndarray:
 
 # ---------------------------------------------------------------------------------------------
 # Units
-
-
-def _clean_unit(unit: str) -> str:
-    text = str(unit).strip()
-    return "1" if text.lower() in _DIMENSIONLESS else text
-
-
-@lru_cache(maxsize=8192)
-def unit_scale(unit: str, target: str, context: str | None = None) -> float | None:
-    """Multiplier from `unit` to `target`, or None when they measure different things.
-
-    Examples
-    --------
-    >>> unit_scale("kJ/kg", "MJ/t"), unit_scale("fraction", "1"), unit_scale("t", "m**3")
-    (1.0, 1.0, None)
-    """
-    try:
-        return conversion_factor(_clean_unit(unit), _clean_unit(target), context=context)
-    except UnitError:
-        return None
 
 
 def scale_to_options(
@@ -340,7 +316,7 @@ class FactorSpec:
     variant_from_item: bool = False
 
 
-_KEY_COLUMNS = ["_item", "_cat", "_region", "_year", "_variant", "_scat", "_sitem"]
+_KEY_COLUMNS = ["_item", "_cat", "_region", "_year", "_variant", "_scat", "_sitem", "_aunit"]
 
 
 def attach_factors(
@@ -349,57 +325,72 @@ def attach_factors(
 ) -> pd.DataFrame:
     """Add each spec's factor value (in its canonical unit), id and uncertainty to `frame`.
 
-    A keyed join: the rows' lookup keys (item, category, region, year, variant and, for a
-    `ScopedLookup`, the row's own category and item) are reduced to their distinct values,
-    each distinct key is resolved once, and the answers join back to the rows.  Regions go
-    through `FactorCache.region_keys` first, so a library that answers a county as its
-    province is asked once for all of them (issue #9, item 10).  `scope_category` replaces
-    the rows' category as the scope of user rows (the reference approach reads flows).
+    A keyed join: the rows' lookup keys (item, category, region, year, variant, the activity
+    unit the factor must serve and, for a `ScopedLookup`, the row's own category and item) are
+    reduced to their distinct values, each distinct key is resolved once, and the answers join
+    back to the rows.  Regions go through `FactorCache.region_keys` first, so a library that
+    answers a county as its province is asked once for all of them (issue #9, item 10).
+    `scope_category` replaces the rows' category as the scope of user rows (the reference
+    approach reads flows).
+
+    Which factor a key gets is the library's precedence (`tanzhi.kernel.factors`,
+    ``PRECEDENCE_RULES``: dataset, longest category, region, year, variant); the spec's unit
+    options, filled with the row's activity unit, go with the key as ``units`` so a factor
+    whose dimension cannot serve the row is skipped, not taken and then failed.
 
     Raises
     ------
     NotFound
-        A required factor is absent (message names item, parameter, region and year).
+        A required factor is absent (message names item, parameter, region, year and the
+        first activity row that needs it).
     DataError
-        A factor's unit fits none of the spec's canonical units.
+        A factor's unit fits none of the spec's canonical units (located at the first row).
     """
     cache = as_cache(factors)
     out = frame.copy()
     n = len(out)
     region = cache.region_keys(out["region_code"]).to_numpy(dtype=object)
     year = out["year"].to_numpy(dtype="int64")
+    sheet_row = (out["_row"].to_numpy() if "_row" in out.columns
+                 else np.arange(n) + 2)
     if cache.scoped:
         scat = (np.full(n, scope_category, dtype=object) if scope_category is not None
                 else out["category"].astype(str).to_numpy(dtype=object))
         sitem = out[item_column].astype(str).to_numpy(dtype=object)
     else:
         scat = sitem = np.full(n, "", dtype=object)
+    fill = out["activity_unit"] if "activity_unit" in out.columns else None
+    blank = np.full(n, "", dtype=object)
     for spec in specs:
         item = (np.full(n, spec.item, dtype=object) if spec.item
                 else out[item_column].to_numpy(dtype=object))
         category = (out["category"].astype(str).to_numpy(dtype=object) if spec.by_category
-                    else np.full(n, "", dtype=object))
+                    else blank)
         variant = _variants(out, spec, pd.Series(item, index=out.index), cache, item_column)
+        per_unit = fill is not None and any("{activity_unit}" in o for o in spec.units)
+        aunit = fill.astype(str).to_numpy(dtype=object) if per_unit else blank
         keys = pd.DataFrame({"_item": item, "_cat": category, "_region": region,
                              "_year": year, "_variant": variant.to_numpy(dtype=object),
-                             "_scat": scat, "_sitem": sitem})
-        codes, uniq = _factorise(keys)
+                             "_scat": scat, "_sitem": sitem, "_aunit": aunit})
+        codes, uniq, first = _factorise(keys)
         found = []
-        for it, cat, reg, yr, var, sc, si in uniq.itertuples(index=False):
+        for k, (it, cat, reg, yr, var, sc, si, au) in enumerate(
+                uniq.itertuples(index=False)):
             key: dict[str, object] = {
                 "item": it, "parameter": spec.parameter, "gas": spec.gas,
                 "category": cat or None, "region_code": reg, "year": int(yr),
-                "variant": var or None}
+                "variant": var or None, "units": _filled(spec.units, au)}
             if cache.scoped:
                 key.update(scope_category=sc, scope_item=si)
             try:
                 f = cache.lookup(**key)
             except NotFound as exc:
                 if not spec.optional:
+                    row = int(sheet_row[first[k]])
                     raise NotFound(
-                        f"缺少排放因子/参数 {spec.parameter}"
+                        f"第 {row} 行缺少排放因子/参数 {spec.parameter}"
                         f"（{it}，{spec.gas or ''}，{reg}，{yr}）"
-                        f" / missing factor {spec.parameter} for item '{it}'"
+                        f" / row {row}: missing factor {spec.parameter} for item '{it}'"
                         f"{' gas ' + spec.gas if spec.gas else ''}, region {reg}, year {yr}"
                         f"{' variant ' + var if var else ''} ({exc})"
                     ) from exc
@@ -412,16 +403,17 @@ def attach_factors(
         units = pd.Series(np.array([x[1] for x in found], dtype=object)[codes])
         ids = np.array([x[2] for x in found], dtype=object)[codes]
         unc = np.array([x[3] for x in found], dtype="float64")[codes]
-        fill = out["activity_unit"] if "activity_unit" in out.columns else None
         mult, chosen = scale_to_options(units, spec.units, fill=fill)
         bad = np.isnan(mult) & ~np.isnan(values)
         if bad.any():
-            first = int(np.flatnonzero(bad)[0])
+            at = int(np.flatnonzero(bad)[0])
+            row = int(sheet_row[at])
             raise DataError(Problem(
-                f"因子 {ids[first]}（{spec.parameter}）的单位“{units.iloc[first]}”不可用，"
-                f"应为 {' / '.join(_shown(spec.units, fill, first))} 之一",
-                f"factor {ids[first]} ({spec.parameter}) has unit '{units.iloc[first]}'; "
-                f"expected one of {', '.join(_shown(spec.units, fill, first))}",
+                f"第 {row} 行：因子 {ids[at]}（{spec.parameter}）的单位“{units.iloc[at]}”不可用，"
+                f"应为 {' / '.join(_shown(spec.units, fill, at))} 之一",
+                f"row {row}: factor {ids[at]} ({spec.parameter}) has unit "
+                f"'{units.iloc[at]}'; expected one of {', '.join(_shown(spec.units, fill, at))}",
+                Location(None, row, "unit"),
             ))
         out[spec.name] = values * np.nan_to_num(mult, nan=1.0)
         out[spec.name + "_id"] = ids
@@ -430,20 +422,27 @@ def attach_factors(
     return out
 
 
+def _filled(options: Sequence[str], activity_unit: str) -> tuple[str, ...]:
+    """The unit options with ``{activity_unit}`` filled as `scale_to_options` fills them."""
+    unit = f"({activity_unit})" if activity_unit else "1"
+    return tuple(o.replace("{activity_unit}", unit) for o in options)
+
+
 def _shown(options: Sequence[str], fill: pd.Series | None, row: int) -> list[str]:
     """The unit options as the row reads them (``{activity_unit}`` filled)."""
     unit = str(fill.iloc[row]) if fill is not None else "1"
     return [o.replace("{activity_unit}", unit) for o in options]
 
 
-def _factorise(keys: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
-    """Per row, the position of its key among the distinct keys; and the distinct keys.
+def _factorise(keys: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame, np.ndarray]:
+    """Per row, the position of its key among the distinct keys; the distinct keys; and for
+    each distinct key the position of its first row (for error locations).
 
     Each column is factorised on its own and the integer codes combined, so the distinct
     keys come from one `numpy.unique` over integers instead of hashing tuples row by row.
     """
     if len(keys) == 0:
-        return np.zeros(0, dtype="int64"), keys.iloc[:0]
+        return np.zeros(0, dtype="int64"), keys.iloc[:0], np.zeros(0, dtype="int64")
     combined = np.zeros(len(keys), dtype="int64")
     for col in keys.columns:
         codes, uniques = pd.factorize(keys[col], use_na_sentinel=False)
@@ -451,7 +450,7 @@ def _factorise(keys: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
         # Re-number after each column so the product never overflows int64.
         _, combined = np.unique(combined, return_inverse=True)
     _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
-    return inverse.astype("int64"), keys.iloc[first].reset_index(drop=True)
+    return inverse.astype("int64"), keys.iloc[first].reset_index(drop=True), first
 
 
 def _variants(frame: pd.DataFrame, spec: FactorSpec, item: pd.Series, cache: FactorCache,
