@@ -77,9 +77,9 @@ def prepare_activity(activity: pd.DataFrame, *, source: str | None = None) -> pd
             problems.append(Problem(zh, en, Location(source, int(row), column)))
 
     for col in ("region_code", "category", "item", "unit"):
-        text = frame[col].astype("string").str.strip()
-        flag(text.isna() | (text == ""), col, f"“{col}”为空", f"'{col}' is blank")
-        frame[col] = text.fillna("").astype(str)
+        text = _stripped(frame[col])
+        flag(pd.Series(text == "", index=frame.index), col, f"“{col}”为空", f"'{col}' is blank")
+        frame[col] = pd.Series(text, index=frame.index).astype(str)
     year = pd.to_numeric(frame["year"], errors="coerce")
     flag(year.isna() | (year != year.round()), "year", "年份不是整数", "year is not an integer")
     value = pd.to_numeric(frame["value"], errors="coerce")
@@ -104,9 +104,18 @@ def prepare_activity(activity: pd.DataFrame, *, source: str | None = None) -> pd
     frame["uncertainty_pct"] = unc.astype("float64")
     frame["activity_id"] = ids.astype(str)
     if "variant" in frame.columns:
-        frame["variant"] = frame["variant"].astype("string").str.strip().fillna("").astype(str)
+        frame["variant"] = pd.Series(_stripped(frame["variant"]), index=frame.index).astype(str)
     frame.attrs[_PREPARED] = True
     return frame
+
+
+def _stripped(column: pd.Series) -> np.ndarray:
+    """The column as stripped text, "" where missing; each distinct value stripped once (a
+    province has a few hundred distinct codes over 60,000 rows; per-cell string methods were
+    a tenth of a compilation, issue #9 item 10)."""
+    codes, uniques = pd.factorize(column.astype(object), use_na_sentinel=True)
+    clean = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
+    return clean[codes]  # code -1 (missing) takes the trailing ""
 
 
 def select_categories(activity: pd.DataFrame, prefixes: Iterable[str]) -> pd.DataFrame:
@@ -264,6 +273,11 @@ class FactorCache:
         cannot change the answer, so the key table stays small)."""
         return codes.astype(object)
 
+    def year_matters(self, parameter: str) -> bool:
+        """Whether lookups of `parameter` must be keyed by year (a subclass that knows the
+        library holds no year-limited factor of it answers False: one lookup for all years)."""
+        return True
+
     def variant_for(self, item: str, parameter: str) -> str | None:
         """The configured variant of `parameter` for `item`, if any."""
         return self.variants.get(f"{item}/{parameter}") or self.variants.get(parameter)
@@ -316,9 +330,6 @@ class FactorSpec:
     variant_from_item: bool = False
 
 
-_KEY_COLUMNS = ["_item", "_cat", "_region", "_year", "_variant", "_scat", "_sitem", "_aunit"]
-
-
 def attach_factors(
     frame: pd.DataFrame, factors: FactorLookup, specs: Sequence[FactorSpec],
     *, item_column: str = "item", scope_category: str | None = None,
@@ -349,33 +360,35 @@ def attach_factors(
     cache = as_cache(factors)
     out = frame.copy()
     n = len(out)
-    region = cache.region_keys(out["region_code"]).to_numpy(dtype=object)
-    year = out["year"].to_numpy(dtype="int64")
     sheet_row = (out["_row"].to_numpy() if "_row" in out.columns
                  else np.arange(n) + 2)
+    # Key columns shared by every spec are factorised once per call (issue #9, item 10).
+    region = _Coded(cache.region_keys(out["region_code"]).to_numpy(dtype=object))
+    year = _Coded(out["year"].to_numpy(dtype="int64"))
+    own_item = _Coded(out[item_column].to_numpy(dtype=object))
+    own_category = _Coded(out["category"].astype(str).to_numpy(dtype=object))
+    blank = _Coded.constant("", n)
     if cache.scoped:
-        scat = (np.full(n, scope_category, dtype=object) if scope_category is not None
-                else out["category"].astype(str).to_numpy(dtype=object))
-        sitem = out[item_column].astype(str).to_numpy(dtype=object)
+        scat = (_Coded.constant(scope_category, n) if scope_category is not None
+                else own_category)
+        sitem = _Coded(out[item_column].astype(str).to_numpy(dtype=object))
     else:
-        scat = sitem = np.full(n, "", dtype=object)
+        scat = sitem = blank
     fill = out["activity_unit"] if "activity_unit" in out.columns else None
-    blank = np.full(n, "", dtype=object)
+    filled_unit = _Coded(fill.astype(str).to_numpy(dtype=object)) if fill is not None else blank
     for spec in specs:
-        item = (np.full(n, spec.item, dtype=object) if spec.item
-                else out[item_column].to_numpy(dtype=object))
-        category = (out["category"].astype(str).to_numpy(dtype=object) if spec.by_category
-                    else blank)
-        variant = _variants(out, spec, pd.Series(item, index=out.index), cache, item_column)
+        item = _Coded.constant(spec.item, n) if spec.item else own_item
+        category = own_category if spec.by_category else blank
+        variant = _Coded(_variants(out, spec, item, cache, item_column))
         per_unit = fill is not None and any("{activity_unit}" in o for o in spec.units)
-        aunit = fill.astype(str).to_numpy(dtype=object) if per_unit else blank
-        keys = pd.DataFrame({"_item": item, "_cat": category, "_region": region,
-                             "_year": year, "_variant": variant.to_numpy(dtype=object),
-                             "_scat": scat, "_sitem": sitem, "_aunit": aunit})
-        codes, uniq, first = _factorise(keys)
+        aunit = filled_unit if per_unit else blank
+        years = year if cache.year_matters(spec.parameter) else _Coded.constant(
+            int(year.values[0]) if n else 0, n)
+        columns = (item, category, region, years, variant, scat, sitem, aunit)
+        codes, first = _combine(columns, n)
         found = []
-        for k, (it, cat, reg, yr, var, sc, si, au) in enumerate(
-                uniq.itertuples(index=False)):
+        for k, at in enumerate(first):
+            it, cat, reg, yr, var, sc, si, au = (c.value_at(at) for c in columns)
             key: dict[str, object] = {
                 "item": it, "parameter": spec.parameter, "gas": spec.gas,
                 "category": cat or None, "region_code": reg, "year": int(yr),
@@ -434,37 +447,65 @@ def _shown(options: Sequence[str], fill: pd.Series | None, row: int) -> list[str
     return [o.replace("{activity_unit}", unit) for o in options]
 
 
-def _factorise(keys: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame, np.ndarray]:
-    """Per row, the position of its key among the distinct keys; the distinct keys; and for
-    each distinct key the position of its first row (for error locations).
+class _Coded:
+    """A key column as integer codes into its distinct values (factorised once)."""
 
-    Each column is factorised on its own and the integer codes combined, so the distinct
-    keys come from one `numpy.unique` over integers instead of hashing tuples row by row.
-    """
-    if len(keys) == 0:
-        return np.zeros(0, dtype="int64"), keys.iloc[:0], np.zeros(0, dtype="int64")
-    combined = np.zeros(len(keys), dtype="int64")
-    for col in keys.columns:
-        codes, uniques = pd.factorize(keys[col], use_na_sentinel=False)
-        combined = combined * (len(uniques) + 1) + codes
-        # Re-number after each column so the product never overflows int64.
-        _, combined = np.unique(combined, return_inverse=True)
+    def __init__(self, values: np.ndarray) -> None:
+        self.codes, self.uniques = pd.factorize(values, use_na_sentinel=False)
+        self.values = values
+
+    @classmethod
+    def constant(cls, value: object, n: int) -> _Coded:
+        """One value on every row, without factorising anything."""
+        coded = cls.__new__(cls)
+        coded.codes = np.zeros(n, dtype="int64")
+        coded.uniques = np.array([value], dtype=object)
+        coded.values = None
+        return coded
+
+    def value_at(self, row: int) -> object:
+        """The key value of one row."""
+        return self.uniques[self.codes[row]]
+
+
+def _combine(columns: Sequence[_Coded], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the position of its key among the distinct keys; and the first row of each
+    distinct key.  The columns' integer codes are combined arithmetically (constant columns
+    skipped), so the distinct keys come from one `numpy.unique` over integers."""
+    if n == 0:
+        return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
+    combined = np.zeros(n, dtype="int64")
+    bound = 1
+    for col in columns:
+        size = len(col.uniques)
+        if size <= 1:
+            continue
+        if bound * size >= 2**62:
+            # Re-number before the product could overflow int64.
+            uniq, combined = np.unique(combined, return_inverse=True)
+            bound = len(uniq)
+        combined = combined * size + col.codes
+        bound *= size
     _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
-    return inverse.astype("int64"), keys.iloc[first].reset_index(drop=True), first
+    return inverse.astype("int64"), first
 
 
-def _variants(frame: pd.DataFrame, spec: FactorSpec, item: pd.Series, cache: FactorCache,
-              item_column: str) -> pd.Series:
+def _variants(frame: pd.DataFrame, spec: FactorSpec, item: _Coded, cache: FactorCache,
+              item_column: str) -> np.ndarray:
     """The variant of `spec`'s factor for each row ("" for none); see `FactorSpec.variant`."""
+    n = len(frame)
     if spec.variant:
-        return pd.Series(spec.variant, index=frame.index, dtype=object)
-    per_item = {i: cache.variant_for(str(i), spec.parameter) or "" for i in item.unique()}
-    chosen = item.map(per_item).astype(object)
+        return np.full(n, spec.variant, dtype=object)
+    per_item = np.array([cache.variant_for(str(i), spec.parameter) or "" for i in item.uniques],
+                        dtype=object)
+    chosen = per_item[item.codes] if n else np.zeros(0, dtype=object)
     if spec.variant_from_item:
-        chosen = chosen.where(chosen != "", frame[item_column].astype(object))
+        own = frame[item_column].fillna("").to_numpy(dtype=object)
+        chosen = np.where(chosen != "", chosen, own)
     elif spec.item is None and "variant" in frame.columns:
-        chosen = chosen.where(chosen != "", frame["variant"].fillna("").astype(object))
-    return chosen.fillna("").astype(object)
+        own = frame["variant"].fillna("").to_numpy(dtype=object)
+        chosen = np.where(chosen != "", chosen, own)
+    return chosen.astype(object)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from tanzhi.inventory.model import (
 )
 from tanzhi.kernel.categories import Sector
 from tanzhi.kernel.errors import DataError, NotFound, UnitError
-from tanzhi.kernel.factors import region_chain
+from tanzhi.kernel.factors import canonical_parameter, region_chain
 
 SECTOR_CODE = {Sector.ENERGY.value: 1, Sector.INDUSTRIAL_PROCESSES.value: 2,
                Sector.AGRICULTURE.value: 3, Sector.LUCF.value: 4, Sector.WASTE.value: 5}
@@ -97,6 +97,11 @@ class CompileLookup:
         factors = getattr(library, "factors", None)
         self._regions: set[str] | None = (
             {str(f.region_code) for f in factors()} if callable(factors) else None)
+        # Parameters some factor of which is limited to years: for the others every year gets
+        # the same answer, so the keyed join asks once, not once per year (issue #9 item 10).
+        self._dated: set[str] | None = (
+            {f.parameter for f in factors() if f.year_from is not None or f.year_to is not None}
+            if callable(factors) else None)
         self._effective: dict[str | None, str | None] = {}
         self._memo: dict[tuple, FactorLike] = {}
         self.missing: dict[str, str] = {}
@@ -113,6 +118,10 @@ class CompileLookup:
                     break
             self._effective[code] = chosen
         return self._effective[code]
+
+    def year_matters(self, parameter: str) -> bool:
+        """Whether the library's answer for `parameter` can differ between years."""
+        return self._dated is None or canonical_parameter(parameter) in self._dated
 
     @property
     def scoped(self) -> bool:
@@ -160,6 +169,9 @@ class FastCache(FactorCache):
         per = {c: self._compile._region(c) for c in pd.unique(codes)}
         return codes.map(per).astype(object)
 
+    def year_matters(self, parameter: str) -> bool:  # noqa: D102
+        return self._compile.year_matters(parameter)
+
 
 def _in_group(category: pd.Series, prefixes: Sequence[str]) -> pd.Series:
     mask = pd.Series(False, index=category.index)
@@ -182,11 +194,21 @@ def _not_estimated(act: pd.DataFrame, note: str) -> pd.DataFrame:
     if act.empty:
         return pd.DataFrame()
     keys = ["region_code", "year", "category", "item"]
-    # Ids cast once, joined by the builtin str.join (a per-group lambda with its own cast was
-    # a visible share of a province compile, issue #9 item 10).
-    grouped = act.assign(_id=act["activity_id"].astype(str)).groupby(keys, sort=False).agg(
-        activity_ids=("_id", ID_SEPARATOR.join),
-        activity_value=("value", "sum"), activity_unit=("unit", "first")).reset_index()
+    # Ids joined per group in one pass over the rows sorted by group: a groupby with a Python
+    # aggregation built a Series per group and was a tenth of a province compile (issue #9
+    # item 10).
+    group = act.groupby(keys, sort=False).ngroup().to_numpy()
+    order = np.argsort(group, kind="stable")
+    ids = act["activity_id"].astype(str).to_numpy(dtype=object)[order]
+    starts = np.flatnonzero(np.r_[True, np.diff(group[order]) != 0])
+    ends = np.r_[starts[1:], len(order)]
+    first = order[starts]
+    grouped = act.iloc[first][keys].reset_index(drop=True)
+    grouped["activity_ids"] = [ID_SEPARATOR.join(ids[a:b])
+                               for a, b in zip(starts, ends, strict=True)]
+    grouped["activity_value"] = np.add.reduceat(
+        act["value"].to_numpy(dtype="float64")[order], starts)
+    grouped["activity_unit"] = act["unit"].to_numpy(dtype=object)[first]
     parts = []
     for cat, sub in grouped.groupby("category", sort=False):
         for gas in expected_gases(str(cat)):
