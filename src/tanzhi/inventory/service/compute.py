@@ -11,7 +11,7 @@ with the sum of its children per sector and gas.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -250,7 +250,7 @@ def _run_once(act: pd.DataFrame, cache: FactorCache, options: InventoryOptions,
 def _unused(act: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
     """NE rows for activity rows no engine method read."""
     ids = rows["activity_ids"].dropna().astype(str)
-    used = set(ID_SEPARATOR.join(ids).split(ID_SEPARATOR)) if len(ids) else set()
+    used = set(ID_SEPARATOR.join(ids.tolist()).split(ID_SEPARATOR)) if len(ids) else set()
     return _not_estimated(act.loc[~act["activity_id"].isin(used)],
                           f"{NO_METHOD_ZH} / {NO_METHOD_EN}")
 
@@ -277,7 +277,7 @@ def _explain_missing(rows: pd.DataFrame, missing: dict[str, str]) -> pd.DataFram
     nan = out["emissions_t"].isna()
     no_key = out["notation"].isna() | (out["notation"] == "")
     ids = out["factor_ids"].fillna("").astype(str)
-    lacking = nan & ids.str.contains(MISSING_PREFIX, regex=False)
+    lacking = nan & _per_distinct(ids, lambda t: MISSING_PREFIX in t)
     if lacking.any():
         def reason(text: str) -> str:
             gone = [i for i in text.split(ID_SEPARATOR) if i.startswith(MISSING_PREFIX)]
@@ -292,6 +292,14 @@ def _explain_missing(rows: pd.DataFrame, missing: dict[str, str]) -> pd.DataFram
     return out
 
 
+def _per_distinct(text: pd.Series, test: Callable[[str], bool]) -> pd.Series:
+    """`test` of each row's text, decided once per distinct value (string methods per row over
+    150,000 rows were a visible share of a compilation, issue #9 item 10)."""
+    codes, uniq = pd.factorize(text.to_numpy(dtype=object), use_na_sentinel=False)
+    hit = np.array([test(str(u)) for u in uniq], dtype=bool)
+    return pd.Series(hit[codes] if len(codes) else np.zeros(0, dtype=bool), index=text.index)
+
+
 def finish_rows(rows: pd.DataFrame, gwp: str) -> pd.DataFrame:
     """Add ``sector`` (1–5) and ``co2e_t`` under `gwp`; store column order."""
     cats = rows["category"].astype(str)
@@ -300,8 +308,8 @@ def finish_rows(rows: pd.DataFrame, gwp: str) -> pd.DataFrame:
     out["co2e_t"] = out["emissions_t"].to_numpy() * gwp_weights(out["gas"], gwp)
     out["notation"] = out["notation"].where(out["notation"].notna(), "")
     # Memo categories stay memo when the engine reports them NE (its NE helper drops the flag).
-    out["memo"] = out["memo"].fillna(False).astype(bool) | cats.str.startswith("memo.") | \
-        cats.isin(list(BUNKER_CATEGORIES))
+    out["memo"] = out["memo"].fillna(False).astype(bool) | _per_distinct(
+        cats, lambda c: c.startswith("memo.") or c in BUNKER_CATEGORIES)
     out["note"] = out["note"].fillna("")
     cols = ["region_code", "year", "category", "sector", "item", "gas", "emissions_t", "co2e_t",
             "memo", "notation", "method", "factor_ids", "activity_ids", "activity_value",
