@@ -412,39 +412,47 @@ def attach_factors(
             u = f.uncertainty_pct
             found.append((float(f.value), str(f.unit), str(f.id),
                           np.nan if u is None else float(u)))
-        values = np.array([x[0] for x in found], dtype="float64")[codes]
-        units = pd.Series(np.array([x[1] for x in found], dtype=object)[codes])
-        ids = np.array([x[2] for x in found], dtype=object)[codes]
-        unc = np.array([x[3] for x in found], dtype="float64")[codes]
-        mult, chosen = scale_to_options(units, spec.units, fill=fill)
-        bad = np.isnan(mult) & ~np.isnan(values)
-        if bad.any():
-            at = int(np.flatnonzero(bad)[0])
+        # Unit scales per distinct key (the key holds the activity unit the factor serves).
+        scales = [_scale(str(x[1]), spec.units, str(aunit.value_at(at)))
+                  for x, at in zip(found, first, strict=True)]
+        bad_keys = [k for k, x in enumerate(found)
+                    if scales[k][0] is None and not np.isnan(x[0])]
+        if bad_keys:
+            k = bad_keys[0]
+            at = int(first[k])
             row = int(sheet_row[at])
+            shown = _filled(spec.units, str(aunit.value_at(at)))
+            fid, unit = found[k][2], found[k][1]
             raise DataError(Problem(
-                f"第 {row} 行：因子 {ids[at]}（{spec.parameter}）的单位“{units.iloc[at]}”不可用，"
-                f"应为 {' / '.join(_shown(spec.units, fill, at))} 之一",
-                f"row {row}: factor {ids[at]} ({spec.parameter}) has unit "
-                f"'{units.iloc[at]}'; expected one of {', '.join(_shown(spec.units, fill, at))}",
+                f"第 {row} 行：因子 {fid}（{spec.parameter}）的单位“{unit}”不可用，"
+                f"应为 {' / '.join(shown)} 之一",
+                f"row {row}: factor {fid} ({spec.parameter}) has unit "
+                f"'{unit}'; expected one of {', '.join(shown)}",
                 Location(None, row, "unit"),
             ))
-        out[spec.name] = values * np.nan_to_num(mult, nan=1.0)
-        out[spec.name + "_id"] = ids
-        out[spec.name + "_unit"] = chosen
-        out[spec.name + "_u"] = unc
+        value_k = np.array([x[0] * (1.0 if m is None else m)
+                            for x, (m, _) in zip(found, scales, strict=True)], dtype="float64")
+        out[spec.name] = value_k[codes]
+        out[spec.name + "_id"] = np.array([x[2] for x in found], dtype=object)[codes]
+        out[spec.name + "_unit"] = np.array([c for _, c in scales], dtype=object)[codes]
+        out[spec.name + "_u"] = np.array([x[3] for x in found], dtype="float64")[codes]
     return out
+
+
+def _scale(unit: str, options: Sequence[str], activity_unit: str) -> tuple[float | None, str]:
+    """Multiplier from a factor's `unit` to the first option it converts to, and that option as
+    the row reads it (``{activity_unit}`` filled); (None, "") when none fits."""
+    for option, target in zip(options, _filled(options, activity_unit), strict=True):
+        mult = unit_scale(unit, target)
+        if mult is not None:
+            return mult, option.replace("{activity_unit}", activity_unit)
+    return None, ""
 
 
 def _filled(options: Sequence[str], activity_unit: str) -> tuple[str, ...]:
     """The unit options with ``{activity_unit}`` filled as `scale_to_options` fills them."""
     unit = f"({activity_unit})" if activity_unit else "1"
     return tuple(o.replace("{activity_unit}", unit) for o in options)
-
-
-def _shown(options: Sequence[str], fill: pd.Series | None, row: int) -> list[str]:
-    """The unit options as the row reads them (``{activity_unit}`` filled)."""
-    unit = str(fill.iloc[row]) if fill is not None else "1"
-    return [o.replace("{activity_unit}", unit) for o in options]
 
 
 class _Coded:

@@ -172,7 +172,10 @@ class EstimateBuilder:
 
     def build(self) -> Estimate:
         """The collected Estimate; sources are de-duplicated by key (shared draws)."""
-        base = Estimate()
+        # An empty Estimate only for the parts that are missing (building one costs as much
+        # as a small sector, issue #9 item 10).
+        base = (None if self._rows and self._terms and self._links and self._sources
+                else Estimate())
         rows = (pd.concat(self._rows, ignore_index=True) if self._rows else base.rows)
         terms = pd.concat(self._terms, ignore_index=True) if self._terms else base.terms
         links = pd.concat(self._links, ignore_index=True) if self._links else base.links

@@ -166,8 +166,9 @@ class FastCache(FactorCache):
         self.scoped = lookup.scoped
 
     def region_keys(self, codes: pd.Series) -> pd.Series:  # noqa: D102
-        per = {c: self._compile._region(c) for c in pd.unique(codes)}
-        return codes.map(per).astype(object)
+        index, uniques = pd.factorize(codes.to_numpy(dtype=object), use_na_sentinel=False)
+        mapped = np.array([self._compile._region(c) for c in uniques], dtype=object)
+        return pd.Series(mapped[index], index=codes.index, dtype=object)
 
     def year_matters(self, parameter: str) -> bool:  # noqa: D102
         return self._compile.year_matters(parameter)
