@@ -122,9 +122,14 @@ class EstimateBuilder:
     def add_factor_sources(self, frame: pd.DataFrame, name: str) -> pd.Series:
         """Register the factors in column `name` as sources; return keys (``f:<factor id>``)."""
         keys = _prefixed("f:", frame[name + "_id"])
-        self._sources.append(pd.DataFrame({"source": keys.to_numpy(dtype=object),
-                                           "kind": "factor",
-                                           "uncertainty_pct": frame[name + "_u"].to_numpy()}))
+        # One source row per distinct factor (its first row, as `build` keeps): a factor is one
+        # draw however many rows use it, and 60,000 copies cost the build (issue #9 item 10).
+        arr = keys.to_numpy(dtype=object)
+        _, first = np.unique(pd.factorize(arr, use_na_sentinel=False)[0], return_index=True)
+        first.sort()
+        self._sources.append(pd.DataFrame({
+            "source": arr[first], "kind": "factor",
+            "uncertainty_pct": frame[name + "_u"].to_numpy()[first]}))
         return keys
 
     def add_complement_sources(self, frame: pd.DataFrame, name: str) -> pd.Series:
