@@ -1,6 +1,6 @@
 """Which factor serves an activity row when several could (issue #9, item 1).
 
-The rules live in one place (`tanzhi.kernel.factors.PRECEDENCE_RULES`): dataset, then the
+The rules live in one place (`tanzhi.kernel.factor_precedence.PRECEDENCE_RULES`): dataset, then the
 longest covering category, region, narrowest year range, variant-less default; a candidate whose
 unit cannot serve the row's activity unit is skipped.  Each rule is checked by hand on a small
 library, through the keyed join the compiler uses (`attach_factors` over `FastCache`) and
@@ -19,14 +19,8 @@ from hypothesis import strategies as st
 from tanzhi.inventory.calc.activity import FactorCache, FactorSpec, attach_factors
 from tanzhi.inventory.service.compute import CompileLookup, FastCache
 from tanzhi.kernel.errors import DataError, NotFound
-from tanzhi.kernel.factors import (
-    PACKAGED_DATASETS,
-    PRECEDENCE_RULES,
-    Factor,
-    FactorLibrary,
-    region_chain,
-    unit_scale,
-)
+from tanzhi.kernel.factor_precedence import PRECEDENCE_RULES, unit_scale
+from tanzhi.kernel.factors import PACKAGED_DATASETS, Factor, FactorLibrary, region_chain
 
 NCV = FactorSpec("ncv", "ncv", ("GJ/{activity_unit}",), by_category=True)
 

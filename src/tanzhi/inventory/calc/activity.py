@@ -17,7 +17,7 @@ from tanzhi.inventory.model import (
     NotationKey,
 )
 from tanzhi.kernel.errors import DataError, Location, NotFound, Problem
-from tanzhi.kernel.factors import unit_scale
+from tanzhi.kernel.factor_precedence import unit_scale
 
 # Stoichiometric mass ratios (IPCC 2006 Vol.2 Ch.1 §1.4.1, Vol.4 Ch.11 Eq.11.1, Vol.5 Ch.3 Eq.3.5).
 C_TO_CO2 = 44.0 / 12.0
@@ -344,7 +344,7 @@ def attach_factors(
     `scope_category` replaces the rows' category as the scope of user rows (the reference
     approach reads flows).
 
-    Which factor a key gets is the library's precedence (`tanzhi.kernel.factors`,
+    Which factor a key gets is the library's precedence (`tanzhi.kernel.factor_precedence`,
     ``PRECEDENCE_RULES``: dataset, longest category, region, year, variant); the spec's unit
     options, filled with the row's activity unit, go with the key as ``units`` so a factor
     whose dimension cannot serve the row is skipped, not taken and then failed.
