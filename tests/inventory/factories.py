@@ -51,7 +51,10 @@ class FakeFactorLibrary:
 
     def lookup(self, *, item: str, parameter: str, gas: str | None = None,
                category: str | None = None, region_code: str | None = None,
-               year: int | None = None, variant: str | None = None) -> FakeFactor:
+               year: int | None = None, variant: str | None = None,
+               units: tuple[str, ...] | None = None) -> FakeFactor:
+        # `units` (the engine's usable units) is not used: the fake's factors are written in
+        # the units their tests compute with.
         self.calls += 1
         best, score = None, -1
         for f in self.factors:

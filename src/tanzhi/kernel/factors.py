@@ -30,6 +30,7 @@ from functools import lru_cache
 import pandas as pd
 
 from tanzhi.kernel.errors import DataError, Location, NotFound, Problem
+from tanzhi.kernel.factor_precedence import precedence_rank, unit_fits
 from tanzhi.kernel.provenance import DatasetRef, read_dataset
 from tanzhi.kernel.units import conversion_factor, parse_unit, same_dimension
 
@@ -434,12 +435,15 @@ class FactorLibrary:
         dataset: str | None = None,
         include_provisional: bool = True,
         location: Location | None = None,
+        units: tuple[str, ...] | None = None,
     ) -> Factor:
         """The one factor for an item and parameter.
 
-        Datasets are tried in precedence order (user sets, then `PACKAGED_DATASETS`); within a
-        dataset the most specific region of `region_chain` wins.  When several factors still
-        remain (different variants or years), the call must name ``variant`` or ``year``.
+        Candidates are ranked by `PRECEDENCE_RULES` (dataset, then the longest covering
+        category, region of `region_chain`, narrowest year range, variant-less when no variant
+        is asked; see the comment above `precedence_rank`).  When several factors still tie
+        (different variants or years), the call must name ``variant`` or ``year``.  ``units``
+        (e.g. ``("t CO2/t", "t/t")``) skips candidates whose unit converts to none of them.
 
         ``parameter`` may be tanzhi's name (``ncv``) or the compendium's (``net_calorific_value``,
         see `PARAMETER_ALIASES`); ``item`` any name `resolve_item` accepts.
@@ -466,6 +470,7 @@ class FactorLibrary:
             from tanzhi.kernel.gwp import canonical_gas
 
             gas = canonical_gas(gas, location=loc)
+        chain = {r: k for k, r in enumerate(region_chain(region_code))}
         candidates = [
             f for f in self._by_key.get((wanted_item, parameter), ())
             if (gas is None or f.gas == gas)
@@ -474,25 +479,40 @@ class FactorLibrary:
             and (variant is None or f.variant == variant)
             and (dataset is None or f.dataset == dataset)
             and (include_provisional or not f.provisional)
+            and f.region_code in chain
         ]
         what_zh = f"{wanted_item}/{parameter}" + (f"，{year} 年" if year else "") + (
             f"，地区 {region_code}" if region_code else "")
         what_en = f"{wanted_item}/{parameter}" + (f", year {year}" if year else "") + (
             f", region {region_code}" if region_code else "")
-        chain = region_chain(region_code)
-        for ds in self._datasets:
-            in_dataset = [f for f in candidates if f.dataset == ds]
-            for region in chain:
-                found = [f for f in in_dataset if f.region_code == region]
-                if len(found) == 1:
-                    return found[0]
-                if found:
-                    ids = ", ".join(sorted(f.id for f in found))
-                    raise DataError(Problem(
-                        f"{what_zh} 有多个因子，请指定 variant 或年份：{ids}",
-                        f"{what_en} matches several factors; name a variant or year: {ids}",
-                        loc,
-                    ))
+        if units:
+            unfit = [f for f in candidates if not unit_fits(f.unit, tuple(units))]
+            candidates = [f for f in candidates if f not in unfit]
+            if unfit and not candidates:
+                shown = ", ".join(f"{f.id} [{f.unit}]" for f in sorted(unfit, key=lambda f: f.id))
+                raise FactorNotFound(Problem(
+                    f"{what_zh} 的因子单位与活动水平量纲不符（需 {' / '.join(units)}）："
+                    f"{shown}；请给出可换算的因子（如按体积的因子需密度）",
+                    f"no factor for {what_en} in a usable unit (need {', '.join(units)}): "
+                    f"{shown} cannot be converted (e.g. a factor per m³ for an activity in t "
+                    "needs a density)",
+                    loc,
+                ))
+        if candidates:
+            order = {d: k for k, d in enumerate(self._datasets)}
+            ranked = sorted(
+                (precedence_rank(f, dataset_rank=order[f.dataset], region_rank=chain[f.region_code],
+                                 category=category, year=year, variant=variant), f.id, f)
+                for f in candidates)
+            best = [f for rank, _, f in ranked if rank == ranked[0][0]]
+            if len(best) == 1:
+                return best[0]
+            ids = ", ".join(f.id for f in best)
+            raise DataError(Problem(
+                f"{what_zh} 有多个同等适用的因子，请指定 variant 或年份：{ids}",
+                f"{what_en} matches several factors equally; name a variant or year: {ids}",
+                loc,
+            ))
         existing = sorted(f.id for f in self._by_key.get((wanted_item, parameter), ()))
         shown = ", ".join(existing[:8]) + (" …" if len(existing) > 8 else "")
         raise FactorNotFound(Problem(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -17,11 +16,8 @@ from tanzhi.inventory.model import (
     FactorLookup,
     NotationKey,
 )
-from tanzhi.kernel.errors import DataError, Location, NotFound, Problem, UnitError
-from tanzhi.kernel.units import conversion_factor
-
-# Words factor tables use for a pure number; pint has no unit "fraction".
-_DIMENSIONLESS = {"", "1", "fraction", "ratio", "dimensionless", "no dimension", "-", "none"}
+from tanzhi.kernel.errors import DataError, Location, NotFound, Problem
+from tanzhi.kernel.factor_precedence import unit_scale
 
 # Stoichiometric mass ratios (IPCC 2006 Vol.2 Ch.1 §1.4.1, Vol.4 Ch.11 Eq.11.1, Vol.5 Ch.3 Eq.3.5).
 C_TO_CO2 = 44.0 / 12.0
@@ -81,9 +77,9 @@ def prepare_activity(activity: pd.DataFrame, *, source: str | None = None) -> pd
             problems.append(Problem(zh, en, Location(source, int(row), column)))
 
     for col in ("region_code", "category", "item", "unit"):
-        text = frame[col].astype("string").str.strip()
-        flag(text.isna() | (text == ""), col, f"“{col}”为空", f"'{col}' is blank")
-        frame[col] = text.fillna("").astype(str)
+        text = _stripped(frame[col])
+        flag(pd.Series(text == "", index=frame.index), col, f"“{col}”为空", f"'{col}' is blank")
+        frame[col] = pd.Series(text, index=frame.index).astype(str)
     year = pd.to_numeric(frame["year"], errors="coerce")
     flag(year.isna() | (year != year.round()), "year", "年份不是整数", "year is not an integer")
     value = pd.to_numeric(frame["value"], errors="coerce")
@@ -108,9 +104,18 @@ def prepare_activity(activity: pd.DataFrame, *, source: str | None = None) -> pd
     frame["uncertainty_pct"] = unc.astype("float64")
     frame["activity_id"] = ids.astype(str)
     if "variant" in frame.columns:
-        frame["variant"] = frame["variant"].astype("string").str.strip().fillna("").astype(str)
+        frame["variant"] = pd.Series(_stripped(frame["variant"]), index=frame.index).astype(str)
     frame.attrs[_PREPARED] = True
     return frame
+
+
+def _stripped(column: pd.Series) -> np.ndarray:
+    """The column as stripped text, "" where missing; each distinct value stripped once (a
+    province has a few hundred distinct codes over 60,000 rows; per-cell string methods were
+    a tenth of a compilation, issue #9 item 10)."""
+    codes, uniques = pd.factorize(column.astype(object), use_na_sentinel=True)
+    clean = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
+    return clean[codes]  # code -1 (missing) takes the trailing ""
 
 
 def select_categories(activity: pd.DataFrame, prefixes: Iterable[str]) -> pd.DataFrame:
@@ -133,26 +138,6 @@ def in_categories(category: pd.Series, prefixes: Iterable[str]) -> np.ndarray:
 
 # ---------------------------------------------------------------------------------------------
 # Units
-
-
-def _clean_unit(unit: str) -> str:
-    text = str(unit).strip()
-    return "1" if text.lower() in _DIMENSIONLESS else text
-
-
-@lru_cache(maxsize=8192)
-def unit_scale(unit: str, target: str, context: str | None = None) -> float | None:
-    """Multiplier from `unit` to `target`, or None when they measure different things.
-
-    Examples
-    --------
-    >>> unit_scale("kJ/kg", "MJ/t"), unit_scale("fraction", "1"), unit_scale("t", "m**3")
-    (1.0, 1.0, None)
-    """
-    try:
-        return conversion_factor(_clean_unit(unit), _clean_unit(target), context=context)
-    except UnitError:
-        return None
 
 
 def scale_to_options(
@@ -288,6 +273,11 @@ class FactorCache:
         cannot change the answer, so the key table stays small)."""
         return codes.astype(object)
 
+    def year_matters(self, parameter: str) -> bool:
+        """Whether lookups of `parameter` must be keyed by year (a subclass that knows the
+        library holds no year-limited factor of it answers False: one lookup for all years)."""
+        return True
+
     def variant_for(self, item: str, parameter: str) -> str | None:
         """The configured variant of `parameter` for `item`, if any."""
         return self.variants.get(f"{item}/{parameter}") or self.variants.get(parameter)
@@ -340,66 +330,80 @@ class FactorSpec:
     variant_from_item: bool = False
 
 
-_KEY_COLUMNS = ["_item", "_cat", "_region", "_year", "_variant", "_scat", "_sitem"]
-
-
 def attach_factors(
     frame: pd.DataFrame, factors: FactorLookup, specs: Sequence[FactorSpec],
     *, item_column: str = "item", scope_category: str | None = None,
 ) -> pd.DataFrame:
     """Add each spec's factor value (in its canonical unit), id and uncertainty to `frame`.
 
-    A keyed join: the rows' lookup keys (item, category, region, year, variant and, for a
-    `ScopedLookup`, the row's own category and item) are reduced to their distinct values,
-    each distinct key is resolved once, and the answers join back to the rows.  Regions go
-    through `FactorCache.region_keys` first, so a library that answers a county as its
-    province is asked once for all of them (issue #9, item 10).  `scope_category` replaces
-    the rows' category as the scope of user rows (the reference approach reads flows).
+    A keyed join: the rows' lookup keys (item, category, region, year, variant, the activity
+    unit the factor must serve and, for a `ScopedLookup`, the row's own category and item) are
+    reduced to their distinct values, each distinct key is resolved once, and the answers join
+    back to the rows.  Regions go through `FactorCache.region_keys` first, so a library that
+    answers a county as its province is asked once for all of them (issue #9, item 10).
+    `scope_category` replaces the rows' category as the scope of user rows (the reference
+    approach reads flows).
+
+    Which factor a key gets is the library's precedence (`tanzhi.kernel.factor_precedence`,
+    ``PRECEDENCE_RULES``: dataset, longest category, region, year, variant); the spec's unit
+    options, filled with the row's activity unit, go with the key as ``units`` so a factor
+    whose dimension cannot serve the row is skipped, not taken and then failed.
 
     Raises
     ------
     NotFound
-        A required factor is absent (message names item, parameter, region and year).
+        A required factor is absent (message names item, parameter, region, year and the
+        first activity row that needs it).
     DataError
-        A factor's unit fits none of the spec's canonical units.
+        A factor's unit fits none of the spec's canonical units (located at the first row).
     """
     cache = as_cache(factors)
     out = frame.copy()
     n = len(out)
-    region = cache.region_keys(out["region_code"]).to_numpy(dtype=object)
-    year = out["year"].to_numpy(dtype="int64")
+    sheet_row = (out["_row"].to_numpy() if "_row" in out.columns
+                 else np.arange(n) + 2)
+    # Key columns shared by every spec are factorised once per call (issue #9, item 10).
+    region = _Coded(cache.region_keys(out["region_code"]).to_numpy(dtype=object))
+    year = _Coded(out["year"].to_numpy(dtype="int64"))
+    own_item = _Coded(out[item_column].to_numpy(dtype=object))
+    own_category = _Coded(out["category"].astype(str).to_numpy(dtype=object))
+    blank = _Coded.constant("", n)
     if cache.scoped:
-        scat = (np.full(n, scope_category, dtype=object) if scope_category is not None
-                else out["category"].astype(str).to_numpy(dtype=object))
-        sitem = out[item_column].astype(str).to_numpy(dtype=object)
+        scat = (_Coded.constant(scope_category, n) if scope_category is not None
+                else own_category)
+        sitem = _Coded(out[item_column].astype(str).to_numpy(dtype=object))
     else:
-        scat = sitem = np.full(n, "", dtype=object)
+        scat = sitem = blank
+    fill = out["activity_unit"] if "activity_unit" in out.columns else None
+    filled_unit = _Coded(fill.astype(str).to_numpy(dtype=object)) if fill is not None else blank
     for spec in specs:
-        item = (np.full(n, spec.item, dtype=object) if spec.item
-                else out[item_column].to_numpy(dtype=object))
-        category = (out["category"].astype(str).to_numpy(dtype=object) if spec.by_category
-                    else np.full(n, "", dtype=object))
-        variant = _variants(out, spec, pd.Series(item, index=out.index), cache, item_column)
-        keys = pd.DataFrame({"_item": item, "_cat": category, "_region": region,
-                             "_year": year, "_variant": variant.to_numpy(dtype=object),
-                             "_scat": scat, "_sitem": sitem})
-        codes, uniq = _factorise(keys)
+        item = _Coded.constant(spec.item, n) if spec.item else own_item
+        category = own_category if spec.by_category else blank
+        variant = _Coded(_variants(out, spec, item, cache, item_column))
+        per_unit = fill is not None and any("{activity_unit}" in o for o in spec.units)
+        aunit = filled_unit if per_unit else blank
+        years = year if cache.year_matters(spec.parameter) else _Coded.constant(
+            int(year.values[0]) if n else 0, n)
+        columns = (item, category, region, years, variant, scat, sitem, aunit)
+        codes, first = _combine(columns, n)
         found = []
-        for it, cat, reg, yr, var, sc, si in uniq.itertuples(index=False):
+        for k, at in enumerate(first):
+            it, cat, reg, yr, var, sc, si, au = (c.value_at(at) for c in columns)
             key: dict[str, object] = {
                 "item": it, "parameter": spec.parameter, "gas": spec.gas,
                 "category": cat or None, "region_code": reg, "year": int(yr),
-                "variant": var or None}
+                "variant": var or None, "units": _filled(spec.units, au)}
             if cache.scoped:
                 key.update(scope_category=sc, scope_item=si)
             try:
                 f = cache.lookup(**key)
             except NotFound as exc:
                 if not spec.optional:
+                    row = int(sheet_row[first[k]])
                     raise NotFound(
-                        f"缺少排放因子/参数 {spec.parameter}"
+                        f"第 {row} 行缺少排放因子/参数 {spec.parameter}"
                         f"（{it}，{spec.gas or ''}，{reg}，{yr}）"
-                        f" / missing factor {spec.parameter} for item '{it}'"
+                        f" / row {row}: missing factor {spec.parameter} for item '{it}'"
                         f"{' gas ' + spec.gas if spec.gas else ''}, region {reg}, year {yr}"
                         f"{' variant ' + var if var else ''} ({exc})"
                     ) from exc
@@ -408,64 +412,108 @@ def attach_factors(
             u = f.uncertainty_pct
             found.append((float(f.value), str(f.unit), str(f.id),
                           np.nan if u is None else float(u)))
-        values = np.array([x[0] for x in found], dtype="float64")[codes]
-        units = pd.Series(np.array([x[1] for x in found], dtype=object)[codes])
-        ids = np.array([x[2] for x in found], dtype=object)[codes]
-        unc = np.array([x[3] for x in found], dtype="float64")[codes]
-        fill = out["activity_unit"] if "activity_unit" in out.columns else None
-        mult, chosen = scale_to_options(units, spec.units, fill=fill)
-        bad = np.isnan(mult) & ~np.isnan(values)
-        if bad.any():
-            first = int(np.flatnonzero(bad)[0])
+        # Unit scales per distinct key (the key holds the activity unit the factor serves).
+        scales = [_scale(str(x[1]), spec.units, str(aunit.value_at(at)))
+                  for x, at in zip(found, first, strict=True)]
+        bad_keys = [k for k, x in enumerate(found)
+                    if scales[k][0] is None and not np.isnan(x[0])]
+        if bad_keys:
+            k = bad_keys[0]
+            at = int(first[k])
+            row = int(sheet_row[at])
+            shown = _filled(spec.units, str(aunit.value_at(at)))
+            fid, unit = found[k][2], found[k][1]
             raise DataError(Problem(
-                f"因子 {ids[first]}（{spec.parameter}）的单位“{units.iloc[first]}”不可用，"
-                f"应为 {' / '.join(_shown(spec.units, fill, first))} 之一",
-                f"factor {ids[first]} ({spec.parameter}) has unit '{units.iloc[first]}'; "
-                f"expected one of {', '.join(_shown(spec.units, fill, first))}",
+                f"第 {row} 行：因子 {fid}（{spec.parameter}）的单位“{unit}”不可用，"
+                f"应为 {' / '.join(shown)} 之一",
+                f"row {row}: factor {fid} ({spec.parameter}) has unit "
+                f"'{unit}'; expected one of {', '.join(shown)}",
+                Location(None, row, "unit"),
             ))
-        out[spec.name] = values * np.nan_to_num(mult, nan=1.0)
-        out[spec.name + "_id"] = ids
-        out[spec.name + "_unit"] = chosen
-        out[spec.name + "_u"] = unc
+        value_k = np.array([x[0] * (1.0 if m is None else m)
+                            for x, (m, _) in zip(found, scales, strict=True)], dtype="float64")
+        out[spec.name] = value_k[codes]
+        out[spec.name + "_id"] = np.array([x[2] for x in found], dtype=object)[codes]
+        out[spec.name + "_unit"] = np.array([c for _, c in scales], dtype=object)[codes]
+        out[spec.name + "_u"] = np.array([x[3] for x in found], dtype="float64")[codes]
     return out
 
 
-def _shown(options: Sequence[str], fill: pd.Series | None, row: int) -> list[str]:
-    """The unit options as the row reads them (``{activity_unit}`` filled)."""
-    unit = str(fill.iloc[row]) if fill is not None else "1"
-    return [o.replace("{activity_unit}", unit) for o in options]
+def _scale(unit: str, options: Sequence[str], activity_unit: str) -> tuple[float | None, str]:
+    """Multiplier from a factor's `unit` to the first option it converts to, and that option as
+    the row reads it (``{activity_unit}`` filled); (None, "") when none fits."""
+    for option, target in zip(options, _filled(options, activity_unit), strict=True):
+        mult = unit_scale(unit, target)
+        if mult is not None:
+            return mult, option.replace("{activity_unit}", activity_unit)
+    return None, ""
 
 
-def _factorise(keys: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
-    """Per row, the position of its key among the distinct keys; and the distinct keys.
+def _filled(options: Sequence[str], activity_unit: str) -> tuple[str, ...]:
+    """The unit options with ``{activity_unit}`` filled as `scale_to_options` fills them."""
+    unit = f"({activity_unit})" if activity_unit else "1"
+    return tuple(o.replace("{activity_unit}", unit) for o in options)
 
-    Each column is factorised on its own and the integer codes combined, so the distinct
-    keys come from one `numpy.unique` over integers instead of hashing tuples row by row.
-    """
-    if len(keys) == 0:
-        return np.zeros(0, dtype="int64"), keys.iloc[:0]
-    combined = np.zeros(len(keys), dtype="int64")
-    for col in keys.columns:
-        codes, uniques = pd.factorize(keys[col], use_na_sentinel=False)
-        combined = combined * (len(uniques) + 1) + codes
-        # Re-number after each column so the product never overflows int64.
-        _, combined = np.unique(combined, return_inverse=True)
+
+class _Coded:
+    """A key column as integer codes into its distinct values (factorised once)."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.codes, self.uniques = pd.factorize(values, use_na_sentinel=False)
+        self.values = values
+
+    @classmethod
+    def constant(cls, value: object, n: int) -> _Coded:
+        """One value on every row, without factorising anything."""
+        coded = cls.__new__(cls)
+        coded.codes = np.zeros(n, dtype="int64")
+        coded.uniques = np.array([value], dtype=object)
+        coded.values = None
+        return coded
+
+    def value_at(self, row: int) -> object:
+        """The key value of one row."""
+        return self.uniques[self.codes[row]]
+
+
+def _combine(columns: Sequence[_Coded], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the position of its key among the distinct keys; and the first row of each
+    distinct key.  The columns' integer codes are combined arithmetically (constant columns
+    skipped), so the distinct keys come from one `numpy.unique` over integers."""
+    if n == 0:
+        return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
+    combined = np.zeros(n, dtype="int64")
+    bound = 1
+    for col in columns:
+        size = len(col.uniques)
+        if size <= 1:
+            continue
+        if bound * size >= 2**62:
+            # Re-number before the product could overflow int64.
+            uniq, combined = np.unique(combined, return_inverse=True)
+            bound = len(uniq)
+        combined = combined * size + col.codes
+        bound *= size
     _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
-    return inverse.astype("int64"), keys.iloc[first].reset_index(drop=True)
+    return inverse.astype("int64"), first
 
 
-def _variants(frame: pd.DataFrame, spec: FactorSpec, item: pd.Series, cache: FactorCache,
-              item_column: str) -> pd.Series:
+def _variants(frame: pd.DataFrame, spec: FactorSpec, item: _Coded, cache: FactorCache,
+              item_column: str) -> np.ndarray:
     """The variant of `spec`'s factor for each row ("" for none); see `FactorSpec.variant`."""
+    n = len(frame)
     if spec.variant:
-        return pd.Series(spec.variant, index=frame.index, dtype=object)
-    per_item = {i: cache.variant_for(str(i), spec.parameter) or "" for i in item.unique()}
-    chosen = item.map(per_item).astype(object)
+        return np.full(n, spec.variant, dtype=object)
+    per_item = np.array([cache.variant_for(str(i), spec.parameter) or "" for i in item.uniques],
+                        dtype=object)
+    chosen = per_item[item.codes] if n else np.zeros(0, dtype=object)
     if spec.variant_from_item:
-        chosen = chosen.where(chosen != "", frame[item_column].astype(object))
+        own = frame[item_column].fillna("").to_numpy(dtype=object)
+        chosen = np.where(chosen != "", chosen, own)
     elif spec.item is None and "variant" in frame.columns:
-        chosen = chosen.where(chosen != "", frame["variant"].fillna("").astype(object))
-    return chosen.fillna("").astype(object)
+        own = frame["variant"].fillna("").to_numpy(dtype=object)
+        chosen = np.where(chosen != "", chosen, own)
+    return chosen.astype(object)
 
 
 # ---------------------------------------------------------------------------------------------

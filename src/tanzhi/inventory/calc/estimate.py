@@ -11,15 +11,35 @@ from tanzhi.inventory.model import ID_SEPARATOR, RESULT_COLUMNS, Estimate
 
 
 def join_ids(columns: Sequence[pd.Series]) -> np.ndarray:
-    """Row-wise "|"-join of id columns, skipping missing ids (vectorised string ops)."""
+    """Row-wise "|"-join of id columns, skipping missing and empty ids.
+
+    Id columns hold few distinct values (a factor id per fuel and sector), so the columns are
+    factorised, each distinct combination joined once and the result taken back by position
+    (pandas string arithmetic over 150,000 rows was a tenth of a compilation, issue #9 item 10).
+    """
     if not columns:
         return np.array([], dtype=object)
-    acc = pd.Series("", index=columns[0].index, dtype=object)
-    for col in columns:
-        text = col.astype(object).where(col.notna(), "").astype(str)
-        sep = np.where((acc != "") & (text != ""), ID_SEPARATOR, "")
-        acc = acc + sep + text
-    return acc.to_numpy(dtype=object)
+    n = len(columns[0])
+    combined = np.zeros(n, dtype="int64")
+    for k, col in enumerate(columns):
+        codes, uniq = pd.factorize(np.asarray(col, dtype=object), use_na_sentinel=True)
+        if k:
+            # Re-number the running key so the product stays small.
+            _, combined = np.unique(combined, return_inverse=True)
+        combined = combined * (len(uniq) + 1) + np.where(codes < 0, len(uniq), codes)
+    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    parts = [np.asarray(col, dtype=object)[first] for col in columns]
+    texts = [[t for t in ("" if pd.isna(x) else str(x) for x in row) if t]
+             for row in zip(*parts, strict=True)]
+    joined = np.array([ID_SEPARATOR.join(t) for t in texts], dtype=object)
+    return joined[inverse.reshape(-1)]
+
+
+def _prefixed(prefix: str, ids: pd.Series) -> pd.Series:
+    """``prefix + id`` per row, None where the id is missing; built per distinct id."""
+    codes, uniq = pd.factorize(ids.to_numpy(dtype=object), use_na_sentinel=True)
+    keys = np.array([prefix + str(u) for u in uniq] + [None], dtype=object)
+    return pd.Series(keys[codes], index=ids.index, dtype=object)
 
 
 class EstimateBuilder:
@@ -101,11 +121,15 @@ class EstimateBuilder:
 
     def add_factor_sources(self, frame: pd.DataFrame, name: str) -> pd.Series:
         """Register the factors in column `name` as sources; return keys (``f:<factor id>``)."""
-        ids = frame[name + "_id"]
-        keys = ("f:" + ids.astype(str)).where(ids.notna(), None)
-        self._sources.append(pd.DataFrame({"source": keys.to_numpy(dtype=object),
-                                           "kind": "factor",
-                                           "uncertainty_pct": frame[name + "_u"].to_numpy()}))
+        keys = _prefixed("f:", frame[name + "_id"])
+        # One source row per distinct factor (its first row, as `build` keeps): a factor is one
+        # draw however many rows use it, and 60,000 copies cost the build (issue #9 item 10).
+        arr = keys.to_numpy(dtype=object)
+        _, first = np.unique(pd.factorize(arr, use_na_sentinel=False)[0], return_index=True)
+        first.sort()
+        self._sources.append(pd.DataFrame({
+            "source": arr[first], "kind": "factor",
+            "uncertainty_pct": frame[name + "_u"].to_numpy()[first]}))
         return keys
 
     def add_complement_sources(self, frame: pd.DataFrame, name: str) -> pd.Series:
@@ -153,7 +177,10 @@ class EstimateBuilder:
 
     def build(self) -> Estimate:
         """The collected Estimate; sources are de-duplicated by key (shared draws)."""
-        base = Estimate()
+        # An empty Estimate only for the parts that are missing (building one costs as much
+        # as a small sector, issue #9 item 10).
+        base = (None if self._rows and self._terms and self._links and self._sources
+                else Estimate())
         rows = (pd.concat(self._rows, ignore_index=True) if self._rows else base.rows)
         terms = pd.concat(self._terms, ignore_index=True) if self._terms else base.terms
         links = pd.concat(self._links, ignore_index=True) if self._links else base.links

@@ -11,7 +11,7 @@ with the sum of its children per sector and gas.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,7 +37,7 @@ from tanzhi.inventory.model import (
 )
 from tanzhi.kernel.categories import Sector
 from tanzhi.kernel.errors import DataError, NotFound, UnitError
-from tanzhi.kernel.factors import region_chain
+from tanzhi.kernel.factors import canonical_parameter, region_chain
 
 SECTOR_CODE = {Sector.ENERGY.value: 1, Sector.INDUSTRIAL_PROCESSES.value: 2,
                Sector.AGRICULTURE.value: 3, Sector.LUCF.value: 4, Sector.WASTE.value: 5}
@@ -97,6 +97,11 @@ class CompileLookup:
         factors = getattr(library, "factors", None)
         self._regions: set[str] | None = (
             {str(f.region_code) for f in factors()} if callable(factors) else None)
+        # Parameters some factor of which is limited to years: for the others every year gets
+        # the same answer, so the keyed join asks once, not once per year (issue #9 item 10).
+        self._dated: set[str] | None = (
+            {f.parameter for f in factors() if f.year_from is not None or f.year_to is not None}
+            if callable(factors) else None)
         self._effective: dict[str | None, str | None] = {}
         self._memo: dict[tuple, FactorLike] = {}
         self.missing: dict[str, str] = {}
@@ -113,6 +118,10 @@ class CompileLookup:
                     break
             self._effective[code] = chosen
         return self._effective[code]
+
+    def year_matters(self, parameter: str) -> bool:
+        """Whether the library's answer for `parameter` can differ between years."""
+        return self._dated is None or canonical_parameter(parameter) in self._dated
 
     @property
     def scoped(self) -> bool:
@@ -157,8 +166,12 @@ class FastCache(FactorCache):
         self.scoped = lookup.scoped
 
     def region_keys(self, codes: pd.Series) -> pd.Series:  # noqa: D102
-        per = {c: self._compile._region(c) for c in pd.unique(codes)}
-        return codes.map(per).astype(object)
+        index, uniques = pd.factorize(codes.to_numpy(dtype=object), use_na_sentinel=False)
+        mapped = np.array([self._compile._region(c) for c in uniques], dtype=object)
+        return pd.Series(mapped[index], index=codes.index, dtype=object)
+
+    def year_matters(self, parameter: str) -> bool:  # noqa: D102
+        return self._compile.year_matters(parameter)
 
 
 def _in_group(category: pd.Series, prefixes: Sequence[str]) -> pd.Series:
@@ -182,11 +195,21 @@ def _not_estimated(act: pd.DataFrame, note: str) -> pd.DataFrame:
     if act.empty:
         return pd.DataFrame()
     keys = ["region_code", "year", "category", "item"]
-    # Ids cast once, joined by the builtin str.join (a per-group lambda with its own cast was
-    # a visible share of a province compile, issue #9 item 10).
-    grouped = act.assign(_id=act["activity_id"].astype(str)).groupby(keys, sort=False).agg(
-        activity_ids=("_id", ID_SEPARATOR.join),
-        activity_value=("value", "sum"), activity_unit=("unit", "first")).reset_index()
+    # Ids joined per group in one pass over the rows sorted by group: a groupby with a Python
+    # aggregation built a Series per group and was a tenth of a province compile (issue #9
+    # item 10).
+    group = act.groupby(keys, sort=False).ngroup().to_numpy()
+    order = np.argsort(group, kind="stable")
+    ids = act["activity_id"].astype(str).to_numpy(dtype=object)[order]
+    starts = np.flatnonzero(np.r_[True, np.diff(group[order]) != 0])
+    ends = np.r_[starts[1:], len(order)]
+    first = order[starts]
+    grouped = act.iloc[first][keys].reset_index(drop=True)
+    grouped["activity_ids"] = [ID_SEPARATOR.join(ids[a:b])
+                               for a, b in zip(starts, ends, strict=True)]
+    grouped["activity_value"] = np.add.reduceat(
+        act["value"].to_numpy(dtype="float64")[order], starts)
+    grouped["activity_unit"] = act["unit"].to_numpy(dtype=object)[first]
     parts = []
     for cat, sub in grouped.groupby("category", sort=False):
         for gas in expected_gases(str(cat)):
@@ -228,7 +251,7 @@ def _run_once(act: pd.DataFrame, cache: FactorCache, options: InventoryOptions,
 def _unused(act: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
     """NE rows for activity rows no engine method read."""
     ids = rows["activity_ids"].dropna().astype(str)
-    used = set(ID_SEPARATOR.join(ids).split(ID_SEPARATOR)) if len(ids) else set()
+    used = set(ID_SEPARATOR.join(ids.tolist()).split(ID_SEPARATOR)) if len(ids) else set()
     return _not_estimated(act.loc[~act["activity_id"].isin(used)],
                           f"{NO_METHOD_ZH} / {NO_METHOD_EN}")
 
@@ -255,7 +278,7 @@ def _explain_missing(rows: pd.DataFrame, missing: dict[str, str]) -> pd.DataFram
     nan = out["emissions_t"].isna()
     no_key = out["notation"].isna() | (out["notation"] == "")
     ids = out["factor_ids"].fillna("").astype(str)
-    lacking = nan & ids.str.contains(MISSING_PREFIX, regex=False)
+    lacking = nan & _per_distinct(ids, lambda t: MISSING_PREFIX in t)
     if lacking.any():
         def reason(text: str) -> str:
             gone = [i for i in text.split(ID_SEPARATOR) if i.startswith(MISSING_PREFIX)]
@@ -270,6 +293,14 @@ def _explain_missing(rows: pd.DataFrame, missing: dict[str, str]) -> pd.DataFram
     return out
 
 
+def _per_distinct(text: pd.Series, test: Callable[[str], bool]) -> pd.Series:
+    """`test` of each row's text, decided once per distinct value (string methods per row over
+    150,000 rows were a visible share of a compilation, issue #9 item 10)."""
+    codes, uniq = pd.factorize(text.to_numpy(dtype=object), use_na_sentinel=False)
+    hit = np.array([test(str(u)) for u in uniq], dtype=bool)
+    return pd.Series(hit[codes] if len(codes) else np.zeros(0, dtype=bool), index=text.index)
+
+
 def finish_rows(rows: pd.DataFrame, gwp: str) -> pd.DataFrame:
     """Add ``sector`` (1–5) and ``co2e_t`` under `gwp`; store column order."""
     cats = rows["category"].astype(str)
@@ -278,8 +309,8 @@ def finish_rows(rows: pd.DataFrame, gwp: str) -> pd.DataFrame:
     out["co2e_t"] = out["emissions_t"].to_numpy() * gwp_weights(out["gas"], gwp)
     out["notation"] = out["notation"].where(out["notation"].notna(), "")
     # Memo categories stay memo when the engine reports them NE (its NE helper drops the flag).
-    out["memo"] = out["memo"].fillna(False).astype(bool) | cats.str.startswith("memo.") | \
-        cats.isin(list(BUNKER_CATEGORIES))
+    out["memo"] = out["memo"].fillna(False).astype(bool) | _per_distinct(
+        cats, lambda c: c.startswith("memo.") or c in BUNKER_CATEGORIES)
     out["note"] = out["note"].fillna("")
     cols = ["region_code", "year", "category", "sector", "item", "gas", "emissions_t", "co2e_t",
             "memo", "notation", "method", "factor_ids", "activity_ids", "activity_value",
