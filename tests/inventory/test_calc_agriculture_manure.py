@@ -48,7 +48,7 @@ def test_another_temperature_is_a_named_variant() -> None:
 
 
 def test_outside_zhejiang_the_temperate_class_is_not_guessed() -> None:
-    """Table 10.14 has no single 'temperate' value (15-25 °C spans 13-22 kg for dairy cows in
+    """Table 10.14 has no single 'temperate' value (15-25 °C spans 13-26 kg for dairy cows in
     Asia): another province asking for developing_temperate gets NE, not Zhejiang's number."""
     act = pd.DataFrame([("440000", 2020, "3.A", "dairy_cattle", 100, "头")],
                        columns=["region_code", "year", "category", "item", "value", "unit"])
