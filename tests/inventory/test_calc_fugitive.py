@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from tanzhi.inventory.calc import compute_fugitive, compute_inventory
+from tanzhi.inventory.formats.factors import check_overrides_used, read_factor_overrides
 from tanzhi.kernel.errors import DataError
 from tanzhi.kernel.factors import default_library
 from tanzhi.kernel.units import conversion_factor, parse_unit
@@ -132,3 +133,18 @@ def test_fugitive_counts_in_the_inventory() -> None:
     rows = compute_inventory(act, LIB).rows
     ch4 = rows.loc[(rows["category"] == "1.B.1.a.i.1") & (rows["gas"] == "CH4")]
     assert float(ch4["emissions_t"].iloc[0]) == pytest.approx(12_060)
+
+
+def test_a_users_mine_factor_in_the_published_unit_is_applied() -> None:
+    """A factor-file row `1.B.1.a.i.1,原煤,CH4,ef,10,m3CH4/t` (a shallow mine, IPCC's low class):
+    1,000,000 t × 10 m³/t × 0.67 kg/m³ = 6,700 t CH4, and the row is reported as used."""
+    lib = read_factor_overrides(
+        "category,item,gas,parameter,value,unit\n1.B.1.a.i.1,原煤,CH4,ef,10,m3CH4/t\n".encode(),
+        filename="mine.csv")
+    act = pd.DataFrame([(R, Y, "1.B.1.a.i.1", "原煤", 100, "万吨")],
+                       columns=["region_code", "year", "category", "item", "value", "unit"])
+    act["activity_id"] = ["a0"]
+    rows = compute_inventory(act, lib).rows
+    check_overrides_used(lib, rows, act)
+    ch4 = rows.loc[(rows["category"] == "1.B.1.a.i.1") & (rows["gas"] == "CH4")]
+    assert float(ch4["emissions_t"].iloc[0]) == pytest.approx(6_700)
