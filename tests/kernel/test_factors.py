@@ -164,8 +164,8 @@ def test_every_factor_item_is_catalogued() -> None:
     frame = LIB.items()
     assert list(frame.columns) == ["item", "name_zh", "name_en", "kind", "aliases", "n_factors"]
     # NCV, carbon content, oxidation, CO2 factor + CH4/N2O for 1.A.1, 1.A.2, 1.A.4.a/b/c
-    # (ipcc-2006-nonco2 edition 2026-12, issue #9).
-    assert frame.set_index("item").loc["raw_coal", "n_factors"] == 16
+    # (ipcc-2006-nonco2 edition 2026-12, issue #9) + 4 fugitive CH4 of mining (1.B.1.a, ipcc-2006).
+    assert frame.set_index("item").loc["raw_coal", "n_factors"] == 20
 
 
 def test_lookup_falls_back_from_county_to_province_to_grid_to_nation() -> None:
@@ -218,7 +218,9 @@ def test_compendium_parameter_names_are_accepted() -> None:
     assert LIB.lookup(item="电力", parameter="grid_average_co2_ef", region_code="330000",
                       year=2022).value == 0.5153
     with pytest.raises(NotFound) as info:  # absent factor: a NotFound that is also a DataError
-        LIB.lookup(item="原煤", parameter="EF_fugitive", region_code="330100", year=2020)
+        # (raw coal has fugitive factors for mining, 1.B.1.a, since issue #9; none for 1.B.2)
+        LIB.lookup(item="原煤", parameter="EF_fugitive", category="1.B.2", region_code="330100",
+                   year=2020)
     assert isinstance(info.value, DataError)
 
 

@@ -29,12 +29,21 @@ _DEFINITIONS = (
     "亿吨标准煤 = 1e8 tce",
     "吨 = t",
     "千克 = kg",
-    "万吨 = 1e4 t",
+    "万吨 = 1e4 t = 万t",
     "亿吨 = 1e8 t",
     "立方米 = m**3",
     "升 = liter",
     "万立方米 = 1e4 m**3",
     "亿立方米 = 1e8 m**3",
+    # The volumes IPCC 2006 Vol.2 Ch.4 Tables 4.2.4/4.2.5 write as "10^3 m^3" and "10^6 m^3"
+    # (oil and gas throughput): pint refuses a number inside a unit, so they get names (issue #9).
+    # Never "Mm3": pint reads Mm as the megametre.
+    "千立方米 = 1e3 m**3 = thousand_m3",
+    "百万立方米 = 1e6 m**3 = million_m3",
+    # Coal-mining CH4 factors are volumes of gas per tonne of coal (Vol.2 Eq.4.1.3-4.1.8, Tables
+    # 4.1.x); IPCC converts them at 0.67e-6 Gg CH4 per m^3 (20 °C, 1 atm, the same equations), so
+    # "m3CH4/t" is a mass of CH4 per tonne and no density is guessed anywhere else.
+    "m3CH4 = 0.67 * kg * CH4 = 立方米CH4 = 立方米甲烷",
     "千瓦时 = kWh",
     "万千瓦时 = 1e4 kWh",
     "亿千瓦时 = 1e8 kWh",

@@ -14,7 +14,6 @@ from tanzhi.inventory.calc.agriculture import (
 from tanzhi.inventory.calc.energy import (
     compare_reference_sectoral,
     compute_fuel_combustion,
-    compute_fugitive,
     compute_net_imports,
     compute_reference_approach,
 )
@@ -22,6 +21,7 @@ from tanzhi.inventory.calc.estimate import (
     combine_estimates,
     select_rows,
 )
+from tanzhi.inventory.calc.fugitive import compute_fugitive
 from tanzhi.inventory.calc.input_uncertainty import fill_default_uncertainty
 from tanzhi.inventory.calc.ippu import (
     compute_adipic_acid,

@@ -90,8 +90,11 @@ def compute_livestock(
     act = canonical_activity(act, ("head",), what_zh="畜禽存栏量", what_en="livestock population",
                              source=source)
     cache = as_cache(factors)
-    # Missing livestock factors report NE rather than stop the compilation: the IPCC tables
-    # for manure CH4 by climate (Vol.4 Table 10.14) are a known gap of the packaged library.
+    # Missing livestock factors report NE rather than stop the compilation.  Manure CH4 of
+    # cattle, swine and buffalo depends on the annual average temperature (Vol.4 Table 10.14):
+    # the packaged rows are variants asia_<T>c, plus Zhejiang's 18 °C column under the climate
+    # class the demo asks for (developing_temperate, region 330000); any other region asking
+    # for a class rather than a temperature gets NE, never a neighbour's value (issue #9).
     add_activity_times_factor(builder, act.assign(category="3.A.1"), cache,
                               parameter="EF_enteric_CH4", gas="CH4", method=METHOD_ENTERIC,
                               optional=True)

@@ -1,5 +1,5 @@
-"""Energy (能源活动): fuel combustion by the sectoral and reference approaches, fugitive emissions,
-net imported electricity and heat.
+"""Energy (能源活动): fuel combustion by the sectoral and reference approaches, net imported
+electricity and heat (fugitive emissions 1.B: `tanzhi.inventory.calc.fugitive`).
 
 Fuel combustion takes a factor by every path it is published in (issue #9, item 2), for CO2,
 CH4 and N2O alike; per activity row and gas the first path with a factor wins, each looked up at
@@ -67,7 +67,6 @@ METHOD_EF_PHYSICAL = (
     "企业温室气体排放核算指南/CEADs): AD × EF"
 )
 METHOD_REFERENCE = "IPCC 2006 Vol.2 Ch.6 Eq.6.1-6.2 reference approach"
-METHOD_FUGITIVE = "IPCC 2006 Vol.2 Ch.4 Tier 1: AD × EF"
 METHOD_ELECTRICITY = "net imported electricity × grid average CO2 factor (调入电力间接排放)"
 METHOD_HEAT = "net imported heat × heat CO2 factor (调入热力间接排放)"
 
@@ -424,31 +423,6 @@ def compare_reference_sectoral(reference: pd.DataFrame, sectoral: pd.DataFrame) 
                                          out["difference_t"] / out["sectoral_co2_t"] * 100.0,
                                          np.nan)
     return out.sort_values(["region_code", "year", "item"], ignore_index=True)
-
-
-def compute_fugitive(
-    activity: pd.DataFrame, factors: FactorLookup, *, gases: Sequence[str] = ("CH4", "CO2"),
-    source: str | None = None,
-) -> Estimate:
-    """Fugitive emissions from fuels (逃逸排放), category ``1.B``.
-
-    Activity is the item's throughput (coal mined, gas distributed, oil refined) in mass,
-    volume or energy; parameter ``EF_fugitive`` per gas, in t gas per activity unit, looked up
-    with the category.  A gas without a factor is reported NE.
-
-    Method: IPCC 2006 Vol.2 Ch.4 Tier 1 (Eq.4.1.3 coal mining, Eq.4.2.1 oil and gas): AD × EF.
-    """
-    act = select_categories(prepare_activity(activity, source=source), ("1.B",))
-    builder = EstimateBuilder()
-    if act.empty:
-        return builder.build()
-    act = canonical_activity(act, ("t", "m**3", "GJ"), what_zh="逃逸排放活动水平",
-                             what_en="fugitive activity", source=source)
-    cache = as_cache(factors)
-    for gas in gases:
-        add_activity_times_factor(builder, act, cache, parameter="EF_fugitive", gas=gas,
-                                  method=METHOD_FUGITIVE, by_category=True, optional=True)
-    return builder.build()
 
 
 def compute_net_imports(

@@ -12,12 +12,12 @@ from tanzhi.inventory.calc.agriculture import RICE_PRESEASON_DEFAULT, compute_ag
 from tanzhi.inventory.calc.energy import (
     BIOMASS_FUEL_ITEMS,
     compute_fuel_combustion,
-    compute_fugitive,
     compute_net_imports,
 )
 from tanzhi.inventory.calc.estimate import (
     EstimateBuilder,
 )
+from tanzhi.inventory.calc.fugitive import compute_fugitive
 from tanzhi.inventory.calc.ippu import compute_ippu
 from tanzhi.inventory.calc.lulucf import compute_forest_stock_change
 from tanzhi.inventory.calc.waste import compute_waste
