@@ -46,10 +46,8 @@ def demo_datasets() -> list[str]:
 
 def demo_steps() -> list[tuple[str, Callable[[Session], int]]]:
     """The domains' demo seeders, in dependency order."""
+    from tanzhi import plan
     from tanzhi.inventory import service as inventory
-    from tanzhi.plan import service as plan
-    from tanzhi.plan.assess import service as assess
-    from tanzhi.plan.decompose import service as decompose
     from tanzhi.report import service as report
 
     def refresh_plans(session: Session) -> int:
@@ -57,7 +55,7 @@ def demo_steps() -> list[tuple[str, Callable[[Session], int]]]:
         return plan.refresh_all_derived(session, actor=ACTOR)
 
     return [("inventory", inventory.demo_seed), ("plan", plan.demo_seed),
-            ("decompose", decompose.demo_seed), ("assess", assess.demo_seed),
+            ("decompose", plan.decompose_demo_seed), ("assess", plan.assess_demo_seed),
             ("refresh", refresh_plans), ("report", report.demo_seed)]
 
 

@@ -12,6 +12,7 @@ from tanzhi.inventory.model import (
     InventoryOptions,
     NotationKey,
 )
+from tanzhi.inventory.service import energy_co2, latest_run
 
 __all__ = [
     "ActivityRecord",
@@ -24,4 +25,6 @@ __all__ = [
     "FactorValue",
     "InventoryOptions",
     "NotationKey",
+    "energy_co2",
+    "latest_run",
 ]

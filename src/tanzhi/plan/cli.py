@@ -33,6 +33,7 @@ from tanzhi.kernel.cli import upgraded_engine
 from tanzhi.kernel.db import unit_of_work
 from tanzhi.kernel.errors import TanzhiError
 from tanzhi.kernel.exports import csv_dict_writer
+from tanzhi.plan.decompose.cli import decompose_command
 
 app = typer.Typer(name="plan", help="规划指标 plans: list, status, decompose.",
                   no_args_is_help=True)
@@ -183,13 +184,4 @@ def import_command(
     out.print(f"{record.plan_id} {record.edition}")
 
 
-def _register_decompose() -> None:
-    """Mount the decomposition helper's `decompose_command` when it is installed."""
-    try:
-        from tanzhi.plan.decompose.cli import decompose_command
-    except ImportError:
-        return
-    app.command("decompose")(decompose_command)
-
-
-_register_decompose()
+app.command("decompose")(decompose_command)

@@ -39,7 +39,7 @@ from tanzhi.plan.assess.registry import (
     project_dict,
     require_writer,
 )
-from tanzhi.plan.assess.store import PilotRow, ProjectRow
+from tanzhi.plan.store import PilotRow, ProjectRow
 
 _DATE_COLUMNS = ("applied_on", "approved_on", "midterm_on", "accepted_on", "removed_on")
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")

@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from tanzhi.access import User
 from tanzhi.kernel.db import utcnow
-from tanzhi.kernel.errors import DataError, Location, NotFound, Problem, TanzhiError
+from tanzhi.kernel.errors import DataError, Location, NotFound, Problem
 from tanzhi.kernel.regions import list_regions, require_region
 from tanzhi.plan.assess import roles
-from tanzhi.plan.assess.calc import effective_score, quantitative_score
+from tanzhi.plan.assess.calc import effective_score, needs_rectification, quantitative_score
 from tanzhi.plan.assess.model import (
     ACTION_LABELS,
     STATE_LABELS,
@@ -39,7 +39,8 @@ from tanzhi.plan.assess.store import (
     ScoreRow,
     TransitionRow,
 )
-from tanzhi.plan.model import Plan, load_plan
+from tanzhi.plan.model import Plan
+from tanzhi.plan.service import get_plan
 
 # Indicator targets that can carry a status light (and so a quantitative score).
 SCORABLE_TARGETS = frozenset({"value", "comparator", "set_by_higher_level", "relative"})
@@ -62,14 +63,7 @@ def get_scheme(session: Session, scheme_id: int) -> SchemeRow:
 
 def plan_for(session: Session, plan_id: str) -> Plan:
     """The plan as stored by the plan service (user edits included), else the packaged file."""
-    try:
-        from tanzhi.plan.service import get_plan
-    except ImportError:
-        return load_plan(plan_id)
-    try:
-        return get_plan(session, plan_id)
-    except (TanzhiError, LookupError):
-        return load_plan(plan_id)
+    return get_plan(session, plan_id, packaged=True)
 
 
 def scheme_plan(session: Session, scheme: SchemeRow) -> Plan:
@@ -393,8 +387,6 @@ def transition(
 
 
 def _freeze(session: Session, scheme: SchemeRow, user: User) -> None:
-    from tanzhi.plan.assess.calc import needs_rectification
-
     items = {i.id: i for i in items_of(session, scheme.id)}
     assessees = {a.id: a for a in assessees_of(session, scheme.id)}
     counts = evidence_counts(session, scheme.id)

@@ -91,7 +91,7 @@ def decompose_command(
         raise typer.Exit(code=1)
 
 
-def result_rows(result) -> list[dict[str, object]]:  # noqa: ANN001 — service.RoundResult
+def result_rows(result) -> list[dict[str, object]]:  # noqa: ANN001 — model.RoundResult
     """Child rows, then the parent's check row."""
     rows: list[dict[str, object]] = [
         {"region_code": r.region_code, "name": r.name_zh, "base_value": _num(r.base_value),

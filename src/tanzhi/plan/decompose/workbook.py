@@ -14,7 +14,7 @@ import io
 
 from tanzhi.kernel.exports import export_workbook
 from tanzhi.plan.decompose.calc import CRITERIA
-from tanzhi.plan.decompose.service import METHOD_LABELS, RoundResult
+from tanzhi.plan.decompose.model import METHOD_LABELS, RoundResult
 
 _PERIOD = {2025: "“十四五”", 2030: "“十五五”", 2020: "“十三五”"}
 _LEVEL = {"city": "各设区市", "county": "各县（市、区）"}

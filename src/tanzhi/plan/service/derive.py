@@ -22,14 +22,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from tanzhi.inventory import energy_co2, latest_run
 from tanzhi.kernel.coal_rate import STATISTIC_ITEM, STATISTIC_VARIABLE, CoalRate, coal_rate
+from tanzhi.kernel.errors import DataError, NotFound
 from tanzhi.kernel.regions import list_regions
 from tanzhi.kernel.statistics import read_statistics
 from tanzhi.kernel.units import conversion_factor
 from tanzhi.plan.model import Indicator, Plan
+from tanzhi.plan.store import count_pilots
 
 COAL_TCE = {"原煤": 0.7143, "焦炭": 0.9714}  # 万tce per 万t; GB/T 2589-2008 Annex A
 NONFOSSIL_ITEMS = ("水电", "核电", "风电", "太阳能发电", "生物质发电")
@@ -216,26 +218,16 @@ def _share(st: _Stats, region: str, year: int, kind: str) -> float | None:
 def _co2_by_region(session: Session, regions: list[str]) -> tuple[dict[tuple[str, int], float],
                                                                    dict[str, Any]]:
     """Energy CO2 (t) by (region, year) from the latest inventory run, with its lineage."""
-    try:
-        from tanzhi.inventory import service as inventory_service
-
-        energy_co2 = inventory_service.energy_co2
-    except (ImportError, AttributeError):
-        return {}, {"inventory": "unavailable"}
     out: dict[tuple[str, int], float] = {}
-    run_id = None
     for region in regions:
         try:
             frame = energy_co2(session, region_code=region)
-        except Exception:  # noqa: BLE001 — no run, or no data for the region: not derivable
+        except (NotFound, DataError):  # no run covers the region: not derivable
             continue
         for row in frame.itertuples(index=False):
             out[(region, int(row.year))] = float(row.total_t)
-    try:
-        latest = inventory_service.latest_run(session)
-        run_id = getattr(latest, "id", None)
-    except Exception:  # noqa: BLE001
-        run_id = None
+    latest = latest_run(session)
+    run_id = None if latest is None else latest.id
     return out, {"inventory_run": run_id, "calibre": "energy CO2 incl. net imported electricity"}
 
 
@@ -321,32 +313,16 @@ def _computer(session: Session, plan: Plan, ind: Indicator, how: Derivation, st:
 
 
 def _pilot_counter(session: Session, how: Derivation) -> Callable[[str, int], float | None]:
-    """Pilot counts from the assessment helper's registry; None while the registry is empty.
+    """Pilot counts from the pilot registry (`tanzhi.plan.store`); None while it is empty.
 
     An empty registry (nothing registered anywhere in the region) says nothing about the
     indicator, so no value is derived rather than a misleading zero.
     """
-    try:
-        from tanzhi.plan.assess.store import count_pilots
-    except ImportError:
-        return lambda _r, _y: None
-
-    def count(**kwargs: Any) -> int | None:
-        try:
-            with session.begin_nested():
-                try:
-                    return int(count_pilots(session, **kwargs))
-                except TypeError:  # a registry without carbon levels
-                    kwargs.pop("carbon_levels", None)
-                    return int(count_pilots(session, **kwargs))
-        except SQLAlchemyError:
-            return None
 
     def pilots(region: str, year: int) -> float | None:
-        if not count(region_code=region):
+        if not count_pilots(session, region_code=region):
             return None
         kwargs: dict[str, Any] = {"region_code": region, "year": year}
         kwargs.update({k: v for k, v in how.params.items() if k in ("kinds", "carbon_levels")})
-        found = count(**kwargs)
-        return None if found is None else float(found)
+        return float(count_pilots(session, **kwargs))
     return pilots

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from tanzhi.access import Role, User
+from tanzhi.access import Role, User, in_scope
 from tanzhi.access.store import list_user_rows
 from tanzhi.kernel.db import utcnow
 from tanzhi.kernel.errors import NotFound, PermissionDenied
@@ -77,8 +77,6 @@ def recipients(session: Session, ind: Indicator, region_code: str) -> list[User]
 def can_record(session: Session, user: User, plan: Plan, ind: Indicator, region_code: str
                ) -> bool:
     """Whether `user` may enter an actual: the region's officers, or the owning department."""
-    from tanzhi.access import in_scope
-
     if not in_scope(session, user, region_code):
         return False
     if user.role in _OFFICER_ROLES:
