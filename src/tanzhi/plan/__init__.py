@@ -57,6 +57,13 @@ from tanzhi.plan.calc import (
     Status,
     Thresholds,
 )
+from tanzhi.plan.checks import (
+    Finding,
+    ReportingState,
+    StatusChange,
+    on_record,
+    on_scan,
+)
 from tanzhi.plan.decompose.model import (
     RoundResult,
 )
@@ -138,6 +145,7 @@ __all__ = [
     "Baseline",
     "DERIVATIONS",
     "Defect",
+    "Finding",
     "Indicator",
     "NOT_DERIVED",
     "Notification",
@@ -148,10 +156,12 @@ __all__ = [
     "PlanMeta",
     "PlanRecord",
     "PlanRef",
+    "ReportingState",
     "RoundResult",
     "STATUS_COLUMNS",
     "Source",
     "Status",
+    "StatusChange",
     "Target",
     "Thresholds",
     "actual_history",
@@ -200,6 +210,8 @@ __all__ = [
     "new_round",
     "notifications_for",
     "nowcast",
+    "on_record",
+    "on_scan",
     "open_evidence",
     "pilot_dict",
     "pilot_in_force",
