@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from tanzhi.access import Role, User, in_scope, region_lineage
 from tanzhi.http.deps import CurrentUser, DbSession
 from tanzhi.http.policy import Reach, reachable, resolves, scope_region
-from tanzhi.kernel.errors import NotFound, PermissionDenied
+from tanzhi.kernel import NotFound, PermissionDenied
 from tanzhi.plan import service, workflow
 from tanzhi.plan.model import Plan, list_plans
 from tanzhi.plan.service.derive import plan_regions

@@ -12,9 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tanzhi.access import User
 from tanzhi.http.deps import CurrentUser, DbSession, render, serve_script
-from tanzhi.kernel.errors import DataError, Problem
-from tanzhi.kernel.jobs import JobContext, JobFunction
-from tanzhi.kernel.regions import get_region
+from tanzhi.kernel import DataError, JobContext, JobFunction, Problem, get_region
 from tanzhi.plan import service, workflow
 from tanzhi.plan.api import (
     EDITOR_ROLES,

@@ -22,7 +22,7 @@ import zlib
 import numpy as np
 from sqlalchemy.orm import Session
 
-from tanzhi.kernel.statistics import read_statistics
+from tanzhi.kernel import read_statistics
 from tanzhi.plan import store
 from tanzhi.plan.service.nowcast import ELECTRICITY, GDP
 from tanzhi.plan.service.registry import list_plan_records, sync_packaged_plans

@@ -18,9 +18,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tanzhi.access import User
-from tanzhi.kernel.errors import DataError, Location, Problem
-from tanzhi.kernel.exports import export_workbook
-from tanzhi.kernel.tables import Column, TableSchema, read_table
+from tanzhi.kernel import (
+    Column,
+    DataError,
+    Location,
+    Problem,
+    TableSchema,
+    export_workbook,
+    read_table,
+)
 from tanzhi.plan.assess.model import (
     CARBON_LEVELS,
     INVESTMENT_UNIT,

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from tanzhi.kernel.errors import TanzhiError
+from tanzhi.kernel import TanzhiError
 from tanzhi.plan.assess.model import ProgressBasis
 from tanzhi.plan.service import status_table
 

@@ -15,9 +15,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tanzhi.access import Role, User, in_scope
-from tanzhi.kernel.errors import DataError, Location, NotFound, PermissionDenied, Problem
-from tanzhi.kernel.regions import get_region, list_regions
-from tanzhi.kernel.units import convert, parse_unit, same_dimension
+from tanzhi.kernel import (
+    DataError,
+    Location,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    convert,
+    get_region,
+    list_regions,
+    parse_unit,
+    same_dimension,
+)
 from tanzhi.plan.assess.model import (
     CARBON_LEVELS,
     INVESTMENT_UNIT,

@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from tanzhi.access import Role, User, list_users
-from tanzhi.kernel.regions import add_region, get_region, list_regions
+from tanzhi.kernel import add_region, get_region, list_regions
 from tanzhi.plan import store as reg
 from tanzhi.plan.assess import store as st
 from tanzhi.plan.assess.model import CARBON_LEVELS, PILOT_KINDS

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tanzhi.kernel.db import Base, Timestamped, utcnow
+from tanzhi.kernel import Base, Timestamped, utcnow
 
 # ------------------------------------------------------------------------------- assessment
 

@@ -16,9 +16,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tanzhi.access import User
-from tanzhi.kernel.db import utcnow
-from tanzhi.kernel.errors import DataError, Location, NotFound, Problem
-from tanzhi.kernel.regions import list_regions, require_region
+from tanzhi.kernel import (
+    DataError,
+    Location,
+    NotFound,
+    Problem,
+    list_regions,
+    require_region,
+    utcnow,
+)
 from tanzhi.plan.assess import roles
 from tanzhi.plan.assess.calc import effective_score, needs_rectification, quantitative_score
 from tanzhi.plan.assess.model import (

@@ -17,11 +17,8 @@ from typing import Annotated
 import typer
 
 from tanzhi.config import Settings
-from tanzhi.kernel.audit import make_session_factory
+from tanzhi.kernel import TanzhiError, csv_dict_writer, make_session_factory, unit_of_work
 from tanzhi.kernel.cli import upgraded_engine
-from tanzhi.kernel.db import unit_of_work
-from tanzhi.kernel.errors import TanzhiError
-from tanzhi.kernel.exports import csv_dict_writer
 
 COLUMNS = ["region_code", "name", "base_value", "target", "profile", "bound", "check"]
 

@@ -35,11 +35,19 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from tanzhi.inventory import energy_co2
-from tanzhi.kernel.coal_rate import STATISTIC_ITEM, STATISTIC_VARIABLE, coal_rate
-from tanzhi.kernel.errors import DataError, NotFound, Problem
-from tanzhi.kernel.factors import default_library
-from tanzhi.kernel.regions import Region, list_regions, require_region
-from tanzhi.kernel.statistics import read_statistics
+from tanzhi.kernel import (
+    STATISTIC_ITEM,
+    STATISTIC_VARIABLE,
+    DataError,
+    NotFound,
+    Problem,
+    Region,
+    coal_rate,
+    default_library,
+    list_regions,
+    read_statistics,
+    require_region,
+)
 from tanzhi.plan.model import Indicator, Plan
 from tanzhi.plan.store import adopted_rows
 

@@ -20,7 +20,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from tanzhi.access import User, scope_codes
 from tanzhi.http.deps import CurrentUser, DbSession, render, serve_script
-from tanzhi.kernel.errors import DataError, Problem
+from tanzhi.kernel import DataError, Problem
 from tanzhi.plan.decompose import service
 from tanzhi.plan.decompose.api import (
     WRITE_ROLES,

@@ -15,10 +15,17 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from tanzhi.kernel.db import utcnow
-from tanzhi.kernel.errors import DataError, Location, NotFound, Problem
-from tanzhi.kernel.regions import get_region
-from tanzhi.kernel.tables import Column, TableSchema, read_table
+from tanzhi.kernel import (
+    Column,
+    DataError,
+    Location,
+    NotFound,
+    Problem,
+    TableSchema,
+    get_region,
+    read_table,
+    utcnow,
+)
 from tanzhi.plan.decompose import calc, store
 from tanzhi.plan.decompose.inputs import (
     gather_inputs,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 
-from tanzhi.kernel.exports import export_workbook
+from tanzhi.kernel import export_workbook
 from tanzhi.plan.decompose.calc import CRITERIA
 from tanzhi.plan.decompose.model import METHOD_LABELS, RoundResult
 

@@ -16,8 +16,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from tanzhi.kernel.errors import DataError, Location, NotFound, Problem
-from tanzhi.kernel.regions import get_region
+from tanzhi.kernel import DataError, Location, NotFound, Problem, get_region
 from tanzhi.plan import store
 from tanzhi.plan.service.registry import get_plan
 

@@ -25,11 +25,17 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from tanzhi.inventory import energy_co2, latest_run
-from tanzhi.kernel.coal_rate import STATISTIC_ITEM, STATISTIC_VARIABLE, CoalRate, coal_rate
-from tanzhi.kernel.errors import DataError, NotFound
-from tanzhi.kernel.regions import list_regions
-from tanzhi.kernel.statistics import read_statistics
-from tanzhi.kernel.units import conversion_factor
+from tanzhi.kernel import (
+    STATISTIC_ITEM,
+    STATISTIC_VARIABLE,
+    CoalRate,
+    DataError,
+    NotFound,
+    coal_rate,
+    conversion_factor,
+    list_regions,
+    read_statistics,
+)
 from tanzhi.plan.model import Indicator, Plan
 from tanzhi.plan.store import count_pilots
 

@@ -21,8 +21,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from tanzhi.kernel.errors import NotFound
-from tanzhi.kernel.statistics import read_statistics
+from tanzhi.kernel import NotFound, read_statistics
 from tanzhi.plan import calc, store
 from tanzhi.plan.service.registry import get_plan
 

@@ -16,8 +16,7 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session
 
-from tanzhi.kernel.errors import DataError, NotFound
-from tanzhi.kernel.regions import get_region
+from tanzhi.kernel import DataError, NotFound, get_region
 from tanzhi.plan import store
 from tanzhi.plan.model import (
     Baseline,

@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from tanzhi.kernel.regions import get_region, list_regions
+from tanzhi.kernel import get_region, list_regions
 from tanzhi.plan import calc, store
 from tanzhi.plan.model import Indicator, Plan
 from tanzhi.plan.service.derive import derivation_for

@@ -25,8 +25,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tanzhi.access import Role, User, in_scope, list_users
-from tanzhi.kernel.db import utcnow
-from tanzhi.kernel.errors import NotFound, PermissionDenied
+from tanzhi.kernel import NotFound, PermissionDenied, utcnow
 from tanzhi.plan import store
 from tanzhi.plan.checks import (
     RECORD_RULES,

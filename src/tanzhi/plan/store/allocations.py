@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from tanzhi.kernel.db import Base, Timestamped
+from tanzhi.kernel import Base, Timestamped
 
 
 class RoundRow(Timestamped, Base):

@@ -23,8 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from tanzhi.kernel.db import Base, Timestamped
-from tanzhi.kernel.regions import list_regions
+from tanzhi.kernel import Base, Timestamped, list_regions
 
 # ------------------------------------------------------------------------------- pilots
 

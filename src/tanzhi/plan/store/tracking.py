@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from tanzhi.kernel.db import Base, utcnow
+from tanzhi.kernel import Base, utcnow
 
 
 class PlanEditionRow(Base):
