@@ -22,6 +22,7 @@ from tanzhi.access import Role, User, list_users
 from tanzhi.kernel import add_region, get_region, list_regions
 from tanzhi.plan import store as reg
 from tanzhi.plan.assess import store as st
+from tanzhi.plan.assess.calc import scorer_for
 from tanzhi.plan.assess.model import CARBON_LEVELS, PILOT_KINDS
 from tanzhi.plan.assess.registry import create_pilot, create_project, move_pilot
 from tanzhi.plan.assess.workflow import (
@@ -116,13 +117,13 @@ def seed_assessment(session: Session, rng: random.Random) -> int:
                 continue
             item = items[item_id]
             if assessee.code == KEQIAO:
-                if item.kind == "qualitative":
+                if not scorer_for(item.kind).from_indicator:
                     reviews[item_id] = (None, "未提交自评和佐证材料，请补充 / no self-assessment "
                                               "or evidence yet; please complete")
                 continue
             base = row.self_score if row.self_score is not None else row.auto_score or 0.0
-            cut = _half_points(rng, 0, 0.25 * item.max_score) if item.kind == "qualitative" \
-                else 0.0
+            self_scored = not scorer_for(item.kind).from_indicator
+            cut = _half_points(rng, 0, 0.25 * item.max_score) if self_scored else 0.0
             value = max(0.0, base - cut)
             comment = "核减：佐证不充分（合成演示）/ reduced: evidence incomplete (synthetic)" \
                 if cut else "同意自评（合成演示）/ self-score confirmed (synthetic)"
