@@ -96,7 +96,7 @@ from tanzhi.plan.seed import (
 )
 from tanzhi.plan.service import (
     DERIVATIONS,
-    NOT_DERIVED,
+    NOT_DERIVED_ANYWHERE,
     STATUS_COLUMNS,
     Notification,
     Nowcast,
@@ -117,6 +117,7 @@ from tanzhi.plan.service import (
     indicator_status,
     list_plan_records,
     mark_read,
+    not_derived,
     notifications_for,
     nowcast,
     plan_editions,
@@ -147,7 +148,7 @@ __all__ = [
     "Defect",
     "Finding",
     "Indicator",
-    "NOT_DERIVED",
+    "NOT_DERIVED_ANYWHERE",
     "Notification",
     "Nowcast",
     "PILOT_SCHEMA",
@@ -208,6 +209,7 @@ __all__ = [
     "mark_read",
     "move_pilot",
     "new_round",
+    "not_derived",
     "notifications_for",
     "nowcast",
     "on_record",

@@ -12,7 +12,12 @@ from tanzhi.plan.service.actuals import (
     current_actuals,
     derived_lineage,
 )
-from tanzhi.plan.service.derive import DERIVATIONS, NOT_DERIVED, derivation_for
+from tanzhi.plan.service.derive import (
+    DERIVATIONS,
+    NOT_DERIVED_ANYWHERE,
+    derivation_for,
+    not_derived,
+)
 from tanzhi.plan.service.nowcast import Nowcast, nowcast
 from tanzhi.plan.service.registry import (
     PlanRecord,
@@ -49,7 +54,8 @@ from tanzhi.plan.service.workbook import import_plan_workbook, plan_workbook
 
 __all__ = [
     "DERIVATIONS",
-    "NOT_DERIVED",
+    "NOT_DERIVED_ANYWHERE",
+    "not_derived",
     "STATUS_COLUMNS",
     "Notification",
     "Nowcast",

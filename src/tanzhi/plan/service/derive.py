@@ -1,10 +1,11 @@
 """Derived indicators: actuals computed from statistics, the inventory and the pilot registry.
 
 Each seed indicator that other data determines is mapped to a derivation here (`DERIVATIONS`),
-with the reason; indicators the data cannot determine are listed in `NOT_DERIVED` with the reason
-why not. Derived values are stored as actuals with ``derived=True`` and a lineage naming the
-statistics (variable, sector, item, dataset), the inventory run, the coefficients and the
-formula. A typed value (an official release) always takes precedence over a derived one.
+with the reason; indicators the data cannot determine are listed with the reason why not, in
+`NOT_DERIVED_ANYWHERE` or, for one plan, in its data file (`not_derived`). Derived values are
+stored as actuals with ``derived=True`` and a lineage naming the statistics (variable, sector,
+item, dataset), the inventory run, the coefficients and the formula. A typed value (an official
+release) always takes precedence over a derived one.
 
 Coefficients (cited, as the demo data model uses them, docs/demo-model.md):
 
@@ -19,9 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import pandas as pd
+import yaml
 from sqlalchemy.orm import Session
 
 from tanzhi.inventory import energy_co2, latest_run
@@ -30,13 +33,15 @@ from tanzhi.kernel import (
     STATISTIC_VARIABLE,
     CoalRate,
     DataError,
+    Location,
     NotFound,
+    Problem,
     coal_rate,
     conversion_factor,
     list_regions,
     read_statistics,
 )
-from tanzhi.plan.model import Indicator, Plan
+from tanzhi.plan.model import Indicator, Plan, plans_root
 from tanzhi.plan.store import count_pilots
 
 COAL_TCE = {"原煤": 0.7143, "焦炭": 0.9714}  # 万tce per 万t; GB/T 2589-2008 Annex A
@@ -58,7 +63,8 @@ class Derivation:
 
 _POLICY_REDUCTION = ("十四五 intensity targets are cumulative cuts from the base year at "
                      "constant prices: 100 × (1 − I_y ÷ I_base)")
-# indicator id → derivation; applied to every plan holding that id unless NOT_DERIVED says no.
+# indicator id → derivation; applied to every plan holding that id unless `not_derived_reason`
+# names why not.
 DERIVATIONS: dict[str, Derivation] = {
     "co2_intensity_reduction": Derivation(
         "co2_intensity_reduction", "energy CO2 (inventory, intensity-target calibre with net "
@@ -99,40 +105,51 @@ DERIVATIONS: dict[str, Derivation] = {
         {"kinds": ("public_institution",), "carbon_levels": ("zero_carbon",)}),
 }
 
-# (plan id or "*", indicator id) → why the data cannot give it (shown on the detail page).
-NOT_DERIVED: dict[tuple[str, str], str] = {
-    ("jx-fyp14-climate", "renewable_generation_share"):
-        "不含省统调电厂：统计数据无法区分统调与非统调电厂 / excludes province-dispatched "
-        "plants, which the statistics do not separate",
-    ("jx-fyp14-climate", "wetland_area"):
-        "“主要湿地”范围小于统计的湿地面积 / 'main wetlands' is narrower than the statistic",
-    ("jx-fyp14-climate", "energy_intensity_reduction"):
-        "基准值按 2015 年价能耗强度印出（scope_mismatch），与降低率口径不同 / the baseline is "
-        "printed as a 2015-price intensity level, not a reduction (scope_mismatch)",
-    ("tz-fyp14-climate", "forest_stock"):
-        "单位印为亿立方米而数值为万立方米（unit_error），待规划更正后再计算 / the printed unit "
-        "cannot be right (unit_error); not derived until the plan is corrected",
-    ("*", "forest_coverage"): "无土地面积统计 / no land-area statistic",
-    ("*", "industrial_energy_intensity_reduction"):
+# indicator id → why the data cannot give it in any plan (shown on the detail page). What one
+# plan's text rules out is data: ``data/plans/<plan-id>/not-derived.yaml`` (`not_derived`).
+NOT_DERIVED_ANYWHERE: dict[str, str] = {
+    "forest_coverage": "无土地面积统计 / no land-area statistic",
+    "industrial_energy_intensity_reduction":
         "无不变价工业增加值 / no constant-price industrial value added",
-    ("*", "industrial_co2_intensity_reduction"):
+    "industrial_co2_intensity_reduction":
         "无不变价工业增加值 / no constant-price industrial value added",
-    ("*", "co2_total"): "规划未给单位，目标为定性 / no unit in the plan; qualitative target",
-    ("*", "low_zero_carbon_demonstrations"):
+    "co2_total": "规划未给单位，目标为定性 / no unit in the plan; qualitative target",
+    "low_zero_carbon_demonstrations":
         "分项目标（县/镇/村）合在一格 / one cell holds three component targets",
 }
+NOT_DERIVED_FILE = "not-derived.yaml"
 
 
-def derivation_for(plan: Plan, indicator: Indicator) -> Derivation | None:
-    """The derivation of an indicator in a plan, or None (see `not_derived_reason`)."""
-    if (plan.id, indicator.id) in NOT_DERIVED or ("*", indicator.id) in NOT_DERIVED:
-        return None
-    return DERIVATIONS.get(indicator.id)
+@cache
+def not_derived(plan_id: str) -> dict[str, str]:
+    """Indicator id → why this plan's indicator is typed, not derived (the plan's data file).
+
+    Raises
+    ------
+    DataError
+        The file is not a mapping of indicator ids to reasons (located, bilingual).
+    """
+    path = plans_root() / plan_id / NOT_DERIVED_FILE
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in data.items()):
+        raise DataError(Problem("须为“指标编号: 原因”的映射", "must map indicator ids to reasons",
+                                Location(file=f"{plan_id}/{NOT_DERIVED_FILE}")))
+    return dict(data)
 
 
 def not_derived_reason(plan: Plan, indicator: Indicator) -> str | None:
     """Why an indicator is typed rather than computed, if a reason is recorded."""
-    return NOT_DERIVED.get((plan.id, indicator.id)) or NOT_DERIVED.get(("*", indicator.id))
+    return not_derived(plan.id).get(indicator.id) or NOT_DERIVED_ANYWHERE.get(indicator.id)
+
+
+def derivation_for(plan: Plan, indicator: Indicator) -> Derivation | None:
+    """The derivation of an indicator in a plan, or None (see `not_derived_reason`)."""
+    if not_derived_reason(plan, indicator) is not None:
+        return None
+    return DERIVATIONS.get(indicator.id)
 
 
 def plan_regions(session: Session, plan: Plan) -> list[str]:
