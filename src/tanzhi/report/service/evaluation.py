@@ -83,7 +83,7 @@ def _tasks(session: Session, plan_id: str, region_codes: set[str], year: int
 
 def _registries(session: Session, region_code: str, year: int
                 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    from tanzhi.plan.assess import store as astore
+    from tanzhi.plan import store as astore
 
     codes = astore.region_and_below(session, region_code)
     pilots = []
