@@ -25,10 +25,9 @@ from tanzhi.kernel.factor_sets import read_factor_file
 from tanzhi.kernel.tables import Column, TableSchema, read_table
 from tanzhi.migrate import upgrade
 from tanzhi.plan.assess import service as assess
-from tanzhi.plan.assess.store import PilotRow, ProjectRow
 from tanzhi.plan.decompose.service import read_weights
 from tanzhi.plan.service.workbook import import_plan_workbook, read_plan_workbook
-from tanzhi.plan.store import PlanEditionRow
+from tanzhi.plan.store import PilotRow, PlanEditionRow, ProjectRow
 from tests.kernel.malformed import corpus
 
 PROVINCE = User(4, "zj.admin", "浙江省", Role.PROVINCE_ADMIN, "330000")

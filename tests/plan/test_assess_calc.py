@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tanzhi.plan.assess.calc import (
+    SCORERS,
     competition_ranks,
     effective_score,
     grade_for,
@@ -13,8 +17,16 @@ from tanzhi.plan.assess.calc import (
     quantitative_score,
     rank_results,
     result_for,
+    scorer_for,
 )
-from tanzhi.plan.assess.model import AssesseeResult, Grade, GradeBands, ProgressBasis, ScoreRule
+from tanzhi.plan.assess.model import (
+    AssesseeResult,
+    Grade,
+    GradeBands,
+    ItemKind,
+    ProgressBasis,
+    ScoreRule,
+)
 
 
 def basis(status, completion=None, progress=None, met=False):
@@ -126,3 +138,21 @@ def test_results_hold_no_mutable_sharing() -> None:
     ranked = rank_results([r])
     ranked[0].item_scores[1] = 5
     assert r.item_scores[1] == 1.0
+
+
+def test_every_item_kind_has_exactly_one_scorer() -> None:
+    # issue #10 item 4: one place maps kind → scorer; the stored vocabulary and it agree.
+    assert set(SCORERS) == set(get_args(ItemKind))
+    assert all(scorer_for(k).kind == k for k in SCORERS)
+    assert SCORERS["quantitative"].from_indicator and not SCORERS["qualitative"].from_indicator
+    with pytest.raises(ValueError, match="unknown item kind"):
+        scorer_for("bonus")
+
+
+def test_unreviewed_scores_follow_the_kind() -> None:
+    # The automatic score counts for a quantitative item, the self-score for a qualitative one.
+    common = {"max_score": 10, "auto_score": 6.0, "self_score": 9.0, "review_score": None,
+              "evidence_required": False, "evidence_count": 0}
+    assert effective_score(kind="quantitative", **common) == 6.0
+    assert effective_score(kind="qualitative", **common) == 9.0
+    assert effective_score(kind="quantitative", **{**common, "auto_score": None}) == 0.0

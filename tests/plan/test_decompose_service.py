@@ -19,6 +19,7 @@ from tanzhi.kernel.errors import DataError
 from tanzhi.kernel.regions import packaged_regions, seed_regions
 from tanzhi.kernel.statistics import write_statistics
 from tanzhi.migrate import upgrade
+from tanzhi.plan import service as plan_service
 from tanzhi.plan.decompose import service
 from tanzhi.plan.decompose.cli import decompose_command
 
@@ -57,7 +58,7 @@ def test_rounds_are_versioned_and_adoption_moves(demo) -> None:
         assert len(a.children) == 6  # 越城 柯桥 上虞 新昌 诸暨 嵊州
         service.adopt_round(s, a.round_id, actor="sx.city")
         service.adopt_round(s, b.round_id, actor="sx.city")
-        adopted = service.adopted_child_targets(s, "sx-fyp14-climate")
+        adopted = plan_service.adopted_child_targets(s, "sx-fyp14-climate")
         assert set(adopted["round_id"]) == {b.round_id}
         assert list(adopted.columns) == ["indicator_id", "region_code", "target", "round_id"]
         assert not service.get_round(s, a.round_id).adopted
@@ -172,8 +173,8 @@ def test_round_storage_on_each_backend(storage_settings: Settings) -> None:
             written = service.demo_seed(s)
         assert written == 2 + 11 + 6
         with unit_of_work(factory, actor="t") as s:
-            zj = service.adopted_child_targets(s, "zj-fyp14-climate")
-            sx = service.adopted_child_targets(s, "sx-fyp14-climate")
+            zj = plan_service.adopted_child_targets(s, "zj-fyp14-climate")
+            sx = plan_service.adopted_child_targets(s, "sx-fyp14-climate")
             assert len(zj) == 11 and len(sx) == 6
             sx_parent = float(zj.set_index("region_code").loc["330600", "target"])
             assert service.get_round(s, int(sx["round_id"].iloc[0])).parent_target == (

@@ -15,7 +15,7 @@ from tanzhi.kernel.db import make_engine, unit_of_work
 from tanzhi.kernel.errors import DataError, PermissionDenied
 from tanzhi.migrate import upgrade
 from tanzhi.plan.assess import service as svc
-from tanzhi.plan.assess.store import PilotEventRow, PilotRow, ProjectRow
+from tanzhi.plan.store import PilotEventRow, PilotRow, ProjectRow
 
 CITY = User(1, "sx.city", "绍兴市", Role.CITY_OFFICER, "330600")
 KEQIAO = User(2, "kq.county", "柯桥区", Role.COUNTY_OFFICER, "330603")

@@ -15,7 +15,7 @@ from tanzhi.kernel.audit import make_session_factory
 from tanzhi.kernel.db import make_engine, unit_of_work
 from tanzhi.kernel.errors import DataError
 from tanzhi.migrate import upgrade
-from tanzhi.plan import calc, service
+from tanzhi.plan import calc, service, workflow
 from tanzhi.plan.store import outbox_rows
 
 ZJ = "zj-fyp14-climate"
@@ -44,7 +44,7 @@ def factory(tmp_path_factory):
 
 
 def _record(s, value, year=2025, indicator="non_fossil_share", region="330000", plan=ZJ):
-    return service.record_actual(s, plan_id=plan, indicator_id=indicator, region_code=region,
+    return workflow.record_actual(s, plan_id=plan, indicator_id=indicator, region_code=region,
                                  year=year, value=value, source="统计公报",
                                  released_on=date(2026, 3, 1), actor="fgw")
 
@@ -67,7 +67,7 @@ def test_revision_keeps_history_and_current_value(factory) -> None:
         assert row[["value", "revision", "derived"]].values.tolist() == [[22.5, 2, False]]
         assert int(row["id"].iloc[0]) == second
         with pytest.raises(DataError):
-            service.record_actual(s, plan_id=ZJ, indicator_id="forest_stock",
+            workflow.record_actual(s, plan_id=ZJ, indicator_id="forest_stock",
                                   region_code="330000", year=2023, value=1.0, source=" ",
                                   actor="x")
         s.rollback()
@@ -91,7 +91,7 @@ def test_status_is_monotone_in_the_actual_through_status_table(factory, a, b, ye
     ranks = []
     with unit_of_work(factory, actor="t") as s:
         for value in (lo, hi):
-            service.record_actual(s, plan_id=ZJ, indicator_id="non_fossil_share",
+            workflow.record_actual(s, plan_id=ZJ, indicator_id="non_fossil_share",
                                   region_code="330000", year=year, value=value, source="t",
                                   actor="t")
             row = service.status_table(s, ZJ, year=year).set_index("indicator_id").loc[

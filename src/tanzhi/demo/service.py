@@ -51,18 +51,15 @@ def demo_datasets() -> list[str]:
 
 def demo_steps() -> list[tuple[str, Callable[[Session], int]]]:
     """The domains' demo seeders, in dependency order."""
-    from tanzhi import report
+    from tanzhi import plan, report
     from tanzhi.inventory import demo_seed
-    from tanzhi.plan import service as plan
-    from tanzhi.plan.assess import service as assess
-    from tanzhi.plan.decompose import service as decompose
 
     def refresh_plans(session: Session) -> int:
         # Pilot-count indicators are derived from the registries the assess seeder just filled.
         return plan.refresh_all_derived(session, actor=ACTOR)
 
     return [("inventory", demo_seed), ("plan", plan.demo_seed),
-            ("decompose", decompose.demo_seed), ("assess", assess.demo_seed),
+            ("decompose", plan.decompose_demo_seed), ("assess", plan.assess_demo_seed),
             ("refresh", refresh_plans), ("report", report.demo_seed)]
 
 

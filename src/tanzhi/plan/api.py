@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 from tanzhi.access import Role, User, in_scope, region_lineage
 from tanzhi.http.deps import CurrentUser, DbSession
 from tanzhi.http.policy import Reach, reachable, resolves, scope_region
-from tanzhi.kernel.errors import NotFound, PermissionDenied
-from tanzhi.plan import service
+from tanzhi.kernel import NotFound, PermissionDenied
+from tanzhi.plan import service, workflow
 from tanzhi.plan.model import Plan, list_plans
+from tanzhi.plan.service.derive import plan_regions
 from tanzhi.plan.service.detail import indicator_detail, plan_overview, records
 from tanzhi.plan.service.workbook import read_plan_workbook
 
@@ -198,9 +199,7 @@ def plan_derive(plan_id: str, db: DbSession, user: CurrentUser) -> dict[str, int
     """Recompute the derived indicators from the statistics, inventory and pilot registry."""
     plan = service.get_plan(db, plan_id)
     require_editor(db, user, plan.region_code)
-    from tanzhi.plan.service.derive import plan_regions
-
-    return {"written": service.refresh_derived(db, plan_id, region_codes=plan_regions(db, plan),
+    return {"written": workflow.refresh_derived(db, plan_id, region_codes=plan_regions(db, plan),
                                                actor=user.username)}
 
 
@@ -227,7 +226,7 @@ def indicator_record(plan_id: str, indicator_id: str, body: ActualIn, db: DbSess
     """Record or revise a yearly value (the superseded value is kept)."""
     region = body.region_code or service.get_plan(db, plan_id).region_code
     require_recorder(db, user, plan_id, indicator_id, region)
-    new_id = service.record_actual(
+    new_id = workflow.record_actual(
         db, plan_id=plan_id, indicator_id=indicator_id, region_code=region, year=body.year,
         value=body.value, source=body.source, released_on=body.released_on, note=body.note,
         actor=user.username)

@@ -28,11 +28,9 @@ from rich.console import Console
 from rich.table import Table
 
 from tanzhi.config import Settings
-from tanzhi.kernel.audit import make_session_factory
+from tanzhi.kernel import TanzhiError, csv_dict_writer, make_session_factory, unit_of_work
 from tanzhi.kernel.cli import upgraded_engine
-from tanzhi.kernel.db import unit_of_work
-from tanzhi.kernel.errors import TanzhiError
-from tanzhi.kernel.exports import csv_dict_writer
+from tanzhi.plan.decompose.cli import decompose_command
 
 app = typer.Typer(name="plan", help="规划指标 plans: list, status, decompose.",
                   no_args_is_help=True)
@@ -168,7 +166,7 @@ def import_command(
                                                   "writes it.", exists=True, dir_okay=False)],
 ) -> None:
     """Import a plan workbook as a new edition (all or nothing), with a progress bar."""
-    from tanzhi.kernel.jobs import progress_bar
+    from tanzhi.kernel import progress_bar
     from tanzhi.plan.service import save_plan
     from tanzhi.plan.service.workbook import read_plan_workbook
 
@@ -183,13 +181,4 @@ def import_command(
     out.print(f"{record.plan_id} {record.edition}")
 
 
-def _register_decompose() -> None:
-    """Mount the decomposition helper's `decompose_command` when it is installed."""
-    try:
-        from tanzhi.plan.decompose.cli import decompose_command
-    except ImportError:
-        return
-    app.command("decompose")(decompose_command)
-
-
-_register_decompose()
+app.command("decompose")(decompose_command)

@@ -21,7 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from tanzhi.kernel.errors import DataError, Location, NotFound, Problem
+from tanzhi.kernel import DataError, Location, NotFound, Problem
 from tanzhi.plan.calc import Direction, Thresholds, Trajectory
 
 Category = Literal["comprehensive", "mitigation", "adaptation", "pilots"]

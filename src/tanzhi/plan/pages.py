@@ -12,10 +12,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tanzhi.access import User
 from tanzhi.http.deps import CurrentUser, DbSession, render, serve_script
-from tanzhi.kernel.errors import DataError, Problem
-from tanzhi.kernel.jobs import JobContext, JobFunction
-from tanzhi.kernel.regions import get_region
-from tanzhi.plan import service
+from tanzhi.kernel import DataError, JobContext, JobFunction, Problem, get_region
+from tanzhi.plan import service, workflow
 from tanzhi.plan.api import (
     EDITOR_ROLES,
     plan_region,
@@ -139,7 +137,7 @@ def indicator_record(
     try:
         if number is None:
             raise DataError(Problem(f"“{value}”不是数字", f"{value!r} is not a number"))
-        service.record_actual(
+        workflow.record_actual(
             db, plan_id=plan_id, indicator_id=indicator_id, region_code=code, year=year,
             value=number, source=source,
             released_on=date.fromisoformat(released_on) if released_on else None, note=note,

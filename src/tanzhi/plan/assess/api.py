@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from tanzhi.http.deps import DbSession
 from tanzhi.http.policy import Reach, object_id, resolves
-from tanzhi.kernel.errors import NotFound
+from tanzhi.kernel import NotFound
 from tanzhi.plan.assess import service as svc
 from tanzhi.plan.assess.model import GradeBands
 from tanzhi.plan.assess.store import AssesseeRow, EvidenceRow, RectificationRow, ScoreRow

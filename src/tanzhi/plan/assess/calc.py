@@ -12,11 +12,16 @@ Pure functions, no I/O. The rules (documented in `docs/methods/assessment.md` te
 - grade from the percentage of the attainable total (`GradeBands`, 90/80/60 by default);
 - ranking by total descending; ties share the better rank (standard competition ranking,
   "1, 2, 2, 4").
+
+Item kinds are a registry (issue #10 item 4): `SCORERS` maps each kind to its `ItemScorer` —
+whether it scores from a plan indicator, its automatic score and its unreviewed score. The
+workflow, the seed and the results ask the registry; a new kind is one entry here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from tanzhi.plan.assess.model import (
     AssesseeResult,
@@ -62,6 +67,48 @@ def quantitative_score(basis: ProgressBasis, max_score: float, rule: ScoreRule) 
     return round(max_score * share, DIGITS)
 
 
+def _quantitative_unreviewed(auto_score: float | None, self_score: float | None,
+                             evidence_required: bool, evidence_count: int) -> float:
+    return auto_score if auto_score is not None else 0.0
+
+
+def _qualitative_unreviewed(auto_score: float | None, self_score: float | None,
+                            evidence_required: bool, evidence_count: int) -> float:
+    if evidence_required and evidence_count == 0:
+        return 0.0
+    return self_score if self_score is not None else 0.0
+
+
+@dataclass(frozen=True)
+class ItemScorer:
+    """How one item kind scores: the one place a kind is branched on (issue #10 item 4)."""
+
+    kind: str
+    label: tuple[str, str]  # (zh, en)
+    # True: the item names a plan indicator and `auto` scores it from that indicator's progress.
+    from_indicator: bool
+    auto: Callable[[ProgressBasis, float, ScoreRule], float | None] | None
+    # The score an item counts with while no reviewer has scored it:
+    # (auto_score, self_score, evidence_required, evidence_count) → points.
+    unreviewed: Callable[[float | None, float | None, bool, int], float]
+
+
+SCORERS: dict[str, ItemScorer] = {
+    "quantitative": ItemScorer("quantitative", ("定量指标", "quantitative"), True,
+                               quantitative_score, _quantitative_unreviewed),
+    "qualitative": ItemScorer("qualitative", ("定性任务", "qualitative"), False, None,
+                              _qualitative_unreviewed),
+}
+
+
+def scorer_for(kind: str) -> ItemScorer:
+    """The scorer of an item kind; `ValueError` for a kind no scorer is registered for."""
+    try:
+        return SCORERS[kind]
+    except KeyError:
+        raise ValueError(f"unknown item kind {kind!r}") from None
+
+
 def effective_score(
     *,
     kind: str,
@@ -85,12 +132,9 @@ def effective_score(
     """
     if review_score is not None:
         value = review_score
-    elif kind == "quantitative":
-        value = auto_score if auto_score is not None else 0.0
-    elif evidence_required and evidence_count == 0:
-        value = 0.0
     else:
-        value = self_score if self_score is not None else 0.0
+        value = scorer_for(kind).unreviewed(auto_score, self_score, evidence_required,
+                                            evidence_count)
     return round(min(max_score, max(0.0, value)), DIGITS)
 
 

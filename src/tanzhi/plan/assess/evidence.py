@@ -17,7 +17,7 @@ from pathlib import Path, PurePath
 from sqlalchemy.orm import Session
 
 from tanzhi.access import User
-from tanzhi.kernel.errors import ConsistencyError, DataError, NotFound, PermissionDenied
+from tanzhi.kernel import ConsistencyError, DataError, NotFound, PermissionDenied
 from tanzhi.plan.assess import roles
 from tanzhi.plan.assess.model import EVIDENCE_TYPES, MAX_EVIDENCE_BYTES, SchemeState
 from tanzhi.plan.assess.store import AssesseeRow, EvidenceRow, ItemRow, ScoreRow

@@ -18,9 +18,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tanzhi.access import User
-from tanzhi.kernel.errors import DataError, Location, Problem
-from tanzhi.kernel.exports import export_workbook
-from tanzhi.kernel.tables import Column, TableSchema, read_table
+from tanzhi.kernel import (
+    Column,
+    DataError,
+    Location,
+    Problem,
+    TableSchema,
+    export_workbook,
+    read_table,
+)
 from tanzhi.plan.assess.model import (
     CARBON_LEVELS,
     INVESTMENT_UNIT,
@@ -39,7 +45,7 @@ from tanzhi.plan.assess.registry import (
     project_dict,
     require_writer,
 )
-from tanzhi.plan.assess.store import PilotRow, ProjectRow
+from tanzhi.plan.store import PilotRow, ProjectRow
 
 _DATE_COLUMNS = ("applied_on", "approved_on", "midterm_on", "accepted_on", "removed_on")
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")

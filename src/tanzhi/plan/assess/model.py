@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
-from tanzhi.kernel.errors import DataError
+from tanzhi.kernel import DataError
 
 
 class SchemeState(StrEnum):

@@ -10,7 +10,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from tanzhi.http.deps import DbSession, OptionalUser, render, serve_script
-from tanzhi.kernel.errors import DataError
+from tanzhi.kernel import DataError
 from tanzhi.plan.assess import service as svc
 from tanzhi.plan.assess.pages_registry import router as registry_router
 from tanzhi.plan.assess.views import SYNTHETIC_SOURCE, Viewer, labels

@@ -9,8 +9,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from tanzhi.http.deps import DbSession, render
-from tanzhi.kernel.errors import DataError
-from tanzhi.kernel.regions import get_region
+from tanzhi.kernel import DataError, get_region
 from tanzhi.plan.assess import service as svc
 from tanzhi.plan.assess.registry import pilots_by_child
 from tanzhi.plan.assess.views import SYNTHETIC_SOURCE, Viewer, labels, scope_children

@@ -1,9 +1,9 @@
 """Indicator progress for quantitative assessment items, read from the plan's status table.
 
 The plan service (`tanzhi.plan.service.status_table`) computes completion, time progress and
-status per indicator and region; it is imported lazily so that this package does not depend on
-the plan service's import order. When it has no row (no actual for that region and year) the
-basis carries no status and the item has no automatic score.
+status per indicator and region; assessment sits above it (issue #10 layers). When it has no
+row (no actual for that region and year) the basis carries no status and the item has no
+automatic score.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from tanzhi.kernel import TanzhiError
 from tanzhi.plan.assess.model import ProgressBasis
+from tanzhi.plan.service import status_table
 
 
 def _num(value: Any) -> float | None:
@@ -26,19 +28,9 @@ def _num(value: Any) -> float | None:
 
 def _status_frame(session: Session, plan_id: str, region_code: str, year: int) -> Any:
     try:
-        from tanzhi.plan.service import status_table
-    except ImportError:
-        return None
-    try:
         return status_table(session, plan_id, region_code=region_code, year=year)
-    except (LookupError, ValueError, KeyError):
+    except (TanzhiError, LookupError, ValueError):  # no status: the item has no automatic score
         return None
-    except Exception as exc:  # noqa: BLE001 — a missing status must not stop the workflow
-        from tanzhi.kernel.errors import TanzhiError
-
-        if isinstance(exc, TanzhiError):
-            return None
-        raise
 
 
 def progress_bases(

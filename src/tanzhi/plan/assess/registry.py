@@ -15,9 +15,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tanzhi.access import Role, User, in_scope
-from tanzhi.kernel.errors import DataError, Location, NotFound, PermissionDenied, Problem
-from tanzhi.kernel.regions import get_region
-from tanzhi.kernel.units import convert, parse_unit, same_dimension
+from tanzhi.kernel import (
+    DataError,
+    Location,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    convert,
+    get_region,
+    list_regions,
+    parse_unit,
+    same_dimension,
+)
 from tanzhi.plan.assess.model import (
     CARBON_LEVELS,
     INVESTMENT_UNIT,
@@ -29,7 +38,7 @@ from tanzhi.plan.assess.model import (
     STAGE_LABELS,
     PilotStage,
 )
-from tanzhi.plan.assess.store import (
+from tanzhi.plan.store import (
     PilotEventRow,
     PilotMetricRow,
     PilotRow,
@@ -278,8 +287,6 @@ def pilot_timeline(session: Session, pilot_id: int) -> dict[str, Any]:
 def pilots_by_child(session: Session, parent_code: str, rows: list[PilotRow]
                     ) -> dict[str, int]:
     """Pilots per child region of `parent_code` (the county map), counting every stage."""
-    from tanzhi.kernel.regions import list_regions
-
     children = [r for r in list_regions(session, parent=parent_code)
                 if r.parent_code == parent_code]
     out = {}

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tanzhi.access import User
-from tanzhi.kernel.errors import NotFound
+from tanzhi.kernel import NotFound
 from tanzhi.plan.assess import roles
 from tanzhi.plan.assess.calc import effective_score, rank_results, result_for
 from tanzhi.plan.assess.model import GRADE_LABELS, STATE_LABELS, AssesseeResult, SchemeState

@@ -14,7 +14,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from tanzhi.access import DEPARTMENTS, Role, User, in_scope
-from tanzhi.kernel.errors import PermissionDenied
+from tanzhi.kernel import PermissionDenied
 from tanzhi.plan.assess.store import AssesseeRow, SchemeRow
 
 ADMIN_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.CITY_OFFICER})

@@ -19,8 +19,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from tanzhi.access import Role, User, list_users
-from tanzhi.kernel.regions import add_region, get_region, list_regions
+from tanzhi.kernel import add_region, get_region, list_regions
+from tanzhi.plan import store as reg
 from tanzhi.plan.assess import store as st
+from tanzhi.plan.assess.calc import scorer_for
 from tanzhi.plan.assess.model import CARBON_LEVELS, PILOT_KINDS
 from tanzhi.plan.assess.registry import create_pilot, create_project, move_pilot
 from tanzhi.plan.assess.workflow import (
@@ -61,16 +63,16 @@ def _clear(session: Session) -> None:
         session.flush()
         for row in session.scalars(select(st.SchemeRow).where(st.SchemeRow.id.in_(schemes))):
             session.delete(row)
-    pilots = list(session.scalars(select(st.PilotRow.id).where(st.PilotRow.synthetic)))
+    pilots = list(session.scalars(select(reg.PilotRow.id).where(reg.PilotRow.synthetic)))
     if pilots:
-        session.execute(delete(st.PilotEventRow).where(st.PilotEventRow.pilot_id.in_(pilots)))
-        session.execute(delete(st.PilotMetricRow).where(st.PilotMetricRow.pilot_id.in_(pilots)))
-        session.execute(delete(st.PilotRow).where(st.PilotRow.id.in_(pilots)))
-    projects = list(session.scalars(select(st.ProjectRow.id).where(st.ProjectRow.synthetic)))
+        session.execute(delete(reg.PilotEventRow).where(reg.PilotEventRow.pilot_id.in_(pilots)))
+        session.execute(delete(reg.PilotMetricRow).where(reg.PilotMetricRow.pilot_id.in_(pilots)))
+        session.execute(delete(reg.PilotRow).where(reg.PilotRow.id.in_(pilots)))
+    projects = list(session.scalars(select(reg.ProjectRow.id).where(reg.ProjectRow.synthetic)))
     if projects:
-        session.execute(delete(st.ProjectNoteRow).where(
-            st.ProjectNoteRow.project_id.in_(projects)))
-        session.execute(delete(st.ProjectRow).where(st.ProjectRow.id.in_(projects)))
+        session.execute(delete(reg.ProjectNoteRow).where(
+            reg.ProjectNoteRow.project_id.in_(projects)))
+        session.execute(delete(reg.ProjectRow).where(reg.ProjectRow.id.in_(projects)))
     session.flush()
 
 
@@ -115,13 +117,13 @@ def seed_assessment(session: Session, rng: random.Random) -> int:
                 continue
             item = items[item_id]
             if assessee.code == KEQIAO:
-                if item.kind == "qualitative":
+                if not scorer_for(item.kind).from_indicator:
                     reviews[item_id] = (None, "未提交自评和佐证材料，请补充 / no self-assessment "
                                               "or evidence yet; please complete")
                 continue
             base = row.self_score if row.self_score is not None else row.auto_score or 0.0
-            cut = _half_points(rng, 0, 0.25 * item.max_score) if item.kind == "qualitative" \
-                else 0.0
+            self_scored = not scorer_for(item.kind).from_indicator
+            cut = _half_points(rng, 0, 0.25 * item.max_score) if self_scored else 0.0
             value = max(0.0, base - cut)
             comment = "核减：佐证不充分（合成演示）/ reduced: evidence incomplete (synthetic)" \
                 if cut else "同意自评（合成演示）/ self-score confirmed (synthetic)"
@@ -185,7 +187,7 @@ def seed_pilots(session: Session, rng: random.Random, admin: User) -> int:
             move_pilot(session, row.id, user=admin, to_stage=stage, on_date=on,
                        note="合成演示 / synthetic demo")
         for year in range(max(applied.year, 2021), 2026):
-            st_metric = st.PilotMetricRow(pilot_id=row.id, name="co2_emissions", year=year,
+            st_metric = reg.PilotMetricRow(pilot_id=row.id, name="co2_emissions", year=year,
                                           value=round(rng.uniform(0.5, 5.0) * 10_000 * 0.96
                                                       ** (year - 2021), 1), unit="t CO2")
             session.add(st_metric)

@@ -13,8 +13,6 @@ demo and other domains:
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
 from tanzhi.plan.assess.evidence import add_evidence, check_evidence, open_evidence, remove_evidence
 from tanzhi.plan.assess.exchange import (
     PILOT_SCHEMA,
@@ -47,7 +45,7 @@ from tanzhi.plan.assess.results import (
     schemes_for,
     workspace,
 )
-from tanzhi.plan.assess.store import count_pilots, project_totals
+from tanzhi.plan.assess.seed import demo_seed
 from tanzhi.plan.assess.workflow import (
     add_item,
     close_rectification,
@@ -60,6 +58,7 @@ from tanzhi.plan.assess.workflow import (
     submit_self_assessment,
     transition,
 )
+from tanzhi.plan.store import count_pilots, project_totals
 
 __all__ = [
     "PILOT_SCHEMA", "PROJECT_SCHEMA", "add_evidence", "add_item", "add_progress",
@@ -74,8 +73,3 @@ __all__ = [
 ]
 
 
-def demo_seed(session: Session) -> int:
-    """Demo rows of this area (called by `tanzhi demo` after the statistics); rows written."""
-    from tanzhi.plan.assess.seed import demo_seed as seed
-
-    return seed(session)

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from tanzhi.access import User, require_in_scope
 from tanzhi.http.deps import CurrentUser
-from tanzhi.kernel.regions import Region, list_regions, require_region
+from tanzhi.kernel import Region, list_regions, require_region
 from tanzhi.plan.assess.model import (
     ACTION_LABELS,
     CARBON_LEVELS,

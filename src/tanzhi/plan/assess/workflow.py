@@ -16,11 +16,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tanzhi.access import User
-from tanzhi.kernel.db import utcnow
-from tanzhi.kernel.errors import DataError, Location, NotFound, Problem, TanzhiError
-from tanzhi.kernel.regions import list_regions, require_region
+from tanzhi.kernel import (
+    DataError,
+    Location,
+    NotFound,
+    Problem,
+    list_regions,
+    require_region,
+    utcnow,
+)
 from tanzhi.plan.assess import roles
-from tanzhi.plan.assess.calc import effective_score, quantitative_score
+from tanzhi.plan.assess.calc import SCORERS, effective_score, needs_rectification, scorer_for
 from tanzhi.plan.assess.model import (
     ACTION_LABELS,
     STATE_LABELS,
@@ -39,7 +45,8 @@ from tanzhi.plan.assess.store import (
     ScoreRow,
     TransitionRow,
 )
-from tanzhi.plan.model import Plan, load_plan
+from tanzhi.plan.model import Plan
+from tanzhi.plan.service import get_plan
 
 # Indicator targets that can carry a status light (and so a quantitative score).
 SCORABLE_TARGETS = frozenset({"value", "comparator", "set_by_higher_level", "relative"})
@@ -62,14 +69,7 @@ def get_scheme(session: Session, scheme_id: int) -> SchemeRow:
 
 def plan_for(session: Session, plan_id: str) -> Plan:
     """The plan as stored by the plan service (user edits included), else the packaged file."""
-    try:
-        from tanzhi.plan.service import get_plan
-    except ImportError:
-        return load_plan(plan_id)
-    try:
-        return get_plan(session, plan_id)
-    except (TanzhiError, LookupError):
-        return load_plan(plan_id)
+    return get_plan(session, plan_id, packaged=True)
 
 
 def scheme_plan(session: Session, scheme: SchemeRow) -> Plan:
@@ -204,7 +204,8 @@ def add_item(
     roles.require_region_admin(user, scheme, "修改考核指标", "edit assessment items")
     require_state(scheme, SchemeState.DRAFT, doing_zh="修改考核指标", doing_en="edit items")
     problems = []
-    if kind not in ("quantitative", "qualitative"):
+    scorer = SCORERS.get(kind)
+    if scorer is None:
         problems.append(Problem(f"未知类型“{kind}”", f"unknown item kind {kind!r}",
                                 _loc("kind")))
     if not title_zh.strip():
@@ -215,7 +216,7 @@ def add_item(
     if applies_to not in ("all", "county", "department"):
         problems.append(Problem(f"适用对象“{applies_to}”无效", f"bad applies_to {applies_to!r}",
                                 _loc("applies_to")))
-    if kind == "quantitative":
+    if scorer is not None and scorer.from_indicator:
         plan = scheme_plan(session, scheme)
         ids = {i.id for i in plan.indicators}
         if indicator_id not in ids:
@@ -226,8 +227,8 @@ def add_item(
         raise DataError(problems)
     seq = 1 + max((i.seq for i in items_of(session, scheme_id)), default=0)
     item = ItemRow(scheme_id=scheme_id, seq=seq, kind=kind, title_zh=title_zh.strip(),
-                   title_en=title_en.strip(), indicator_id=indicator_id if kind ==
-                   "quantitative" else None, max_score=float(max_score),
+                   title_en=title_en.strip(), indicator_id=indicator_id if
+                   scorer_for(kind).from_indicator else None, max_score=float(max_score),
                    rule_json=json.dumps(asdict(rule or ScoreRule())),
                    evidence_required=evidence_required, applies_to=applies_to,
                    description=description)
@@ -289,7 +290,7 @@ def applies(item: ItemRow, assessee: AssesseeRow, plan: Plan) -> bool:
     """
     if item.applies_to not in ("all", assessee.kind):
         return False
-    if item.kind == "quantitative" and assessee.kind == "department":
+    if scorer_for(item.kind).from_indicator and assessee.kind == "department":
         ids = {i.id for i in plan.indicators}
         if item.indicator_id not in ids:
             return False
@@ -319,7 +320,8 @@ def refresh_auto_scores(session: Session, scheme: SchemeRow) -> int:
     plan = scheme_plan(session, scheme)
     items = items_of(session, scheme.id)
     scores = scores_of(session, scheme.id)
-    quantitative = [i.indicator_id for i in items if i.kind == "quantitative" and i.indicator_id]
+    quantitative = [i.indicator_id for i in items
+                    if scorer_for(i.kind).from_indicator and i.indicator_id]
     touched = 0
     for assessee in assessees_of(session, scheme.id):
         bases = progress_bases(session, scheme.plan_id, assessee.region_code, scheme.year,
@@ -332,9 +334,10 @@ def refresh_auto_scores(session: Session, scheme: SchemeRow) -> int:
                 row = ScoreRow(scheme_id=scheme.id, item_id=item.id, assessee_id=assessee.id)
                 session.add(row)
                 touched += 1
-            if item.kind == "quantitative" and item.indicator_id:
+            scorer = scorer_for(item.kind)
+            if scorer.auto is not None and item.indicator_id:
                 basis = bases[item.indicator_id]
-                auto = quantitative_score(basis, item.max_score, rule_of(item))
+                auto = scorer.auto(basis, item.max_score, rule_of(item))
                 basis_json = json.dumps(basis.as_dict(), ensure_ascii=False)
                 if (row.auto_score, row.basis_json) != (auto, basis_json):
                     row.auto_score, row.basis_json = auto, basis_json
@@ -393,8 +396,6 @@ def transition(
 
 
 def _freeze(session: Session, scheme: SchemeRow, user: User) -> None:
-    from tanzhi.plan.assess.calc import needs_rectification
-
     items = {i.id: i for i in items_of(session, scheme.id)}
     assessees = {a.id: a for a in assessees_of(session, scheme.id)}
     counts = evidence_counts(session, scheme.id)

@@ -23,10 +23,12 @@ from sqlalchemy.orm import Session
 from tanzhi.access import Role, User, require_in_scope, scope_codes
 from tanzhi.http.deps import CurrentUser, DbSession
 from tanzhi.http.policy import Reach, object_id, resolves
-from tanzhi.kernel.errors import DataError, NotFound, Problem
+from tanzhi.kernel import DataError, NotFound, Problem
 from tanzhi.plan.decompose import service
 from tanzhi.plan.decompose.inputs import indicator_kind
+from tanzhi.plan.decompose.model import RoundResult
 from tanzhi.plan.model import PlanRef, list_plans
+from tanzhi.plan.service import adopted_child_targets, get_plan
 
 router = APIRouter(tags=["decomposition"])
 
@@ -84,7 +86,7 @@ def options_for(db: Session, user: User) -> list[dict[str, Any]]:
         if ref.id in seen or ref.region_code not in codes:
             continue
         seen.add(ref.id)
-        plan = service.get_plan(db, ref.id)
+        plan = get_plan(db, ref.id, packaged=True)
         indicators = []
         for ind in plan.indicators:
             try:
@@ -100,7 +102,7 @@ def options_for(db: Session, user: User) -> list[dict[str, Any]]:
     return out
 
 
-def round_json(result: service.RoundResult) -> dict[str, Any]:
+def round_json(result: RoundResult) -> dict[str, Any]:
     """A round as JSON."""
     children = result.children.astype(object).where(result.children.notna(), None)
     return {
@@ -124,11 +126,11 @@ def round_json(result: service.RoundResult) -> dict[str, Any]:
 
 def check_plan_scope(db: Session, user: User, plan_id: str) -> None:
     """The plan's region must lie in the user's scope."""
-    plan = service.get_plan(db, plan_id)
+    plan = get_plan(db, plan_id, packaged=True)
     require_in_scope(db, user, plan.region_code)
 
 
-def scoped_round(db: Session, user: User, round_id: int) -> service.RoundResult:
+def scoped_round(db: Session, user: User, round_id: int) -> RoundResult:
     """A stored round whose parent region is in the user's scope."""
     result = service.get_round(db, round_id)
     require_in_scope(db, user, result.region_code)
@@ -209,4 +211,4 @@ def adopted(plan_id: str, db: DbSession, user: Reader) -> list[dict[str, Any]]:
         check_plan_scope(db, user, plan_id)
     except NotFound:
         raise
-    return service.adopted_child_targets(db, plan_id).to_dict(orient="records")
+    return adopted_child_targets(db, plan_id).to_dict(orient="records")

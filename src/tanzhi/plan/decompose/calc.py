@@ -55,7 +55,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 
-from tanzhi.kernel.errors import DataError, Problem
+from tanzhi.kernel import DataError, Problem
 
 Kind = Literal["intensity", "total", "share"]
 Method = Literal["equal", "intensity", "weighted"]

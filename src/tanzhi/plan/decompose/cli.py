@@ -17,11 +17,8 @@ from typing import Annotated
 import typer
 
 from tanzhi.config import Settings
-from tanzhi.kernel.audit import make_session_factory
+from tanzhi.kernel import TanzhiError, csv_dict_writer, make_session_factory, unit_of_work
 from tanzhi.kernel.cli import upgraded_engine
-from tanzhi.kernel.db import unit_of_work
-from tanzhi.kernel.errors import TanzhiError
-from tanzhi.kernel.exports import csv_dict_writer
 
 COLUMNS = ["region_code", "name", "base_value", "target", "profile", "bound", "check"]
 
@@ -91,7 +88,7 @@ def decompose_command(
         raise typer.Exit(code=1)
 
 
-def result_rows(result) -> list[dict[str, object]]:  # noqa: ANN001 — service.RoundResult
+def result_rows(result) -> list[dict[str, object]]:  # noqa: ANN001 — model.RoundResult
     """Child rows, then the parent's check row."""
     rows: list[dict[str, object]] = [
         {"region_code": r.region_code, "name": r.name_zh, "base_value": _num(r.base_value),

@@ -12,7 +12,7 @@ counties). For each child, at the plan's base year:
 - non-fossil energy: non-fossil generation + net non-fossil electricity imports, × the base
   year's coal rate of thermal power (`tanzhi.kernel.coal_rate`: the child's statistic
   ``thermal_coal_rate`` when given, else the national series cn-coal-rate; issue #9);
-- energy CO2: from ``tanzhi.inventory.service.energy_co2`` when the inventory has a run;
+- energy CO2: from ``tanzhi.inventory.energy_co2`` when the inventory has a run;
   otherwise **provisional**: fossil energy (total − non-fossil) × 2.7726 tCO2/tce, the IPCC 2006
   default carbon content of other bituminous coal (25.8 tC/TJ, Vol. 2 Table 1.3) × 44/12 ×
   29.3076 GJ/tce. A single factor cancels out of every intensity-reduction allocation; it only
@@ -34,12 +34,22 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from tanzhi.kernel.coal_rate import STATISTIC_ITEM, STATISTIC_VARIABLE, coal_rate
-from tanzhi.kernel.errors import DataError, NotFound, Problem
-from tanzhi.kernel.factors import default_library
-from tanzhi.kernel.regions import Region, list_regions, require_region
-from tanzhi.kernel.statistics import read_statistics
+from tanzhi.inventory import energy_co2
+from tanzhi.kernel import (
+    STATISTIC_ITEM,
+    STATISTIC_VARIABLE,
+    DataError,
+    NotFound,
+    Problem,
+    Region,
+    coal_rate_for,
+    default_library,
+    list_regions,
+    read_statistics,
+    require_region,
+)
 from tanzhi.plan.model import Indicator, Plan
+from tanzhi.plan.store import adopted_rows
 
 GROWTH_YEARS = 5
 IPCC_COAL_CARBON = "ipcc-2006/bituminous_coal/carbon_content"
@@ -105,9 +115,8 @@ def resolve_parent_target(session: Session, plan: Plan, indicator: Indicator,
         return ParentTarget(float(indicator.target.value),
                             f"规划文本：{src.section}（“{src.quote}”）",
                             f"plan text: {src.section} (“{src.quote}”)")
-    from tanzhi.plan.decompose import store  # the higher level's adopted round
+    for round_row, target in reversed(adopted_rows(  # the higher level's adopted round
 
-    for round_row, target in reversed(store.adopted_rows(
             session, child_code=plan.region_code, indicator_id=indicator.id)):
         return ParentTarget(float(target.target),
                             f"上级分解方案第 {round_row.id} 轮（{round_row.name}）已采纳",
@@ -178,13 +187,6 @@ def fallback_co2_factor() -> tuple[float, str]:
 
 def _energy_co2(session: Session, code: str, year: int) -> float | None:
     """Energy CO2 (t) of one region and year from the inventory, or None when there is none."""
-    try:
-        from tanzhi.inventory import service as inventory
-    except ImportError:
-        return None
-    energy_co2 = getattr(inventory, "energy_co2", None)
-    if energy_co2 is None:
-        return None
     try:
         frame = energy_co2(session, region_code=code)
     except (NotFound, DataError, LookupError):
@@ -273,7 +275,7 @@ def gather_inputs(session: Session, parent_code: str, *, base_year: int, quantit
               - exp.groupby("region_code")["value"].sum().reindex(codes, fill_value=0))
     rate_rows = stats[(stats["variable"] == STATISTIC_VARIABLE) & (stats["year"] == base_year)
                       & (stats["item"] == STATISTIC_ITEM)].set_index("region_code")
-    rates = {c: coal_rate(base_year,
+    rates = {c: coal_rate_for(base_year,
                           statistic=rate_rows.at[c, "value"] if c in rate_rows.index else None,
                           unit=rate_rows.at[c, "unit"] if c in rate_rows.index else None)
              for c in codes}

@@ -20,7 +20,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from tanzhi.access import User, scope_codes
 from tanzhi.http.deps import CurrentUser, DbSession, render, serve_script
-from tanzhi.kernel.errors import DataError, Problem
+from tanzhi.kernel import DataError, Problem
 from tanzhi.plan.decompose import service
 from tanzhi.plan.decompose.api import (
     WRITE_ROLES,
@@ -30,6 +30,9 @@ from tanzhi.plan.decompose.api import (
     scoped_round,
 )
 from tanzhi.plan.decompose.calc import CRITERIA, DEFAULT_WEIGHTS, METHODS
+from tanzhi.plan.decompose.inputs import child_regions
+from tanzhi.plan.decompose.model import RoundResult
+from tanzhi.plan.service import get_plan
 
 router = APIRouter(include_in_schema=False)
 ASSET = Path(__file__).resolve().parent / "decompose.js"
@@ -72,9 +75,7 @@ def _bounds(db: DbSession, params: dict[str, Any]) -> tuple[dict | None, dict | 
     """A uniform floor/cap from the form becomes one bound per child."""
     if params["floor"] is None and params["cap"] is None:
         return None, None
-    plan = service.get_plan(db, params["plan_id"])
-    from tanzhi.plan.decompose.inputs import child_regions
-
+    plan = get_plan(db, params["plan_id"], packaged=True)
     codes = [r.code for r in child_regions(db, plan.region_code)]
     floors = {c: params["floor"] for c in codes} if params["floor"] is not None else None
     caps = {c: params["cap"] for c in codes} if params["cap"] is not None else None
@@ -82,7 +83,7 @@ def _bounds(db: DbSession, params: dict[str, Any]) -> tuple[dict | None, dict | 
 
 
 def _compute(db: DbSession, user: User, params: dict[str, Any], *, save: bool
-             ) -> service.RoundResult:
+             ) -> RoundResult:
     check_plan_scope(db, user, params["plan_id"])
     floors, caps = _bounds(db, params)
     return service.run_round(
@@ -92,7 +93,7 @@ def _compute(db: DbSession, user: User, params: dict[str, Any], *, save: bool
         actor=user.username, save=save)
 
 
-def _page(request: Request, db: DbSession, user: User, *, result: service.RoundResult | None,
+def _page(request: Request, db: DbSession, user: User, *, result: RoundResult | None,
           params: dict[str, Any] | None = None, problems: list[dict] | None = None,
           status_code: int = 200) -> Response:
     opts = options_for(db, user)
@@ -117,7 +118,7 @@ def _page(request: Request, db: DbSession, user: User, *, result: service.RoundR
     }, status_code=status_code)
 
 
-def _provenance(result: service.RoundResult | None) -> list[dict[str, str]]:
+def _provenance(result: RoundResult | None) -> list[dict[str, str]]:
     if result is None:
         return []
     out = [{"title": result.parent_target_source_en, "title_zh": result.parent_target_source_zh,

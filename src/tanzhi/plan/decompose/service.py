@@ -9,23 +9,34 @@ and parent region. `adopted_child_targets` is what plan tracking reads for the c
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from tanzhi.kernel.db import utcnow
-from tanzhi.kernel.errors import DataError, Location, NotFound, Problem
-from tanzhi.kernel.tables import Column, TableSchema, read_table
+from tanzhi.kernel import (
+    Column,
+    DataError,
+    Location,
+    NotFound,
+    Problem,
+    TableSchema,
+    get_region,
+    read_table,
+    utcnow,
+)
 from tanzhi.plan.decompose import calc, store
 from tanzhi.plan.decompose.inputs import (
     gather_inputs,
     indicator_kind,
     resolve_parent_target,
 )
-from tanzhi.plan.model import Plan, load_plan
+from tanzhi.plan.decompose.model import RoundResult, calc_method_zh
+from tanzhi.plan.decompose.workbook import allocation_workbook as build
+from tanzhi.plan.model import load_plan
+from tanzhi.plan.service.registry import get_plan
+from tanzhi.plan.store import RoundRow, TargetRow
 
 WEIGHTS_SCHEMA = TableSchema(
     name="decomposition_weights",
@@ -66,64 +77,6 @@ def read_weights(source: Path | bytes, *, filename: str | None = None) -> dict[s
     return weights
 
 
-def get_plan(session: Session, plan_id: str) -> Plan:
-    """The plan from plan-core's store when it is there, else the packaged edition."""
-    try:
-        from tanzhi.plan import service as plan_service
-    except ImportError:
-        plan_service = None
-    getter = getattr(plan_service, "get_plan", None) if plan_service else None
-    if getter is not None:
-        try:
-            return getter(session, plan_id)
-        except NotFound:
-            pass
-    return load_plan(plan_id)
-
-
-@dataclass
-class RoundResult:
-    """A computed round: the allocation, its inputs and, once saved, its id."""
-
-    plan_id: str
-    plan_edition: str
-    indicator_id: str
-    indicator_name_zh: str
-    indicator_name_en: str
-    region_code: str
-    region_name_zh: str
-    region_name_en: str
-    kind: str
-    quantity: str
-    unit: str
-    method: str
-    name: str
-    parent_target: float
-    parent_target_source_zh: str
-    parent_target_source_en: str
-    provisional: bool
-    base_year: int
-    target_year: int
-    weights: dict[str, float]
-    params: dict[str, Any]
-    children: pd.DataFrame
-    aggregate: dict[str, Any]
-    sources: list[dict[str, Any]]
-    notes: list[tuple[str, str]]
-    synthetic: bool
-    round_id: int | None = None
-    adopted: bool = False
-    created_by: str = ""
-    created_at: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def table(self) -> pd.DataFrame:
-        """Child rows as the CLI and API show them."""
-        cols = ["region_code", "name_zh", "name_en", "base_value", "target", "profile", "bound",
-                "gdp0", "gdp_growth", "emissions0"]
-        return self.children[[c for c in cols if c in self.children.columns]]
-
-
 def run_round(
     session: Session, *, plan_id: str, indicator_id: str, method: str,
     weights: dict[str, float] | None = None, alpha: float = 1.0,
@@ -135,7 +88,7 @@ def run_round(
     if method not in calc.METHODS:
         raise DataError(Problem(f"未知的分解方法：{method}（可用：equal、intensity、weighted）",
                                 f"unknown method {method!r} (equal, intensity, weighted)"))
-    plan = get_plan(session, plan_id)
+    plan = get_plan(session, plan_id, packaged=True)
     indicator = plan.indicator(indicator_id)
     ik = indicator_kind(indicator)
     target = resolve_parent_target(session, plan, indicator, parent_target)
@@ -180,15 +133,6 @@ def run_round(
     return result
 
 
-METHOD_LABELS = {"equal": ("等比例法", "equal rate"), "intensity": ("历史强度法", "by intensity"),
-                 "weighted": ("综合指数法", "weighted index")}
-
-
-def calc_method_zh(method: str) -> str:
-    """Chinese name of a method."""
-    return METHOD_LABELS.get(method, (method, method))[0]
-
-
 _SNAPSHOT = ("region_code", "name_zh", "name_en", "gdp0", "gdp_growth", "growth_source",
              "energy0", "energy_growth", "emissions0", "unit0", "population", "secondary_share",
              "coal_share", "nonfossil0", "share0", "intensity", "gdp_per_capita", "gdp_share",
@@ -198,7 +142,7 @@ _SNAPSHOT = ("region_code", "name_zh", "name_en", "gdp0", "gdp_growth", "growth_
 def _save(session: Session, result: RoundResult, *, note: str) -> None:
     ch = result.children
     snapshot = ch[[c for c in _SNAPSHOT if c in ch.columns]].to_dict(orient="records")
-    row = store.RoundRow(
+    row = RoundRow(
         plan_id=result.plan_id, plan_edition=result.plan_edition,
         indicator_id=result.indicator_id, region_code=result.region_code, name=result.name[:200],
         kind=result.kind, quantity=result.quantity, unit=result.unit, method=result.method,
@@ -208,7 +152,7 @@ def _save(session: Session, result: RoundResult, *, note: str) -> None:
         params=result.params, inputs=jsonable(snapshot), sources=jsonable(result.sources),
         aggregate=jsonable(result.aggregate), notes=[list(n) for n in result.notes],
         synthetic=result.synthetic, created_by=result.created_by, note=note)
-    row.targets = [store.TargetRow(region_code=r.region_code, name_zh=r.name_zh,
+    row.targets = [TargetRow(region_code=r.region_code, name_zh=r.name_zh,
                                    name_en=r.name_en, base_value=float(r.base_value),
                                    target=float(r.target), profile=float(r.profile),
                                    bound=str(r.bound)) for r in ch.itertuples(index=False)]
@@ -229,7 +173,7 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def _from_row(row: store.RoundRow) -> RoundResult:
+def _from_row(row: RoundRow) -> RoundResult:
     children = pd.DataFrame(row.inputs)
     zh, _, en = row.parent_target_source.partition(" / ")
     return RoundResult(
@@ -260,8 +204,6 @@ def get_round(session: Session, round_id: int) -> RoundResult:
 
 
 def _with_names(session: Session, result: RoundResult) -> RoundResult:
-    from tanzhi.kernel.regions import get_region
-
     region = get_region(session, result.region_code)
     if region is not None:
         result.region_name_zh, result.region_name_en = region.name_zh, region.name_en
@@ -292,17 +234,6 @@ def adopt_round(session: Session, round_id: int, *, actor: str) -> RoundResult:
                                 "adopted"))
     store.set_adopted(session, row, actor=actor, at=utcnow())
     return get_round(session, round_id)
-
-
-def adopted_child_targets(session: Session, plan_id: str) -> pd.DataFrame:
-    """Children's targets of the adopted rounds of a plan.
-
-    Columns: indicator_id, region_code, target (in the indicator's unit), round_id.
-    """
-    rows = store.adopted_rows(session, plan_id=plan_id)
-    return pd.DataFrame(
-        [(r.indicator_id, t.region_code, float(t.target), r.id) for r, t in rows],
-        columns=["indicator_id", "region_code", "target", "round_id"])
 
 
 def compare_rounds(session: Session, round_ids: list[int]) -> pd.DataFrame:
@@ -340,7 +271,5 @@ def demo_seed(session: Session) -> int:
 
 def allocation_workbook(result: RoundResult) -> bytes:
     """The round as the official allocation table (xlsx), see `workbook.allocation_workbook`."""
-    from tanzhi.plan.decompose.workbook import allocation_workbook as build
-
     child_level = "city" if result.region_code.endswith("0000") else "county"
     return build(result, child_level=child_level)

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import io
 
-from tanzhi.kernel.exports import export_workbook
+from tanzhi.kernel import export_workbook
 from tanzhi.plan.decompose.calc import CRITERIA
-from tanzhi.plan.decompose.service import METHOD_LABELS, RoundResult
+from tanzhi.plan.decompose.model import METHOD_LABELS, RoundResult
 
 _PERIOD = {2025: "“十四五”", 2030: "“十五五”", 2020: "“十三五”"}
 _LEVEL = {"city": "各设区市", "county": "各县（市、区）"}

@@ -1,7 +1,8 @@
-"""Plan use cases: registry, actuals and revisions, derived indicators, status, warnings.
+"""Plan tracking services: registry, actuals and revisions, derived indicators, status, warnings.
 
-The public names are those of /work/notes/iface.md §E; each lives in a submodule of this
-package (registry, workbook, actuals, derive, status, nowcast, warnings, demo).
+Each name lives in a submodule (registry, workbook, actuals, derive, status, nowcast, warnings,
+detail). The use case that chains them — record an actual, re-rate, warn — is one floor up in
+`tanzhi.plan.workflow`; decomposition and assessment build on these services, never the reverse.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from tanzhi.plan.service.actuals import (
     actual_history,
     current_actuals,
     derived_lineage,
-    record_actual,
-    refresh_derived,
 )
-from tanzhi.plan.service.demo import demo_seed, refresh_all_derived
-from tanzhi.plan.service.derive import DERIVATIONS, NOT_DERIVED, derivation_for
+from tanzhi.plan.service.derive import (
+    DERIVATIONS,
+    NOT_DERIVED_ANYWHERE,
+    derivation_for,
+    not_derived,
+)
 from tanzhi.plan.service.nowcast import Nowcast, nowcast
 from tanzhi.plan.service.registry import (
     PlanRecord,
@@ -30,6 +33,7 @@ from tanzhi.plan.service.registry import (
 )
 from tanzhi.plan.service.status import (
     STATUS_COLUMNS,
+    adopted_child_targets,
     indicator_status,
     region_statuses,
     status_table,
@@ -49,19 +53,19 @@ from tanzhi.plan.service.warnings import (
 from tanzhi.plan.service.workbook import import_plan_workbook, plan_workbook
 
 __all__ = [
-    "refresh_all_derived",
     "DERIVATIONS",
-    "NOT_DERIVED",
+    "NOT_DERIVED_ANYWHERE",
+    "not_derived",
     "STATUS_COLUMNS",
     "Notification",
     "Nowcast",
     "PlanRecord",
     "actual_history",
+    "adopted_child_targets",
     "can_record",
     "check_overdue",
     "current_actuals",
     "deliver_outbox",
-    "demo_seed",
     "department_id",
     "derivation_for",
     "derived_lineage",
@@ -76,8 +80,6 @@ __all__ = [
     "nowcast",
     "plan_editions",
     "plan_workbook",
-    "record_actual",
-    "refresh_derived",
     "region_statuses",
     "save_plan",
     "stored_region",

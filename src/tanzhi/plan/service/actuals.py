@@ -16,10 +16,8 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from tanzhi.kernel.errors import DataError, NotFound
-from tanzhi.kernel.regions import get_region
+from tanzhi.kernel import DataError, Location, NotFound, Problem, get_region
 from tanzhi.plan import store
-from tanzhi.plan.service.derive import derive_values
 from tanzhi.plan.service.registry import get_plan
 
 ACTUAL_COLUMNS = ["plan_id", "indicator_id", "region_code", "year", "value", "source",
@@ -64,19 +62,7 @@ def actual_history(session: Session, plan_id: str, indicator_id: str, region_cod
     return frame
 
 
-def latest_value(session: Session, plan_id: str, indicator_id: str, region_code: str, *,
-                 up_to: int | None = None) -> tuple[int, float, str] | None:
-    """(year, value, source) of the latest current actual up to `up_to`, or None."""
-    rows = [r for r in store.actual_rows(session, plan_id, indicator_id=indicator_id,
-                                         region_codes=[region_code])
-            if up_to is None or r.year <= up_to]
-    if not rows:
-        return None
-    last = max(rows, key=lambda r: r.year)
-    return last.year, last.value, last.source
-
-
-def _check(session: Session, plan_id: str, indicator_id: str, region_code: str, year: int,
+def check_actual(session: Session, plan_id: str, indicator_id: str, region_code: str, year: int,
            value: float, source: str) -> None:
     plan = get_plan(session, plan_id)
     plan.indicator(indicator_id)
@@ -94,12 +80,10 @@ def _check(session: Session, plan_id: str, indicator_id: str, region_code: str, 
     if not source.strip():
         problems.append(("source", "须注明数据来源", "a source is required"))
     if problems:
-        from tanzhi.kernel.errors import Location, Problem
-
         raise DataError([Problem(zh, en, Location(column=col)) for col, zh, en in problems])
 
 
-def _write(session: Session, *, plan_id: str, indicator_id: str, region_code: str, year: int,
+def write_actual(session: Session, *, plan_id: str, indicator_id: str, region_code: str, year: int,
            value: float, source: str, released_on: date | None, note: str, actor: str,
            derived: bool, lineage: dict[str, Any]) -> store.PlanActualRow:
     previous = store.current_actual_row(session, plan_id, indicator_id, region_code, year)
@@ -114,81 +98,6 @@ def _write(session: Session, *, plan_id: str, indicator_id: str, region_code: st
         previous.superseded_by = row.id
         session.flush()
     return row
-
-
-def record_actual(
-    session: Session, *, plan_id: str, indicator_id: str, region_code: str, year: int,
-    value: float, source: str, released_on: date | None = None, note: str = "",
-    actor: str = "system",
-) -> int:
-    """Record (or revise) a yearly value; the id of the new row.
-
-    A value for a key that already has one becomes its next revision: the old row stays and
-    points to the new one. A typed value for a derived indicator is an official release: it
-    takes precedence over the computed estimate (whose history stays).
-
-    When the value worsens the indicator's status in that region and year (green → yellow/red,
-    yellow → red), the responsible department's users get a notification and an outbox row is
-    queued for the webhook (`tanzhi.plan.service.warnings`).
-
-    Raises
-    ------
-    NotFound
-        Unknown plan or indicator.
-    DataError
-        Unknown region, a year far outside the plan, a non-finite value or an empty source.
-    """
-    from tanzhi.plan.service.status import indicator_status
-    from tanzhi.plan.service.warnings import warn_if_worse
-
-    value = float(value)
-    _check(session, plan_id, indicator_id, region_code, int(year), value, source)
-    plan = get_plan(session, plan_id)
-    ind = plan.indicator(indicator_id)
-    before = indicator_status(session, plan, ind, region_code, year=int(year))
-    row = _write(session, plan_id=plan_id, indicator_id=indicator_id, region_code=region_code,
-                 year=int(year), value=value, source=source.strip(), released_on=released_on,
-                 note=note, actor=actor, derived=False,
-                 lineage={"method": "typed", "actor": actor})
-    after = indicator_status(session, plan, ind, region_code, year=int(year))
-    warn_if_worse(session, plan, ind, region_code, int(year), before, after, actor=actor)
-    return row.id
-
-
-def refresh_derived(session: Session, plan_id: str, *, region_codes: list[str] | None = None,
-                    years: list[int] | None = None, actor: str = "system:derive",
-                    warn: bool = True) -> int:
-    """Recompute the derived indicators of a plan and store what changed; rows written.
-
-    A derived value is written when its key has no value yet, or when the value in force is
-    derived and differs (a new revision). Typed values are left alone.
-    """
-    from tanzhi.plan.service.status import indicator_status
-    from tanzhi.plan.service.warnings import warn_if_worse
-
-    plan = get_plan(session, plan_id)
-    frame = derive_values(session, plan, region_codes=region_codes, years=years)
-    written = 0
-    source = "平台计算（统计数据派生） / computed from statistics"
-    for rec in frame.itertuples(index=False):
-        previous = store.current_actual_row(session, plan_id, rec.indicator_id,
-                                            rec.region_code, int(rec.year))
-        if previous is not None and (not previous.derived or math.isclose(
-                previous.value, rec.value, rel_tol=1e-12, abs_tol=1e-12)):
-            continue
-        ind = plan.indicator(rec.indicator_id)
-        before = (indicator_status(session, plan, ind, rec.region_code, year=int(rec.year))
-                  if previous is not None and warn else None)
-        _write(session, plan_id=plan_id, indicator_id=rec.indicator_id,
-               region_code=rec.region_code, year=int(rec.year), value=float(rec.value),
-               source=source, released_on=None, note="", actor=actor, derived=True,
-               lineage=dict(rec.lineage))
-        written += 1
-        if before is not None:
-            after = indicator_status(session, plan, ind, rec.region_code, year=int(rec.year))
-            warn_if_worse(session, plan, ind, rec.region_code, int(rec.year), before, after,
-                          actor=actor)
-    return written
 
 
 def derived_lineage(session: Session, plan_id: str, indicator_id: str, region_code: str

@@ -1,10 +1,11 @@
 """Derived indicators: actuals computed from statistics, the inventory and the pilot registry.
 
 Each seed indicator that other data determines is mapped to a derivation here (`DERIVATIONS`),
-with the reason; indicators the data cannot determine are listed in `NOT_DERIVED` with the reason
-why not. Derived values are stored as actuals with ``derived=True`` and a lineage naming the
-statistics (variable, sector, item, dataset), the inventory run, the coefficients and the
-formula. A typed value (an official release) always takes precedence over a derived one.
+with the reason; indicators the data cannot determine are listed with the reason why not, in
+`NOT_DERIVED_ANYWHERE` or, for one plan, in its data file (`not_derived`). Derived values are
+stored as actuals with ``derived=True`` and a lineage naming the statistics (variable, sector,
+item, dataset), the inventory run, the coefficients and the formula. A typed value (an official
+release) always takes precedence over a derived one.
 
 Coefficients (cited, as the demo data model uses them, docs/demo-model.md):
 
@@ -19,17 +20,29 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import pandas as pd
-from sqlalchemy.exc import SQLAlchemyError
+import yaml
 from sqlalchemy.orm import Session
 
-from tanzhi.kernel.coal_rate import STATISTIC_ITEM, STATISTIC_VARIABLE, CoalRate, coal_rate
-from tanzhi.kernel.regions import list_regions
-from tanzhi.kernel.statistics import read_statistics
-from tanzhi.kernel.units import conversion_factor
-from tanzhi.plan.model import Indicator, Plan
+from tanzhi.inventory import energy_co2, latest_run
+from tanzhi.kernel import (
+    STATISTIC_ITEM,
+    STATISTIC_VARIABLE,
+    CoalRate,
+    DataError,
+    Location,
+    NotFound,
+    Problem,
+    coal_rate_for,
+    conversion_factor,
+    list_regions,
+    read_statistics,
+)
+from tanzhi.plan.model import Indicator, Plan, plans_root
+from tanzhi.plan.store import count_pilots
 
 COAL_TCE = {"原煤": 0.7143, "焦炭": 0.9714}  # 万tce per 万t; GB/T 2589-2008 Annex A
 NONFOSSIL_ITEMS = ("水电", "核电", "风电", "太阳能发电", "生物质发电")
@@ -50,7 +63,8 @@ class Derivation:
 
 _POLICY_REDUCTION = ("十四五 intensity targets are cumulative cuts from the base year at "
                      "constant prices: 100 × (1 − I_y ÷ I_base)")
-# indicator id → derivation; applied to every plan holding that id unless NOT_DERIVED says no.
+# indicator id → derivation; applied to every plan holding that id unless `not_derived_reason`
+# names why not.
 DERIVATIONS: dict[str, Derivation] = {
     "co2_intensity_reduction": Derivation(
         "co2_intensity_reduction", "energy CO2 (inventory, intensity-target calibre with net "
@@ -91,40 +105,51 @@ DERIVATIONS: dict[str, Derivation] = {
         {"kinds": ("public_institution",), "carbon_levels": ("zero_carbon",)}),
 }
 
-# (plan id or "*", indicator id) → why the data cannot give it (shown on the detail page).
-NOT_DERIVED: dict[tuple[str, str], str] = {
-    ("jx-fyp14-climate", "renewable_generation_share"):
-        "不含省统调电厂：统计数据无法区分统调与非统调电厂 / excludes province-dispatched "
-        "plants, which the statistics do not separate",
-    ("jx-fyp14-climate", "wetland_area"):
-        "“主要湿地”范围小于统计的湿地面积 / 'main wetlands' is narrower than the statistic",
-    ("jx-fyp14-climate", "energy_intensity_reduction"):
-        "基准值按 2015 年价能耗强度印出（scope_mismatch），与降低率口径不同 / the baseline is "
-        "printed as a 2015-price intensity level, not a reduction (scope_mismatch)",
-    ("tz-fyp14-climate", "forest_stock"):
-        "单位印为亿立方米而数值为万立方米（unit_error），待规划更正后再计算 / the printed unit "
-        "cannot be right (unit_error); not derived until the plan is corrected",
-    ("*", "forest_coverage"): "无土地面积统计 / no land-area statistic",
-    ("*", "industrial_energy_intensity_reduction"):
+# indicator id → why the data cannot give it in any plan (shown on the detail page). What one
+# plan's text rules out is data: ``data/plans/<plan-id>/not-derived.yaml`` (`not_derived`).
+NOT_DERIVED_ANYWHERE: dict[str, str] = {
+    "forest_coverage": "无土地面积统计 / no land-area statistic",
+    "industrial_energy_intensity_reduction":
         "无不变价工业增加值 / no constant-price industrial value added",
-    ("*", "industrial_co2_intensity_reduction"):
+    "industrial_co2_intensity_reduction":
         "无不变价工业增加值 / no constant-price industrial value added",
-    ("*", "co2_total"): "规划未给单位，目标为定性 / no unit in the plan; qualitative target",
-    ("*", "low_zero_carbon_demonstrations"):
+    "co2_total": "规划未给单位，目标为定性 / no unit in the plan; qualitative target",
+    "low_zero_carbon_demonstrations":
         "分项目标（县/镇/村）合在一格 / one cell holds three component targets",
 }
+NOT_DERIVED_FILE = "not-derived.yaml"
 
 
-def derivation_for(plan: Plan, indicator: Indicator) -> Derivation | None:
-    """The derivation of an indicator in a plan, or None (see `not_derived_reason`)."""
-    if (plan.id, indicator.id) in NOT_DERIVED or ("*", indicator.id) in NOT_DERIVED:
-        return None
-    return DERIVATIONS.get(indicator.id)
+@cache
+def not_derived(plan_id: str) -> dict[str, str]:
+    """Indicator id → why this plan's indicator is typed, not derived (the plan's data file).
+
+    Raises
+    ------
+    DataError
+        The file is not a mapping of indicator ids to reasons (located, bilingual).
+    """
+    path = plans_root() / plan_id / NOT_DERIVED_FILE
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in data.items()):
+        raise DataError(Problem("须为“指标编号: 原因”的映射", "must map indicator ids to reasons",
+                                Location(file=f"{plan_id}/{NOT_DERIVED_FILE}")))
+    return dict(data)
 
 
 def not_derived_reason(plan: Plan, indicator: Indicator) -> str | None:
     """Why an indicator is typed rather than computed, if a reason is recorded."""
-    return NOT_DERIVED.get((plan.id, indicator.id)) or NOT_DERIVED.get(("*", indicator.id))
+    return not_derived(plan.id).get(indicator.id) or NOT_DERIVED_ANYWHERE.get(indicator.id)
+
+
+def derivation_for(plan: Plan, indicator: Indicator) -> Derivation | None:
+    """The derivation of an indicator in a plan, or None (see `not_derived_reason`)."""
+    if not_derived_reason(plan, indicator) is not None:
+        return None
+    return DERIVATIONS.get(indicator.id)
 
 
 def plan_regions(session: Session, plan: Plan) -> list[str]:
@@ -195,7 +220,7 @@ def _share(st: _Stats, region: str, year: int, kind: str) -> float | None:
         exp = st.get(region, year, "electricity", "export", "非化石电力") or 0.0
         if gen is None:
             return None
-        st.coal = coal_rate(year, statistic=st.get(region, year, STATISTIC_VARIABLE, "",
+        st.coal = coal_rate_for(year, statistic=st.get(region, year, STATISTIC_VARIABLE, "",
                                                    STATISTIC_ITEM),
                             unit=st.unit(region, year, STATISTIC_VARIABLE, "", STATISTIC_ITEM))
         return 100 * (gen + imp - exp) * st.coal.tce_per_100m_kwh / energy
@@ -216,26 +241,16 @@ def _share(st: _Stats, region: str, year: int, kind: str) -> float | None:
 def _co2_by_region(session: Session, regions: list[str]) -> tuple[dict[tuple[str, int], float],
                                                                    dict[str, Any]]:
     """Energy CO2 (t) by (region, year) from the latest inventory run, with its lineage."""
-    try:
-        from tanzhi.inventory import service as inventory_service
-
-        energy_co2 = inventory_service.energy_co2
-    except (ImportError, AttributeError):
-        return {}, {"inventory": "unavailable"}
     out: dict[tuple[str, int], float] = {}
-    run_id = None
     for region in regions:
         try:
             frame = energy_co2(session, region_code=region)
-        except Exception:  # noqa: BLE001 — no run, or no data for the region: not derivable
+        except (NotFound, DataError):  # no run covers the region: not derivable
             continue
         for row in frame.itertuples(index=False):
             out[(region, int(row.year))] = float(row.total_t)
-    try:
-        latest = inventory_service.latest_run(session)
-        run_id = getattr(latest, "id", None)
-    except Exception:  # noqa: BLE001
-        run_id = None
+    latest = latest_run(session)
+    run_id = None if latest is None else latest.id
     return out, {"inventory_run": run_id, "calibre": "energy CO2 incl. net imported electricity"}
 
 
@@ -321,32 +336,16 @@ def _computer(session: Session, plan: Plan, ind: Indicator, how: Derivation, st:
 
 
 def _pilot_counter(session: Session, how: Derivation) -> Callable[[str, int], float | None]:
-    """Pilot counts from the assessment helper's registry; None while the registry is empty.
+    """Pilot counts from the pilot registry (`tanzhi.plan.store`); None while it is empty.
 
     An empty registry (nothing registered anywhere in the region) says nothing about the
     indicator, so no value is derived rather than a misleading zero.
     """
-    try:
-        from tanzhi.plan.assess.store import count_pilots
-    except ImportError:
-        return lambda _r, _y: None
-
-    def count(**kwargs: Any) -> int | None:
-        try:
-            with session.begin_nested():
-                try:
-                    return int(count_pilots(session, **kwargs))
-                except TypeError:  # a registry without carbon levels
-                    kwargs.pop("carbon_levels", None)
-                    return int(count_pilots(session, **kwargs))
-        except SQLAlchemyError:
-            return None
 
     def pilots(region: str, year: int) -> float | None:
-        if not count(region_code=region):
+        if not count_pilots(session, region_code=region):
             return None
         kwargs: dict[str, Any] = {"region_code": region, "year": year}
         kwargs.update({k: v for k, v in how.params.items() if k in ("kinds", "carbon_levels")})
-        found = count(**kwargs)
-        return None if found is None else float(found)
+        return float(count_pilots(session, **kwargs))
     return pilots

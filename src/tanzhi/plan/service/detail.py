@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from tanzhi.kernel.errors import NotFound
+from tanzhi.kernel import NotFound
 from tanzhi.plan import calc, store
 from tanzhi.plan.service.actuals import actual_history
 from tanzhi.plan.service.derive import derivation_for, not_derived_reason

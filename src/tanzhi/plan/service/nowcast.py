@@ -21,9 +21,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from tanzhi.kernel.errors import NotFound
+from tanzhi.kernel import NotFound, read_statistics
 from tanzhi.plan import calc, store
-from tanzhi.plan.service.actuals import latest_value
 from tanzhi.plan.service.registry import get_plan
 
 ELECTRICITY = "electricity_consumption"
@@ -85,8 +84,6 @@ def proxy_nowcast(session: Session, region_code: str, variable: str, year: int, 
 
 
 def _statistic(session: Session, region: str, year: int, variable: str, item: str = "") -> float:
-    from tanzhi.kernel.statistics import read_statistics
-
     frame = read_statistics(session, region_codes=[region], variables=[variable], years=[year])
     frame = frame[frame["item"] == item].sort_values("synthetic")
     if frame.empty:
@@ -121,7 +118,7 @@ def nowcast(session: Session, plan_id: str, indicator_id: str, region_code: str,
     inputs: dict[str, Any] = {"electricity": elec.__dict__ | {"previous_year": elec_prev},
                               "gdp": gdp.__dict__}
     if ind.id == "co2_intensity_reduction":
-        base = latest_value(session, plan_id, ind.id, region_code, up_to=year - 1)
+        base = store.latest_value(session, plan_id, ind.id, region_code, up_to=year - 1)
         if base is None or base[0] != year - 1:
             raise NotFound("缺少上一年实际值 / last year's actual is missing")
         # I_y / I_{y-1} = (CO2 ratio) / (GDP ratio); CO2 moves with energy use (electricity).

@@ -16,8 +16,7 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session
 
-from tanzhi.kernel.errors import DataError, NotFound
-from tanzhi.kernel.regions import get_region
+from tanzhi.kernel import DataError, NotFound, get_region
 from tanzhi.plan import store
 from tanzhi.plan.model import (
     Baseline,
@@ -150,9 +149,17 @@ def stored_region(session: Session, plan_id: str) -> str | None:
     return None if row is None else Plan.model_validate(row.document).region_code
 
 
-def get_plan(session: Session, plan_id: str, edition: str | None = None) -> Plan:
-    """One plan edition (the current one by default) as a validated `Plan`."""
+def get_plan(session: Session, plan_id: str, edition: str | None = None, *,
+             packaged: bool = False) -> Plan:
+    """One plan edition (the current one by default) as a validated `Plan`.
+
+    The one `get_plan` of the platform (issue #10): with ``packaged=True`` a plan not yet
+    stored is read from the packaged edition (`model.load_plan`), as decomposition and
+    assessment need before the registry has synced; without it, an unknown plan is `NotFound`.
+    """
     row = store.edition_row(session, plan_id, edition)
+    if row is None and packaged:
+        return load_plan(plan_id, edition)
     if row is None:
         raise NotFound(f"没有规划 {plan_id} {edition or ''} / no plan {plan_id!r} {edition or ''}")
     return Plan.model_validate(row.document)
@@ -216,12 +223,10 @@ _ZH_ORDINALS = {14: "十四五", 15: "十五五", 16: "十六五", 17: "十七�
 
 
 def _next_baseline(session: Session, old: Plan, ind: Indicator, base_year: int) -> Baseline:
-    from tanzhi.plan.service.actuals import latest_value
-
     if ind.accumulation == "cumulative":
         return Baseline(printed="-", year=base_year,
                         footnote="累计指标，新规划期从零起算 / cumulative: restarts at zero")
-    found = latest_value(session, old.id, ind.id, old.region_code, up_to=base_year)
+    found = store.latest_value(session, old.id, ind.id, old.region_code, up_to=base_year)
     if found is None:
         return Baseline(printed="", year=base_year,
                         footnote="基准年实际值待填 / base-year actual still to be entered")

@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from tanzhi.kernel.regions import get_region, list_regions
+from tanzhi.kernel import get_region, list_regions
 from tanzhi.plan import calc, store
 from tanzhi.plan.model import Indicator, Plan
 from tanzhi.plan.service.derive import derivation_for
@@ -52,16 +52,17 @@ NOTES = {
 }
 
 
-def _adopted(session: Session, plan_id: str) -> pd.DataFrame:
-    try:
-        from tanzhi.plan.decompose.service import adopted_child_targets
-    except ImportError:
-        return pd.DataFrame(columns=["indicator_id", "region_code", "target", "round_id"])
-    try:
-        frame = adopted_child_targets(session, plan_id)
-    except Exception:  # noqa: BLE001 — decomposition not ready: no child targets
-        return pd.DataFrame(columns=["indicator_id", "region_code", "target", "round_id"])
-    return frame
+def adopted_child_targets(session: Session, plan_id: str) -> pd.DataFrame:
+    """Children's targets of the adopted decomposition rounds of a plan.
+
+    Columns: indicator_id, region_code, target (in the indicator's unit), round_id. The rounds
+    are written by `tanzhi.plan.decompose` into `tanzhi.plan.store`, where status reads them
+    (issue #10: status does not import the decomposition package).
+    """
+    rows = store.adopted_rows(session, plan_id=plan_id)
+    return pd.DataFrame(
+        [(r.indicator_id, t.region_code, float(t.target), r.id) for r, t in rows],
+        columns=["indicator_id", "region_code", "target", "round_id"])
 
 
 def _assigned_from_parent(session: Session, plan: Plan) -> dict[str, tuple[float, str]]:
@@ -73,7 +74,7 @@ def _assigned_from_parent(session: Session, plan: Plan) -> dict[str, tuple[float
     for row in store.current_edition_rows(session):
         if row.region_code != region.parent_code:
             continue
-        frame = _adopted(session, row.plan_id)
+        frame = adopted_child_targets(session, row.plan_id)
         for rec in frame[frame["region_code"] == plan.region_code].itertuples(index=False):
             out[rec.indicator_id] = (float(rec.target), f"{row.plan_id} round {rec.round_id}")
     return out
@@ -95,7 +96,7 @@ class _Context:
             self.child: dict[str, tuple[float, str]] = {}
         else:
             self.assigned = {}
-            frame = _adopted(session, plan.id)
+            frame = adopted_child_targets(session, plan.id)
             self.child = {rec.indicator_id: (float(rec.target), f"round {rec.round_id}")
                           for rec in frame[frame["region_code"] == region_code].itertuples(
                               index=False)}

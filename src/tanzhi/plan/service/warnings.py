@@ -1,12 +1,14 @@
 """Early warnings: in-app notifications for the responsible users and a signed webhook outbox.
 
-A warning is raised when a recorded value worsens an indicator's status (green → yellow or red,
-yellow → red) or when an expected annual report is late (`check_overdue`). It goes to the users
-of the indicator's responsible department in that region (department officers whose department
-and region match); when the plan names no department, or no such user exists, to the region's
-own officers. Each warning also queues one outbox row, delivered by `deliver_outbox` as a JSON
-POST signed with HMAC-SHA256 and carrying an idempotency key, so a receiver can verify it and
-drop duplicates; every attempt is recorded and failed ones are retried on the next run.
+The rules that decide a warning are `tanzhi.plan.checks` (registered `check_*` functions): today
+a recorded value that worsens an indicator's status (green → yellow or red, yellow → red), and
+an expected annual report that is late (`check_overdue` runs the periodic rules). It goes to
+the users of the indicator's responsible department in that region (department officers whose
+department and region match); when the plan names no department, or no such user exists, to
+the region's own officers. Each warning also queues one outbox row, delivered by
+`deliver_outbox` as a JSON POST signed with HMAC-SHA256 and carrying an idempotency key, so a
+receiver can verify it and drop duplicates; every attempt is recorded and failed ones are
+retried on the next run.
 """
 
 from __future__ import annotations
@@ -22,11 +24,17 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from tanzhi.access import Role, User
-from tanzhi.access.store import list_user_rows
-from tanzhi.kernel.db import utcnow
-from tanzhi.kernel.errors import NotFound, PermissionDenied
+from tanzhi.access import Role, User, in_scope, list_users
+from tanzhi.kernel import NotFound, PermissionDenied, utcnow
 from tanzhi.plan import store
+from tanzhi.plan.checks import (
+    RECORD_RULES,
+    REPORT_DUE,
+    SCAN_RULES,
+    Finding,
+    ReportingState,
+    StatusChange,
+)
 from tanzhi.plan.model import Indicator, Plan
 from tanzhi.plan.service.registry import get_plan, list_plan_records
 
@@ -34,9 +42,6 @@ SIGNATURE_HEADER = "X-Tanzhi-Signature"
 TIMESTAMP_HEADER = "X-Tanzhi-Timestamp"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_ATTEMPTS = 8
-# Annual figures of year Y are expected by 30 June of Y + 1 (the statistical communiqué and the
-# provincial energy figures are out by then); configurable per call.
-REPORT_DUE = (6, 30)
 
 # Department words of the seed plans (牵头单位) → access department ids.
 _DEPARTMENT_WORDS = (
@@ -48,7 +53,6 @@ _DEPARTMENT_WORDS = (
     ("农业农村", "agriculture"), ("统计", "statistics"), ("能源", "energy"),
     ("商务", "commerce"), ("财政", "finance"),
 )
-_RANK = {"red": 0, "yellow": 1, "green": 2}
 _OFFICER_ROLES = (Role.PROVINCE_ADMIN, Role.CITY_OFFICER, Role.COUNTY_OFFICER)
 
 
@@ -65,8 +69,7 @@ def department_id(text: str | None) -> str | None:
 def recipients(session: Session, ind: Indicator, region_code: str) -> list[User]:
     """Users who answer for an indicator in a region (see the module docstring)."""
     dept = department_id(ind.department)
-    users = [r.to_model() for r in list_user_rows(session, region_codes=[region_code])]
-    users = [u for u in users if u.active]
+    users = [u for u in list_users(session) if u.region_code == region_code and u.active]
     chosen = [u for u in users if dept and u.role is Role.DEPARTMENT_OFFICER
               and u.department == dept]
     if not chosen:
@@ -77,8 +80,6 @@ def recipients(session: Session, ind: Indicator, region_code: str) -> list[User]
 def can_record(session: Session, user: User, plan: Plan, ind: Indicator, region_code: str
                ) -> bool:
     """Whether `user` may enter an actual: the region's officers, or the owning department."""
-    from tanzhi.access import in_scope
-
     if not in_scope(session, user, region_code):
         return False
     if user.role in _OFFICER_ROLES:
@@ -89,26 +90,27 @@ def can_record(session: Session, user: User, plan: Plan, ind: Indicator, region_
     return False
 
 
-def _queue(session: Session, *, event: str, key: str, plan: Plan, ind: Indicator,
-           region_code: str, year: int | None, title: tuple[str, str], body: tuple[str, str],
-           extra: dict[str, Any]) -> int:
-    users = recipients(session, ind, region_code)
+def _deliver(session: Session, finding: Finding) -> int:
+    """Notify the answering users and queue one outbox row; rows written (idempotent by key)."""
+    plan, ind, key = finding.plan, finding.indicator, finding.key
+    users = recipients(session, ind, finding.region_code)
     written = 0
     for user in users:
         if store.notification_exists(session, user.id, key):
             continue
         session.add(store.PlanNotificationRow(
-            user_id=user.id, kind=event, plan_id=plan.id, indicator_id=ind.id,
-            region_code=region_code, year=year, title_zh=title[0][:300], title_en=title[1][:300],
-            body_zh=body[0], body_en=body[1], event_key=key))
+            user_id=user.id, kind=finding.event, plan_id=plan.id, indicator_id=ind.id,
+            region_code=finding.region_code, year=finding.year,
+            title_zh=finding.title[0][:300], title_en=finding.title[1][:300],
+            body_zh=finding.body[0], body_en=finding.body[1], event_key=key))
         written += 1
     if store.outbox_by_key(session, key) is None:
-        session.add(store.PlanOutboxRow(idempotency_key=key, event=event, payload={
-            "event": event, "plan_id": plan.id, "plan_edition": plan.edition,
+        session.add(store.PlanOutboxRow(idempotency_key=key, event=finding.event, payload={
+            "event": finding.event, "plan_id": plan.id, "plan_edition": plan.edition,
             "indicator_id": ind.id, "indicator_name_zh": ind.name_zh,
-            "department": ind.department, "region_code": region_code, "year": year,
-            "title_zh": title[0], "title_en": title[1],
-            "recipients": [u.username for u in users], **extra}))
+            "department": ind.department, "region_code": finding.region_code,
+            "year": finding.year, "title_zh": finding.title[0], "title_en": finding.title[1],
+            "recipients": [u.username for u in users], **finding.extra}))
         written += 1
     session.flush()
     return written
@@ -116,59 +118,24 @@ def _queue(session: Session, *, event: str, key: str, plan: Plan, ind: Indicator
 
 def warn_if_worse(session: Session, plan: Plan, ind: Indicator, region_code: str, year: int,
                   before: dict[str, Any] | None, after: dict[str, Any], *, actor: str) -> int:
-    """Raise a status-worsened warning when `after` ranks below `before`; rows written."""
-    old = (before or {}).get("status")
-    new = after.get("status")
-    if old not in _RANK or new not in _RANK or _RANK[new] >= _RANK[old]:
-        return 0
-    labels = {"green": ("绿灯", "green"), "yellow": ("黄灯", "yellow"), "red": ("红灯", "red")}
-    title = (f"预警：{ind.name_zh}（{region_code}，{year} 年）"
-             f"由{labels[old][0]}转为{labels[new][0]}",
-             f"Warning: {ind.name_en} ({region_code}, {year}) went from {old} to {new}")
-    body = (f"实际值 {after.get('actual')}，完成进度 {_pct(after.get('completion'))}，"
-            f"时间进度 {_pct(after.get('time_progress'))}；录入人 {actor}。",
-            f"Actual {after.get('actual')}, completion {_pct(after.get('completion'))}, "
-            f"time progress {_pct(after.get('time_progress'))}; entered by {actor}.")
-    revision = after.get("revision") or 0
-    key = f"status:{plan.id}:{ind.id}:{region_code}:{year}:r{revision}:{old}>{new}"
-    return _queue(session, event="status_worsened", key=key, plan=plan, ind=ind,
-                  region_code=region_code, year=year, title=title, body=body,
-                  extra={"old_status": old, "new_status": new, "actual": after.get("actual"),
-                         "completion": after.get("completion"),
-                         "time_progress": after.get("time_progress"), "actor": actor})
-
-
-def _pct(value: Any) -> str:
-    return "—" if value is None else f"{100 * float(value):.1f}%"
+    """Run the record-time rules (`checks.RECORD_RULES`) on a status change; rows written."""
+    change = StatusChange(plan, ind, region_code, year, before, after, actor)
+    return sum(_deliver(session, finding)
+               for rule in RECORD_RULES for finding in rule(change))
 
 
 def check_overdue(session: Session, today: date, *, due: tuple[int, int] = REPORT_DUE) -> int:
-    """Warn about every annual figure that is late; rows written (idempotent per figure).
-
-    For each current plan edition and each indicator with a numeric or assignable target, the
-    value of every year from base year + 1 to the period end whose due date (``due`` month and
-    day of the next year) has passed must be recorded for the plan's region.
-    """
+    """Run the periodic rules (`checks.SCAN_RULES`, e.g. late annual figures) over every current
+    plan edition and deliver what they find; rows written (idempotent per finding)."""
     written = 0
     for record in list_plan_records(session):
         plan = get_plan(session, record.plan_id)
-        have = {(r.indicator_id, r.year) for r in store.actual_rows(
-            session, plan.id, region_codes=[plan.region_code])}
-        for ind in plan.indicators:
-            if ind.target.kind in ("qualitative", "not_stated"):
-                continue
-            for year in range(plan.base_year + 1, plan.period_end + 1):
-                deadline = date(year + 1, *due)
-                if deadline >= today or (ind.id, year) in have:
-                    continue
-                key = f"overdue:{plan.id}:{ind.id}:{plan.region_code}:{year}"
-                title = (f"逾期：{ind.name_zh} {year} 年数据应于 {deadline:%Y-%m-%d} 前报送",
-                         f"Overdue: {ind.name_en} for {year} was due by {deadline:%Y-%m-%d}")
-                body = (f"规划 {plan.title_zh}，地区 {plan.region_code}。",
-                        f"Plan {plan.title_en}, region {plan.region_code}.")
-                written += _queue(session, event="report_overdue", key=key, plan=plan, ind=ind,
-                                  region_code=plan.region_code, year=year, title=title,
-                                  body=body, extra={"due": deadline.isoformat()})
+        recorded = frozenset((r.indicator_id, r.year) for r in store.actual_rows(
+            session, plan.id, region_codes=[plan.region_code]))
+        state = ReportingState(plan, recorded, today, due)
+        for rule in SCAN_RULES:
+            for finding in rule(state):
+                written += _deliver(session, finding)
     return written
 
 

@@ -21,9 +21,15 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from tanzhi.kernel.errors import DataError, Location, Problem
-from tanzhi.kernel.exports import export_workbook
-from tanzhi.kernel.sheets import cell_text, is_empty, read_grid
+from tanzhi.kernel import (
+    DataError,
+    Location,
+    Problem,
+    cell_text,
+    export_workbook,
+    is_empty,
+    read_grid,
+)
 from tanzhi.plan.model import Plan
 from tanzhi.plan.service.registry import PlanRecord, save_plan
 

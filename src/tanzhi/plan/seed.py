@@ -22,12 +22,11 @@ import zlib
 import numpy as np
 from sqlalchemy.orm import Session
 
-from tanzhi.kernel.statistics import read_statistics
+from tanzhi.kernel import read_statistics
 from tanzhi.plan import store
-from tanzhi.plan.service.actuals import refresh_derived
-from tanzhi.plan.service.derive import plan_regions
 from tanzhi.plan.service.nowcast import ELECTRICITY, GDP
-from tanzhi.plan.service.registry import get_plan, list_plan_records, sync_packaged_plans
+from tanzhi.plan.service.registry import list_plan_records, sync_packaged_plans
+from tanzhi.plan.workflow import refresh_all_derived
 
 DEMO_SEED = 20210501
 AS_OF = (2026, 10, 3)  # year, last month released, last quarter released
@@ -88,16 +87,4 @@ def demo_seed(session: Session) -> int:
     written = sync_packaged_plans(session) + refresh_all_derived(session, actor="demo")
     for record in list_plan_records(session):
         written += _proxies(session, record.region_code)
-    return written
-
-
-def refresh_all_derived(session: Session, *, actor: str = "system:derive") -> int:
-    """Recompute every stored plan's derived indicators over its period, without warnings
-    (a bulk refresh, e.g. after the pilot registry was filled); rows written."""
-    written = 0
-    for record in list_plan_records(session):
-        plan = get_plan(session, record.plan_id)
-        written += refresh_derived(
-            session, plan.id, region_codes=plan_regions(session, plan),
-            years=list(range(plan.base_year, plan.period_end + 1)), actor=actor, warn=False)
     return written

@@ -1,7 +1,8 @@
-"""Plan tables (plan_*): plan editions, actuals with revisions, proxies, notifications, outbox.
+"""Plan tracking tables (plan_*): editions, actuals with revisions, proxies, notifications, outbox.
 
-Every table here is owned by plan-core; decomposition (``plan_alloc_*``) and assessment
-(``plan_assess_*``, ``plan_pilot_*``, ``plan_project_*``) keep their own. Rows are written through
+The registries (``plan_pilot_*``, ``plan_project_*``) and the decomposition rounds
+(``plan_alloc_*``) sit beside these in `tanzhi.plan.store`; assessment (``plan_assess_*``) keeps
+its own. Rows are written through
 the ORM so that every flush is audited (`tanzhi.kernel.audit`). Queries take the caller's session.
 """
 
@@ -25,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from tanzhi.kernel.db import Base, utcnow
+from tanzhi.kernel import Base, utcnow
 
 
 class PlanEditionRow(Base):
@@ -208,6 +209,18 @@ def current_actual_row(session: Session, plan_id: str, indicator_id: str, region
         PlanActualRow.plan_id == plan_id, PlanActualRow.indicator_id == indicator_id,
         PlanActualRow.region_code == region_code, PlanActualRow.year == year,
         PlanActualRow.superseded_by.is_(None))).first()
+
+
+def latest_value(session: Session, plan_id: str, indicator_id: str, region_code: str, *,
+                 up_to: int | None = None) -> tuple[int, float, str] | None:
+    """(year, value, source) of the latest current actual up to `up_to`, or None."""
+    rows = [r for r in actual_rows(session, plan_id, indicator_id=indicator_id,
+                                   region_codes=[region_code])
+            if up_to is None or r.year <= up_to]
+    if not rows:
+        return None
+    last = max(rows, key=lambda r: r.year)
+    return last.year, last.value, last.source
 
 
 def proxy_rows(session: Session, *, region_code: str, variable: str) -> list[PlanProxyRow]:
