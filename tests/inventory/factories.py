@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from tanzhi.inventory.model import ACTIVITY_COLUMNS, RESULT_COLUMNS, Estimate
-from tanzhi.kernel.errors import NotFound
+from tanzhi.kernel import NotFound
 
 # AR5 GWP100 without carbon-cycle feedback, as listed in shared/reference/factors/gwp.csv
 # (IPCC AR5 WG1 Table 8.A.1).  Tests only: the engine takes GWPs from tanzhi.kernel.gwp.

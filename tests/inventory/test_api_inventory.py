@@ -10,10 +10,13 @@ from fastapi.testclient import TestClient
 
 from tanzhi.access import Role, create_user
 from tanzhi.config import Settings
-from tanzhi.kernel.audit import make_session_factory
-from tanzhi.kernel.db import make_engine, unit_of_work
-from tanzhi.kernel.regions import seed_regions
-from tanzhi.kernel.statistics import write_statistics
+from tanzhi.kernel import (
+    make_engine,
+    make_session_factory,
+    seed_regions,
+    unit_of_work,
+    write_statistics,
+)
 from tanzhi.migrate import upgrade
 from tanzhi.web import create_app
 from tests.inventory.test_service_compile import stats

@@ -15,7 +15,7 @@ from tanzhi.inventory.calc import (
     select_rows,
 )
 from tanzhi.inventory.model import RESULT_COLUMNS, EmissionResult, InventoryOptions
-from tanzhi.kernel.errors import DataError
+from tanzhi.kernel import DataError
 from tests.inventory.factories import activity, library, mixed_city
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from tanzhi.inventory.calc import compute_livestock, compute_managed_soils, compute_rice
-from tanzhi.kernel.errors import DataError
+from tanzhi.kernel import DataError
 from tests.inventory.factories import activity, library
 
 R, Y = "330100", 2020

@@ -9,7 +9,7 @@ import pytest
 from tanzhi.inventory.calc import compute_livestock
 from tanzhi.inventory.calc.activity import FactorCache
 from tanzhi.inventory.service.mapping import STATISTICS_VARIANTS
-from tanzhi.kernel.factors import default_library
+from tanzhi.kernel import default_library
 
 LIB = default_library()
 HEADS = [("dairy_cattle", 10_000), ("other_cattle", 50_000), ("swine", 100_000),

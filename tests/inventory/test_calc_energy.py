@@ -13,7 +13,7 @@ from tanzhi.inventory.calc import (
     compute_reference_approach,
 )
 from tanzhi.inventory.model import NET_IMPORTED_ELECTRICITY, NET_IMPORTED_HEAT
-from tanzhi.kernel.errors import DataError, NotFound
+from tanzhi.kernel import DataError, NotFound
 from tests.inventory.factories import activity, library
 
 C2CO2 = 44 / 12

@@ -11,8 +11,7 @@ from tanzhi.demo.calc import generate
 from tanzhi.inventory.model import InventoryOptions
 from tanzhi.inventory.service.compute import compute_rows
 from tanzhi.inventory.service.mapping import STATISTICS_VARIANTS, statistics_to_activity
-from tanzhi.kernel.factors import default_library
-from tanzhi.kernel.regions import packaged_regions
+from tanzhi.kernel import default_library, packaged_regions
 
 # What is still provisional and why: the 2011 provincial guideline's carbon contents and
 # oxidation and the yearbook NCVs (no official copy reachable), Zhejiang's 2021/2022 grid

@@ -14,8 +14,7 @@ from tanzhi.inventory.formats.factors import (
 from tanzhi.inventory.formats.parameters import resolve_parameter
 from tanzhi.inventory.formats.results import with_lineage
 from tanzhi.inventory.model import NET_IMPORTED_ELECTRICITY
-from tanzhi.kernel.errors import DataError
-from tanzhi.kernel.factors import default_library
+from tanzhi.kernel import DataError, default_library
 
 R, Y = "330100", 2022
 HEADER = "category,item,gas,parameter,value,unit"

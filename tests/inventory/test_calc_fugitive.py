@@ -8,9 +8,7 @@ import pytest
 
 from tanzhi.inventory.calc import compute_fugitive, compute_inventory
 from tanzhi.inventory.formats.factors import check_overrides_used, read_factor_overrides
-from tanzhi.kernel.errors import DataError
-from tanzhi.kernel.factors import default_library
-from tanzhi.kernel.units import conversion_factor, parse_unit
+from tanzhi.kernel import DataError, conversion_factor, default_library, parse_unit
 
 R, Y = "330000", 2020
 LIB = default_library()

@@ -79,7 +79,7 @@ def test_adipic_acid_is_unabated_unless_the_technology_is_given() -> None:
     × ASUF 89 % applied to every plant).  IPCC 2006 Vol.3 Table 3.4: 300 kg N2O/t unabated, so
     10,000 t → 3,000 t; naming the technology (variant ``catalytic``) gives
     3,000 × (1 − 0.925 × 0.89) = 530.25 t."""
-    from tanzhi.kernel.factors import default_library
+    from tanzhi.kernel import default_library
 
     plain = activity([(R, Y, "2.B.3", "己二酸", 1, "万吨")])
     plain["item"] = "adipic_acid"

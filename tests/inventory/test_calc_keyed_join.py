@@ -17,8 +17,7 @@ from tanzhi.inventory.calc.activity import FactorSpec, attach_factors
 from tanzhi.inventory.model import InventoryOptions
 from tanzhi.inventory.service.compute import FastCache, compute_rows
 from tanzhi.inventory.service.mapping import STATISTICS_VARIANTS, statistics_to_activity
-from tanzhi.kernel.factors import default_library
-from tanzhi.kernel.regions import packaged_regions
+from tanzhi.kernel import default_library, packaged_regions
 
 
 class PerRowCache(FastCache):

@@ -13,7 +13,7 @@ from tanzhi.inventory.calc import (
 )
 from tanzhi.inventory.calc.totals import sector_of
 from tanzhi.inventory.model import NET_IMPORTED_ELECTRICITY, NET_IMPORTED_HEAT
-from tanzhi.kernel.errors import DataError
+from tanzhi.kernel import DataError
 from tests.inventory.factories import AR5, SAR
 
 

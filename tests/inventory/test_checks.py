@@ -16,7 +16,7 @@ from tanzhi.inventory.checks import (
     check_unused_activity,
 )
 from tanzhi.inventory.model import InventoryOptions
-from tanzhi.kernel.checks import Severity
+from tanzhi.kernel import Severity
 from tests.inventory.factories import activity, mixed_city
 
 

@@ -16,8 +16,7 @@ from tanzhi.inventory.formats.activity import (
     write_activity_template,
 )
 from tanzhi.inventory.formats.locate import compute_located
-from tanzhi.kernel.errors import DataError
-from tanzhi.kernel.factors import default_library
+from tanzhi.kernel import DataError, default_library
 
 DATA = Path(__file__).parent / "data"
 

@@ -11,7 +11,7 @@ import pytest
 
 from tanzhi.inventory.formats.balance import compare_balance, read_energy_balance
 from tanzhi.inventory.model import FactorValue
-from tanzhi.kernel.errors import DataError, NotFound
+from tanzhi.kernel import DataError, NotFound
 
 FUELS = ("原煤", "焦炭", "柴油", "天然气", "热力", "电力")
 UNITS = ("万吨", "万吨", "万吨", "亿立方米", "万百万千焦", "亿千瓦时")

@@ -20,9 +20,8 @@ from tanzhi.inventory.formats.ceads import (
     read_ceads_inventory,
 )
 from tanzhi.inventory.model import FactorValue
+from tanzhi.kernel import DataError, NotFound, default_library, resolve_item
 from tanzhi.kernel.categories import is_category
-from tanzhi.kernel.errors import DataError, NotFound
-from tanzhi.kernel.factors import default_library, resolve_item
 
 GOLDEN = Path(__file__).parents[1] / "golden" / "ceads-handbuilt"
 FILE = GOLDEN / "zhejiang-like-2015.csv"

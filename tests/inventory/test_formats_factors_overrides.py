@@ -18,8 +18,7 @@ from tanzhi.inventory.formats.factors import (
 )
 from tanzhi.inventory.model import InventoryOptions
 from tanzhi.inventory.service.compute import compute_rows
-from tanzhi.kernel.errors import DataError
-from tanzhi.kernel.factors import default_library
+from tanzhi.kernel import DataError, default_library
 
 R, Y = "330100", 2022
 HEADER = "category,item,gas,parameter,value,unit\n"

@@ -25,7 +25,7 @@ from tanzhi.inventory.formats.results import (
     with_co2e,
 )
 from tanzhi.inventory.model import InventoryOptions
-from tanzhi.kernel.factors import default_library
+from tanzhi.kernel import default_library
 
 DATA = Path(__file__).parent / "data"
 

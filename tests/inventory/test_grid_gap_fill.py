@@ -8,7 +8,7 @@ import pytest
 
 from tanzhi.inventory.model import NET_IMPORTED_ELECTRICITY
 from tanzhi.inventory.service.compute import compute_rows
-from tanzhi.kernel.factors import default_library
+from tanzhi.kernel import default_library
 
 
 def test_compile_path_uses_the_spliced_series_without_silent_fill() -> None:

@@ -15,9 +15,7 @@ from tanzhi.demo import service as demo_service
 from tanzhi.demo.model import DEMO_PASSWORD
 from tanzhi.inventory import service as inventory_service
 from tanzhi.inventory.store import ActivitySetRow, RunRow
-from tanzhi.kernel.audit import make_session_factory
-from tanzhi.kernel.db import make_engine
-from tanzhi.kernel.regions import list_regions
+from tanzhi.kernel import list_regions, make_engine, make_session_factory
 from tanzhi.web import create_app
 
 HEADER = "region_code,year,category,item,value,unit,uncertainty_pct\n"

@@ -10,7 +10,7 @@ import pytest
 
 from tanzhi.inventory.checks import check_completeness
 from tanzhi.inventory.pages import figures
-from tanzhi.kernel.checks import Finding, Severity
+from tanzhi.kernel import Finding, Severity
 
 COLUMNS = ("region_code", "year", "category", "sector", "item", "gas", "emissions_t", "co2e_t",
            "memo", "notation", "method", "factor_ids", "activity_ids", "activity_value",

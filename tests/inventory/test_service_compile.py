@@ -13,11 +13,16 @@ from tanzhi.config import Settings
 from tanzhi.inventory import service
 from tanzhi.inventory.checks import check_hierarchy
 from tanzhi.inventory.model import NET_IMPORTED_ELECTRICITY
-from tanzhi.kernel.audit import AuditEntry, make_session_factory, verify_chain
-from tanzhi.kernel.db import make_engine, unit_of_work
-from tanzhi.kernel.factors import default_library
-from tanzhi.kernel.regions import seed_regions
-from tanzhi.kernel.statistics import write_statistics
+from tanzhi.kernel import (
+    AuditEntry,
+    default_library,
+    make_engine,
+    make_session_factory,
+    seed_regions,
+    unit_of_work,
+    verify_chain,
+    write_statistics,
+)
 from tanzhi.migrate import upgrade
 
 CITY, KIDS = "330600", ("330602", "330603")  # 绍兴市: 越城区, 柯桥区

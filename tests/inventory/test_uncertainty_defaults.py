@@ -19,11 +19,15 @@ from tanzhi.inventory.service import analysis
 from tanzhi.inventory.service.compute import compute_rows
 from tanzhi.inventory.service.mapping import STATISTICS_VARIANTS, statistics_to_activity
 from tanzhi.inventory.service.uncertainty import compile_uncertainty, uncertainty_defaults
-from tanzhi.kernel.audit import make_session_factory
-from tanzhi.kernel.db import make_engine, unit_of_work
-from tanzhi.kernel.factors import default_library
-from tanzhi.kernel.regions import packaged_regions, seed_regions
-from tanzhi.kernel.statistics import write_statistics
+from tanzhi.kernel import (
+    default_library,
+    make_engine,
+    make_session_factory,
+    packaged_regions,
+    seed_regions,
+    unit_of_work,
+    write_statistics,
+)
 from tanzhi.migrate import upgrade
 from tests.inventory.test_service_compile import stats
 

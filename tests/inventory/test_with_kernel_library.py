@@ -7,7 +7,7 @@ import pytest
 
 from tanzhi.inventory.calc import compute_inventory, compute_totals
 from tanzhi.inventory.model import NET_IMPORTED_ELECTRICITY, NET_IMPORTED_HEAT, InventoryOptions
-from tanzhi.kernel.factors import default_library
+from tanzhi.kernel import default_library
 
 R, Y = "330100", 2022
 

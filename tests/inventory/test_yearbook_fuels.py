@@ -22,8 +22,7 @@ import pytest
 from tanzhi.inventory.calc import compute_fuel_combustion
 from tanzhi.inventory.formats.balance import compare_balance, read_energy_balance
 from tanzhi.inventory.formats.locate import compute_located
-from tanzhi.kernel.errors import DataError
-from tanzhi.kernel.factors import default_library, resolve_item
+from tanzhi.kernel import DataError, default_library, resolve_item
 
 LIB = default_library()
 C = 44 / 12

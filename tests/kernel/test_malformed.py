@@ -24,9 +24,14 @@ from tanzhi.kernel.errors import DataError
 from tanzhi.kernel.factor_sets import read_factor_file
 from tanzhi.kernel.tables import Column, TableSchema, read_table
 from tanzhi.migrate import upgrade
-from tanzhi.plan.assess import service as assess
-from tanzhi.plan.decompose.service import read_weights
-from tanzhi.plan.service.workbook import import_plan_workbook, read_plan_workbook
+from tanzhi.plan import (
+    create_pilot,
+    import_pilots,
+    import_plan_workbook,
+    import_projects,
+    read_weights,
+)
+from tanzhi.plan.service.workbook import read_plan_workbook
 from tanzhi.plan.store import PilotRow, PlanEditionRow, ProjectRow
 from tests.kernel.malformed import corpus
 
@@ -143,9 +148,9 @@ def _counts(factory) -> tuple[int, int, int]:
 
 
 IMPORTERS: dict[str, tuple[Layout, Callable]] = {
-    "assess.import_pilots": (PILOTS, lambda s, d, n: assess.import_pilots(
+    "assess.import_pilots": (PILOTS, lambda s, d, n: import_pilots(
         s, d, filename=n, user=PROVINCE)),
-    "assess.import_projects": (PROJECTS, lambda s, d, n: assess.import_projects(
+    "assess.import_projects": (PROJECTS, lambda s, d, n: import_projects(
         s, d, filename=n, user=PROVINCE)),
     "plan.import_plan_workbook": (GENERIC_LAYOUT, lambda s, d, n: import_plan_workbook(
         s, d, filename=n)),
@@ -156,7 +161,7 @@ IMPORTERS: dict[str, tuple[Layout, Callable]] = {
 def test_importers_write_nothing_on_a_malformed_file(factory, importer: str) -> None:
     layout, run = IMPORTERS[importer]
     with unit_of_work(factory, actor="t") as s:  # one stored row, so "unchanged" means something
-        assess.create_pilot(s, user=PROVINCE, values={
+        create_pilot(s, user=PROVINCE, values={
             "name_zh": "已有试点", "kind": "town", "carbon_level": "low_carbon",
             "region_code": "330603", "applied_on": date(2021, 3, 1)})
     before = _counts(factory)

@@ -10,9 +10,15 @@ import zipfile
 import pytest
 
 from tanzhi.access import Role, User
-from tanzhi.kernel.audit import make_session_factory, verify_chain
-from tanzhi.kernel.db import make_engine, unit_of_work
-from tanzhi.kernel.errors import DataError, NotFound, PermissionDenied
+from tanzhi.kernel import (
+    DataError,
+    NotFound,
+    PermissionDenied,
+    make_engine,
+    make_session_factory,
+    unit_of_work,
+    verify_chain,
+)
 from tanzhi.migrate import upgrade
 from tanzhi.plan.assess import service as svc
 from tanzhi.plan.assess.evidence import check_evidence, evidence_path

@@ -7,9 +7,8 @@ import pandas as pd
 import pytest
 
 from tanzhi.demo import model as demo_model
-from tanzhi.kernel.coal_rate import STATISTIC_ITEM, STATISTIC_VARIABLE, coal_rate
-from tanzhi.kernel.errors import DataError, UnitError
-from tanzhi.kernel.factors import default_library
+from tanzhi.kernel import STATISTIC_ITEM, STATISTIC_VARIABLE, DataError, UnitError, default_library
+from tanzhi.kernel import coal_rate_for as coal_rate
 from tanzhi.plan.service.derive import _share, _Stats
 
 R = "330000"

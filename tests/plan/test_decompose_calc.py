@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tanzhi.kernel.errors import DataError
+from tanzhi.kernel import DataError
 from tanzhi.plan.decompose.calc import (
     CRITERIA,
     METHODS,

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from tanzhi.access import Role, create_user
 from tanzhi.config import Settings
-from tanzhi.kernel.db import unit_of_work
+from tanzhi.kernel import unit_of_work
 from tanzhi.web import create_app
 from tests.plan.test_decompose_service import _build
 

@@ -13,11 +13,15 @@ from typer.testing import CliRunner
 
 from tanzhi.config import Settings
 from tanzhi.demo.calc import generate
-from tanzhi.kernel.audit import make_session_factory
-from tanzhi.kernel.db import make_engine, unit_of_work
-from tanzhi.kernel.errors import DataError
-from tanzhi.kernel.regions import packaged_regions, seed_regions
-from tanzhi.kernel.statistics import write_statistics
+from tanzhi.kernel import (
+    DataError,
+    make_engine,
+    make_session_factory,
+    packaged_regions,
+    seed_regions,
+    unit_of_work,
+    write_statistics,
+)
 from tanzhi.migrate import upgrade
 from tanzhi.plan import service as plan_service
 from tanzhi.plan.decompose import service

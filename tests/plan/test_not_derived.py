@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tanzhi.kernel.errors import DataError
+from tanzhi.kernel import DataError
 from tanzhi.plan.model import list_plans, load_plan
 from tanzhi.plan.service import derive
 

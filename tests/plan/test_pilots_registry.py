@@ -10,9 +10,13 @@ import pytest
 from sqlalchemy import func, select
 
 from tanzhi.access import Role, User
-from tanzhi.kernel.audit import make_session_factory
-from tanzhi.kernel.db import make_engine, unit_of_work
-from tanzhi.kernel.errors import DataError, PermissionDenied
+from tanzhi.kernel import (
+    DataError,
+    PermissionDenied,
+    make_engine,
+    make_session_factory,
+    unit_of_work,
+)
 from tanzhi.migrate import upgrade
 from tanzhi.plan.assess import service as svc
 from tanzhi.plan.store import PilotEventRow, PilotRow, ProjectRow

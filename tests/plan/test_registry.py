@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tanzhi.kernel.errors import DataError, NotFound
+from tanzhi.kernel import DataError, NotFound
 from tanzhi.plan.model import Plan, list_plans, load_plan, plans_root
 
 # The seed texts live beside the checkout (../shared/reference/seeds); the quote check skips

@@ -11,9 +11,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from tanzhi.access import Role, create_user
-from tanzhi.kernel.audit import make_session_factory
-from tanzhi.kernel.db import make_engine, unit_of_work
-from tanzhi.kernel.errors import DataError
+from tanzhi.kernel import DataError, make_engine, make_session_factory, unit_of_work
 from tanzhi.migrate import upgrade
 from tanzhi.plan import calc, service, workflow
 from tanzhi.plan.store import outbox_rows

@@ -7,9 +7,7 @@ import io
 import openpyxl
 import pytest
 
-from tanzhi.kernel.audit import make_session_factory
-from tanzhi.kernel.db import make_engine, unit_of_work
-from tanzhi.kernel.errors import DataError
+from tanzhi.kernel import DataError, make_engine, make_session_factory, unit_of_work
 from tanzhi.migrate import upgrade
 from tanzhi.plan import service
 from tanzhi.plan.model import Target, list_plans, load_plan

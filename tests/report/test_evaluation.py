@@ -13,8 +13,7 @@ from fastapi.testclient import TestClient
 
 from tanzhi.config import Settings
 from tanzhi.demo.model import DEMO_PASSWORD
-from tanzhi.kernel.audit import make_session_factory
-from tanzhi.kernel.db import make_engine, unit_of_work
+from tanzhi.kernel import make_engine, make_session_factory, unit_of_work
 from tanzhi.plan import get_plan, status_table
 from tanzhi.report import evaluation_year, generate_report, plan_evaluation, report_output
 from tanzhi.web import create_app

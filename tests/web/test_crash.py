@@ -22,8 +22,7 @@ import httpx
 import pytest
 
 from tanzhi.config import Settings
-from tanzhi.kernel.audit import make_session_factory, verify_chain
-from tanzhi.kernel.db import make_engine, read_transaction
+from tanzhi.kernel import make_engine, make_session_factory, read_transaction, verify_chain
 
 from .conftest import PASSWORD, prepare_database
 from .test_load import town

@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 
 from tanzhi.config import Settings
 from tanzhi.demo.model import DEMO_PASSWORD
-from tanzhi.kernel.db import make_engine
-from tanzhi.kernel.statistics import read_statistics
+from tanzhi.kernel import make_engine, read_statistics
 from tanzhi.web import create_app
 
 from .conftest import csrf_of

@@ -23,14 +23,19 @@ from sqlalchemy import update
 
 from tanzhi.access import Role, User, create_user
 from tanzhi.config import Settings
-from tanzhi.http.policy import authorize
+from tanzhi.http import authorize
 from tanzhi.inventory import service as inventory_service
-from tanzhi.kernel.db import unit_of_work
+from tanzhi.kernel import unit_of_work
 from tanzhi.kernel.exports import is_neutral
 from tanzhi.kernel.regions import RegionRow
-from tanzhi.plan.assess import service as assess
-from tanzhi.plan.decompose import service as decompose
-from tanzhi.plan.service.registry import get_plan, save_plan, sync_packaged_plans
+from tanzhi.plan import (
+    create_pilot,
+    create_project,
+    get_plan,
+    run_round,
+    save_plan,
+    sync_packaged_plans,
+)
 from tanzhi.web import create_app
 from tanzhi.web.routes import ROUTES
 from tests.plan.test_decompose_service import _build
@@ -89,15 +94,15 @@ def seeded(tmp_path_factory: pytest.TempPathFactory):
         first = plan.indicators[0].model_copy(update={"name_zh": EVIL, "name_en": EVIL_AT})
         save_plan(s, plan.model_copy(update={"indicators": [first, *plan.indicators[1:]]}),
                   actor="test")
-        assess.create_pilot(s, user=ADMIN, values={
+        create_pilot(s, user=ADMIN, values={
             "name_zh": EVIL, "kind": "town", "carbon_level": "low_carbon",
             "region_code": "330602", "applied_on": date(2022, 3, 1), "notes": EVIL_MINUS,
             "lead_unit": EVIL_AT})
-        assess.create_project(s, user=ADMIN, values={
+        create_project(s, user=ADMIN, values={
             "name_zh": EVIL, "region_code": "330602", "sector": "energy",
             "investment_value": 1.0, "investment_unit": "亿元", "start_year": 2022,
             "end_year": 2024, "status": "completed", "notes": EVIL_MINUS, "owner_unit": EVIL_AT})
-        round_id = decompose.run_round(
+        round_id = run_round(
             s, plan_id="sx-fyp14-climate", indicator_id="energy_intensity", method="equal",
             save=True, name=EVIL, actor="test").round_id
         run_id = inventory_service.compile_inventory(

@@ -11,8 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 from tanzhi.config import Settings
-from tanzhi.kernel.db import unit_of_work
-from tanzhi.kernel.jobs import JobContext
+from tanzhi.kernel import JobContext, unit_of_work
 from tanzhi.web import create_app
 
 from .conftest import PASSWORD, csrf_of

@@ -25,14 +25,17 @@ from sqlalchemy import Integer, String, create_engine, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from tanzhi.config import Settings
-from tanzhi.kernel.audit import AuditEntry, AuditHead, make_session_factory, verify_chain
-from tanzhi.kernel.db import (
-    SETTINGS_OPTION,
+from tanzhi.kernel import (
+    AuditEntry,
     Base,
     make_engine,
+    make_session_factory,
     read_transaction,
     unit_of_work,
+    verify_chain,
 )
+from tanzhi.kernel.audit import AuditHead
+from tanzhi.kernel.db import SETTINGS_OPTION
 from tanzhi.web import create_app
 
 from .conftest import PASSWORD, prepare_database

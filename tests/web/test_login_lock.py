@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from tanzhi.config import Settings
-from tanzhi.kernel.db import unit_of_work
+from tanzhi.kernel import unit_of_work
 from tanzhi.web import create_app
 
 from .conftest import PASSWORD, csrf_of, prepare_database

@@ -33,9 +33,10 @@ from fastapi.testclient import TestClient
 
 from tanzhi.access import Role
 from tanzhi.config import Settings
+from tanzhi.http import PENDING, PLAIN, PLAIN_PARAMS, POLICY, Access
 from tanzhi.http.deps import current_user
-from tanzhi.http.policy import PLAIN_PARAMS, declared_params, resolver_names
-from tanzhi.http.policy_table import ANONYMOUS, PENDING, PLAIN, POLICY, Access, Rule
+from tanzhi.http.policy import declared_params, resolver_names
+from tanzhi.http.policy_table import ANONYMOUS, Rule
 from tanzhi.web import create_app
 
 PASSWORD = "tanzhi-demo"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tanzhi.http.policy_table import POLICY
+from tanzhi.http import POLICY
 from tanzhi.web.policy_doc import BEGIN, END, policy_markdown, render
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "security.md"

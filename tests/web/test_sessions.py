@@ -30,8 +30,7 @@ from tanzhi.access.store import LoginAttemptRow, SessionRow, get_user_row
 from tanzhi.cli import cli_app, serve_config
 from tanzhi.config import Settings
 from tanzhi.http.security import forwarded_client
-from tanzhi.kernel.audit import make_session_factory
-from tanzhi.kernel.db import make_engine, unit_of_work, utcnow
+from tanzhi.kernel import make_engine, make_session_factory, unit_of_work, utcnow
 from tanzhi.web import create_app
 from tanzhi.web.app import exposure_warnings, serving_settings
 

@@ -14,14 +14,19 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from tanzhi.access import Role, in_scope, require_in_scope
-from tanzhi.http.deps import CurrentUser, DbSession
-from tanzhi.http.policy import Reach, object_id, reachable, resolves
+from tanzhi.http import CurrentUser, DbSession, Reach, object_id, reachable, resolves
 from tanzhi.inventory import service
 from tanzhi.inventory.formats.factors import read_factor_overrides
 from tanzhi.inventory.formats.results import with_lineage
-from tanzhi.kernel.errors import DataError, Location, PermissionDenied, Problem
-from tanzhi.kernel.factors import default_library
-from tanzhi.kernel.regions import get_region, list_regions
+from tanzhi.kernel import (
+    DataError,
+    Location,
+    PermissionDenied,
+    Problem,
+    default_library,
+    get_region,
+    list_regions,
+)
 
 router = APIRouter(tags=["inventory"])
 

@@ -16,9 +16,7 @@ from tanzhi.inventory.model import (
     Estimate,
     NotationKey,
 )
-from tanzhi.kernel.checks import Finding, Severity
-from tanzhi.kernel.errors import Location
-from tanzhi.kernel.units import conversion_factor
+from tanzhi.kernel import Finding, Location, Severity, conversion_factor
 
 # What a city or county inventory under the provincial guideline reports, by IPCC 2006 code and
 # gas (省级温室气体清单编制指南 five sectors).  Each needs a number or a notation key.

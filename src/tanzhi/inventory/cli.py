@@ -23,7 +23,7 @@ from typing import Annotated, TypeVar
 import typer
 from rich.console import Console
 
-from tanzhi.kernel.errors import DataError, Problem, TanzhiError
+from tanzhi.kernel import DataError, Problem, TanzhiError
 
 app = typer.Typer(name="inventory", no_args_is_help=True,
                   help="温室气体清单 GHG inventory: compute, uncertainty, import, templates.")
@@ -115,7 +115,7 @@ def _load(activity: Path, factors: Path | None, variants: list[str] | None):
     from tanzhi.inventory.formats.factors import FactorOverrides, check_overrides_used
     from tanzhi.inventory.formats.locate import compute_located
     from tanzhi.inventory.model import InventoryOptions
-    from tanzhi.kernel.factors import default_library
+    from tanzhi.kernel import default_library
 
     library = read_factor_overrides(factors) if factors is not None else default_library()
     frame = read_activity(activity, factors=library if factors is not None else None)
@@ -197,7 +197,7 @@ def compute(
 
 def _workbook(rows, library, gwp: str, factor_lineage, results_workbook) -> bytes:
     """One workbook for a single region and year (the guideline's tables are per region-year)."""
-    from tanzhi.kernel.regions import packaged_regions
+    from tanzhi.kernel import packaged_regions
 
     keys = rows[["region_code", "year"]].drop_duplicates()
     if len(keys) != 1:
@@ -284,7 +284,7 @@ def balance(
         from tanzhi.inventory.formats.activity import read_factor_overrides
         from tanzhi.inventory.formats.balance import compare_balance, read_energy_balance
         from tanzhi.inventory.formats.results import results_csv, results_json
-        from tanzhi.kernel.factors import default_library
+        from tanzhi.kernel import default_library
 
         library = read_factor_overrides(factors) if factors is not None else default_library()
         table = read_energy_balance(file, region_code=region, year=year, sheet=sheet)
@@ -311,10 +311,7 @@ def import_command(
     def run() -> None:
         from tanzhi.config import Settings
         from tanzhi.inventory.service import import_activity
-        from tanzhi.kernel.audit import make_session_factory
-        from tanzhi.kernel.cli import upgraded_engine
-        from tanzhi.kernel.db import unit_of_work
-        from tanzhi.kernel.jobs import progress_bar
+        from tanzhi.kernel import make_session_factory, progress_bar, unit_of_work, upgraded_engine
 
         factory = make_session_factory(upgraded_engine(Settings(), "inventory_activity_set"))
         with progress_bar(_err(), f"导入 / import {activity.name}") as progress, \
@@ -340,10 +337,7 @@ def compile_command(
     def run() -> None:
         from tanzhi.config import Settings
         from tanzhi.inventory.service import compile_inventory
-        from tanzhi.kernel.audit import make_session_factory
-        from tanzhi.kernel.cli import upgraded_engine
-        from tanzhi.kernel.db import unit_of_work
-        from tanzhi.kernel.jobs import progress_bar
+        from tanzhi.kernel import make_session_factory, progress_bar, unit_of_work, upgraded_engine
 
         factory = make_session_factory(upgraded_engine(Settings(), "inventory_run"))
         with progress_bar(_err(), "编制清单 / compile") as progress, \
@@ -383,7 +377,7 @@ def ceads(
             read_ceads_inventory,
         )
         from tanzhi.inventory.formats.results import results_csv, results_json
-        from tanzhi.kernel.factors import default_library
+        from tanzhi.kernel import default_library
 
         library = read_factor_overrides(factors) if factors is not None else default_library()
         inventory = read_ceads_inventory(file, region_code=region, year=year, sheet=sheet)

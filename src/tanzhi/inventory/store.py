@@ -26,8 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from tanzhi.kernel.audit import record
-from tanzhi.kernel.db import Base, utcnow
+from tanzhi.kernel import Base, record, utcnow
 
 ACTIVITY_ROW_COLUMNS = ("region_code", "year", "category", "item", "value", "unit",
                         "uncertainty_pct", "variant", "row_no")

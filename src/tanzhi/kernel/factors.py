@@ -133,6 +133,15 @@ class FactorNotFound(DataError, NotFound):
     """No factor matches a lookup (a DataError with its location, and a NotFound)."""
 
 
+class FactorUnitMismatch(DataError):
+    """Factors exist for the lookup, but none in a unit the activity can use.
+
+    Deliberately not a NotFound: a method that reports a missing optional factor as NE must
+    refuse this instead (an oil tonnage against IPCC's per-volume factors is a wrong input, not
+    a gap in the factor library).
+    """
+
+
 @dataclass(frozen=True)
 class Factor:
     """One emission factor or parameter, with where it came from.
@@ -490,7 +499,7 @@ class FactorLibrary:
             candidates = [f for f in candidates if f not in unfit]
             if unfit and not candidates:
                 shown = ", ".join(f"{f.id} [{f.unit}]" for f in sorted(unfit, key=lambda f: f.id))
-                raise FactorNotFound(Problem(
+                raise FactorUnitMismatch(Problem(
                     f"{what_zh} 的因子单位与活动水平量纲不符（需 {' / '.join(units)}）："
                     f"{shown}；请给出可换算的因子（如按体积的因子需密度）",
                     f"no factor for {what_en} in a usable unit (need {', '.join(units)}): "

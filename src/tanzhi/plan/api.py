@@ -11,8 +11,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from tanzhi.access import Role, User, in_scope, region_lineage
-from tanzhi.http.deps import CurrentUser, DbSession
-from tanzhi.http.policy import Reach, reachable, resolves, scope_region
+from tanzhi.http import CurrentUser, DbSession, Reach, reachable, resolves, scope_region
 from tanzhi.kernel import NotFound, PermissionDenied
 from tanzhi.plan import service, workflow
 from tanzhi.plan.model import Plan, list_plans

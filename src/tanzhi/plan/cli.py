@@ -28,8 +28,13 @@ from rich.console import Console
 from rich.table import Table
 
 from tanzhi.config import Settings
-from tanzhi.kernel import TanzhiError, csv_dict_writer, make_session_factory, unit_of_work
-from tanzhi.kernel.cli import upgraded_engine
+from tanzhi.kernel import (
+    TanzhiError,
+    csv_dict_writer,
+    make_session_factory,
+    unit_of_work,
+    upgraded_engine,
+)
 from tanzhi.plan.decompose.cli import decompose_command
 
 app = typer.Typer(name="plan", help="规划指标 plans: list, status, decompose.",

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tanzhi.access import User
-from tanzhi.http.deps import CurrentUser, DbSession, render, serve_script
+from tanzhi.http import CurrentUser, DbSession, render, serve_script
 from tanzhi.kernel import DataError, JobContext, JobFunction, Problem, get_region
 from tanzhi.plan import service, workflow
 from tanzhi.plan.api import (

@@ -10,8 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from tanzhi.http.deps import CurrentUser, DbSession
-from tanzhi.http.policy import Reach, object_id, resolves
+from tanzhi.http import CurrentUser, DbSession, Reach, object_id, resolves
 from tanzhi.report.service.generate import (
     ReportInfo,
     get_report,

@@ -38,9 +38,7 @@ class Kind(StrEnum):
 
 def _run(kind: str, parameters: dict[str, Any], fmt: Fmt, out: Path | None, reason: str) -> None:
     from tanzhi.config import Settings
-    from tanzhi.kernel.audit import make_session_factory
-    from tanzhi.kernel.cli import upgraded_engine
-    from tanzhi.kernel.db import unit_of_work
+    from tanzhi.kernel import make_session_factory, unit_of_work, upgraded_engine
     from tanzhi.report.service.generate import generate_report, report_output
 
     settings = Settings()

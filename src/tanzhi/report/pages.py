@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tanzhi.http.deps import CurrentUser, DbSession, render
+from tanzhi.http import CurrentUser, DbSession, render
 from tanzhi.report.render.html import document_style, render_body
 from tanzhi.report.service.generate import (
     get_report,

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Boolean, DateTime, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from tanzhi.kernel.db import Base, utcnow
+from tanzhi.kernel import Base, utcnow
 
 
 class ReportRow(Base):

@@ -16,8 +16,14 @@ from tanzhi.inventory.model import (
     FactorLookup,
     NotationKey,
 )
-from tanzhi.kernel.errors import DataError, Location, NotFound, Problem
-from tanzhi.kernel.factor_precedence import unit_scale
+from tanzhi.kernel import (
+    DataError,
+    FactorUnitMismatch,
+    Location,
+    NotFound,
+    Problem,
+    unit_scale,
+)
 
 # Stoichiometric mass ratios (IPCC 2006 Vol.2 Ch.1 §1.4.1, Vol.4 Ch.11 Eq.11.1, Vol.5 Ch.3 Eq.3.5).
 C_TO_CO2 = 44.0 / 12.0
@@ -397,6 +403,14 @@ def attach_factors(
                 key.update(scope_category=sc, scope_item=si)
             try:
                 f = cache.lookup(**key)
+            except FactorUnitMismatch as exc:
+                # Factors exist but none in a usable unit: a wrong input, refused even where a
+                # missing optional factor would be NE (issue #9 item 1: never silently ignored).
+                row = int(sheet_row[first[k]])
+                raise FactorUnitMismatch([
+                    Problem(p.message_zh, p.message_en,
+                            Location(p.location.file, row, p.location.column))
+                    for p in exc.problems]) from exc
             except NotFound as exc:
                 if not spec.optional:
                     row = int(sheet_row[first[k]])

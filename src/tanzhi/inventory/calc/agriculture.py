@@ -24,7 +24,7 @@ from tanzhi.inventory.calc.estimate import (
     join_ids,
 )
 from tanzhi.inventory.model import Estimate, FactorLookup
-from tanzhi.kernel.errors import DataError, Location, Problem
+from tanzhi.kernel import DataError, Location, Problem
 
 METHOD_ENTERIC = "IPCC 2006 Vol.4 Ch.10 Eq.10.19-10.20 (Tier 1): head × EF"
 METHOD_MANURE_CH4 = "IPCC 2006 Vol.4 Ch.10 Eq.10.22 (Tier 1): head × EF"

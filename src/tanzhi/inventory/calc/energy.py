@@ -53,8 +53,7 @@ from tanzhi.inventory.model import (
     Estimate,
     FactorLookup,
 )
-from tanzhi.kernel.errors import DataError, Location, Problem
-from tanzhi.kernel.units import COAL_CONTEXT, conversion_factor
+from tanzhi.kernel import COAL_CONTEXT, DataError, Location, Problem, conversion_factor
 
 METHOD_SECTORAL = (
     "IPCC 2006 Vol.2 Ch.2 Eq.2.1 (Tier 2); 省级清单指南 能源活动: "

@@ -9,9 +9,7 @@ import numpy as np
 import pandas as pd
 
 from tanzhi.inventory.model import NET_IMPORTED_ELECTRICITY, NET_IMPORTED_HEAT
-from tanzhi.kernel.categories import Sector, ipcc_category
-from tanzhi.kernel.errors import DataError, Problem
-from tanzhi.kernel.gwp import to_co2e
+from tanzhi.kernel import DataError, Problem, Sector, ipcc_category, to_co2e
 
 Gwp = str | Mapping[str, float]
 

@@ -25,7 +25,7 @@ from tanzhi.inventory.calc.estimate import (
     join_ids,
 )
 from tanzhi.inventory.model import ID_SEPARATOR, Estimate, FactorLookup
-from tanzhi.kernel.errors import DataError
+from tanzhi.kernel import DataError
 
 METHOD_FOD = (
     "IPCC 2006 Vol.5 Ch.3 Eq.3.1-3.6 first-order decay (IPCC Waste Model logic; "

@@ -32,10 +32,19 @@ from tanzhi.inventory.formats.vocabulary import (
     resolve_activity_item,
     rule_for,
 )
-from tanzhi.kernel.categories import ipcc_category
-from tanzhi.kernel.errors import DataError, Location, Problem
-from tanzhi.kernel.sheets import cell_text, is_empty, read_grid
-from tanzhi.kernel.tables import Column, TableSchema, read_table, write_template
+from tanzhi.kernel import (
+    Column,
+    DataError,
+    Location,
+    Problem,
+    TableSchema,
+    cell_text,
+    ipcc_category,
+    is_empty,
+    read_grid,
+    read_table,
+    write_template,
+)
 
 __all__ = [
     "ACTIVITY_SCHEMA",

@@ -37,10 +37,18 @@ from tanzhi.inventory.calc import (
     compute_reference_approach,
 )
 from tanzhi.inventory.model import NET_IMPORTED_ELECTRICITY, NET_IMPORTED_HEAT, BalanceFlow
-from tanzhi.kernel.errors import DataError, Location, Problem, UnitError
-from tanzhi.kernel.factors import packaged_items, resolve_item
-from tanzhi.kernel.sheets import cell_text, column_letter, read_grid
-from tanzhi.kernel.units import parse_unit
+from tanzhi.kernel import (
+    DataError,
+    Location,
+    Problem,
+    UnitError,
+    cell_text,
+    column_letter,
+    packaged_items,
+    parse_unit,
+    read_grid,
+    resolve_item,
+)
 
 # Yearbook unit spellings that are not pint names: 百万千焦 = 10^6 kJ = 1 GJ.
 UNIT_ALIASES = {"万百万千焦": "万吉焦", "百万千焦": "GJ", "万百万千焦耳": "万吉焦",

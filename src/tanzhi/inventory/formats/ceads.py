@@ -32,10 +32,16 @@ import pandas as pd
 from tanzhi.inventory.calc import compute_fuel_combustion
 from tanzhi.inventory.formats.balance import UNIT_ALIASES, sheet_cells
 from tanzhi.inventory.model import Estimate, FactorLookup
-from tanzhi.kernel.errors import DataError, Location, Problem, UnitError
-from tanzhi.kernel.provenance import read_dataset
-from tanzhi.kernel.sheets import cell_text, column_letter
-from tanzhi.kernel.units import parse_unit
+from tanzhi.kernel import (
+    DataError,
+    Location,
+    Problem,
+    UnitError,
+    cell_text,
+    column_letter,
+    parse_unit,
+    read_dataset,
+)
 
 SECTORS_DATASET = "mappings/ceads-sectors"
 FUELS_DATASET = "mappings/ceads-fuels"

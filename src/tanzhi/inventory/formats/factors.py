@@ -47,21 +47,29 @@ from tanzhi.inventory.formats.parameters import (
 )
 from tanzhi.inventory.formats.vocabulary import MEMO_CATEGORIES, resolve_activity_item
 from tanzhi.inventory.model import ID_SEPARATOR, FactorLike
-from tanzhi.kernel.categories import ipcc_category
-from tanzhi.kernel.errors import DataError, Location, Problem, UnitError
-from tanzhi.kernel.factors import (
+from tanzhi.kernel import (
+    COAL_CONTEXT,
     NON_SPECIES_GASES,
+    Column,
+    DataError,
+    DatasetRef,
     Factor,
     FactorLibrary,
+    Location,
+    Problem,
+    TableSchema,
+    UnitError,
+    canonical_gas,
     canonical_parameter,
+    conversion_factor,
     default_library,
+    ipcc_category,
+    parse_unit,
+    read_grid,
+    read_table,
     resolve_item,
+    same_dimension,
 )
-from tanzhi.kernel.gwp import canonical_gas
-from tanzhi.kernel.provenance import DatasetRef
-from tanzhi.kernel.sheets import read_grid
-from tanzhi.kernel.tables import Column, TableSchema, read_table
-from tanzhi.kernel.units import COAL_CONTEXT, conversion_factor, parse_unit, same_dimension
 
 FACTOR_SCHEMA = TableSchema(
     "inventory_factor_overrides",

@@ -14,7 +14,7 @@ import pandas as pd
 
 from tanzhi.inventory.calc import compute_inventory
 from tanzhi.inventory.model import Estimate, FactorLookup, InventoryOptions
-from tanzhi.kernel.errors import DataError, Location, NotFound, Problem
+from tanzhi.kernel import DataError, Location, NotFound, Problem
 
 MAX_GROUPS = 400  # past this many groups, the first error is reported without rows
 _GROUP = ["region_code", "year", "category", "item"]

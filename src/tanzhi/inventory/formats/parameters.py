@@ -18,10 +18,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tanzhi.kernel.errors import Location, Problem, UnitError
-from tanzhi.kernel.factors import canonical_parameter
-from tanzhi.kernel.provenance import read_dataset
-from tanzhi.kernel.units import COAL_CONTEXT, conversion_factor
+from tanzhi.kernel import (
+    COAL_CONTEXT,
+    Location,
+    Problem,
+    UnitError,
+    canonical_parameter,
+    conversion_factor,
+    read_dataset,
+)
 
 ALIAS_DATASET = "factor-parameters"
 ENERGY_EF = "EF_combustion"

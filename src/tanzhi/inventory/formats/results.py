@@ -27,9 +27,15 @@ import xlsxwriter
 from tanzhi.inventory.calc.totals import compute_co2e, sector_of
 from tanzhi.inventory.checks import EXPECTED_CATEGORIES
 from tanzhi.inventory.model import ID_SEPARATOR
-from tanzhi.kernel.categories import SECTOR_EN, Sector, ipcc_category
-from tanzhi.kernel.errors import NotFound
-from tanzhi.kernel.exports import export_workbook, neutralise_csv, neutralise_frame
+from tanzhi.kernel import (
+    SECTOR_EN,
+    NotFound,
+    Sector,
+    export_workbook,
+    ipcc_category,
+    neutralise_csv,
+    neutralise_frame,
+)
 
 # Columns every export leads with (the CLI contract), then lineage.
 LEAD_COLUMNS = ("region_code", "year", "category", "gas", "emissions_t", "co2e_t")

@@ -12,7 +12,7 @@ import pandas as pd
 
 from tanzhi.inventory.calc import compute_error_propagation, compute_monte_carlo, select_rows
 from tanzhi.inventory.model import Estimate
-from tanzhi.kernel.errors import DataError, Problem
+from tanzhi.kernel import DataError, Problem
 
 COLUMNS = ("region_code", "year", "category", "co2e_t", "low_t", "high_t", "uncertainty_pct",
            "minus_pct", "plus_pct", "method", "gwp")

@@ -30,10 +30,16 @@ from tanzhi.inventory.calc.waste import (
     WWTP_POPULATION_ITEM,
 )
 from tanzhi.inventory.model import NET_IMPORTED_ELECTRICITY, NET_IMPORTED_HEAT
-from tanzhi.kernel.errors import DataError, Problem, UnitError
-from tanzhi.kernel.factors import default_library, packaged_items, resolve_item
-from tanzhi.kernel.gwp import canonical_gas
-from tanzhi.kernel.units import conversion_factor
+from tanzhi.kernel import (
+    DataError,
+    Problem,
+    UnitError,
+    canonical_gas,
+    conversion_factor,
+    default_library,
+    packaged_items,
+    resolve_item,
+)
 
 MEMO_CATEGORIES = (NET_IMPORTED_ELECTRICITY, NET_IMPORTED_HEAT)
 KIND_ZH = {"fuel": "燃料", "product": "产品", "animal": "畜禽", "waste": "废弃物",

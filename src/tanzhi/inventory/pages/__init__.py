@@ -18,15 +18,24 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from tanzhi.access import Role, User, scope_codes
-from tanzhi.http.deps import CurrentUser, DbSession, render, serve_script
+from tanzhi.http import CurrentUser, DbSession, render, serve_script
 from tanzhi.inventory import service, store
 from tanzhi.inventory.formats.activity import read_activity
 from tanzhi.inventory.pages import figures as v
-from tanzhi.kernel.errors import DataError, Location, NotFound, PermissionDenied, Problem
-from tanzhi.kernel.factors import default_library
-from tanzhi.kernel.jobs import JobContext, JobFunction
-from tanzhi.kernel.regions import Region, list_regions, require_region
-from tanzhi.kernel.statistics import read_statistics
+from tanzhi.kernel import (
+    DataError,
+    JobContext,
+    JobFunction,
+    Location,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    Region,
+    default_library,
+    list_regions,
+    read_statistics,
+    require_region,
+)
 
 router = APIRouter(include_in_schema=False)
 

@@ -16,11 +16,16 @@ import pandas as pd
 
 from tanzhi.inventory.checks import EXPECTED_CATEGORIES, GAS_GROUPS
 from tanzhi.inventory.model import NET_IMPORTED_ELECTRICITY, NET_IMPORTED_HEAT, NotationKey
-from tanzhi.kernel.categories import categories_dataset, ipcc_category
-from tanzhi.kernel.checks import Finding
-from tanzhi.kernel.errors import DataError, NotFound
-from tanzhi.kernel.factors import packaged_items
-from tanzhi.kernel.provenance import dataset_dir, load_meta
+from tanzhi.kernel import (
+    DataError,
+    Finding,
+    NotFound,
+    categories_dataset,
+    dataset_dir,
+    ipcc_category,
+    load_meta,
+    packaged_items,
+)
 
 # The guideline's five sectors by code, with the English names the IPCC uses.
 SECTORS: dict[str, tuple[str, str]] = {

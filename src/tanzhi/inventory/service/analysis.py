@@ -31,9 +31,7 @@ from tanzhi.inventory.service.uncertainty import (
     compile_uncertainty,
     uncertainty_defaults,
 )
-from tanzhi.kernel.checks import Finding
-from tanzhi.kernel.errors import DataError, NotFound, Problem
-from tanzhi.kernel.factors import default_library
+from tanzhi.kernel import DataError, Finding, NotFound, Problem, default_library
 
 UNCERTAINTY_COLUMNS = ["category", "gas", "co2e_t", "low", "high", "pct"]
 # Shown with every interval: which inputs rest on default uncertainties (issue #9: never silently).

@@ -35,9 +35,7 @@ from tanzhi.inventory.model import (
     InventoryOptions,
     NotationKey,
 )
-from tanzhi.kernel.categories import Sector
-from tanzhi.kernel.errors import DataError, NotFound, UnitError
-from tanzhi.kernel.factors import canonical_parameter, region_chain
+from tanzhi.kernel import DataError, NotFound, Sector, UnitError, canonical_parameter, region_chain
 
 SECTOR_CODE = {Sector.ENERGY.value: 1, Sector.INDUSTRIAL_PROCESSES.value: 2,
                Sector.AGRICULTURE.value: 3, Sector.LUCF.value: 4, Sector.WASTE.value: 5}

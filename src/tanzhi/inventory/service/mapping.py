@@ -17,7 +17,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from tanzhi.inventory.model import NET_IMPORTED_ELECTRICITY
-from tanzhi.kernel.statistics import read_statistics
+from tanzhi.kernel import read_statistics
 
 # energy_final sector → IPCC category.  Construction goes with industry as the guideline's
 # 工业和建筑业 does (IPCC 1.A.2.k sits under 1.A.2); commercial = 服务业 → 1.A.4.a.

@@ -14,10 +14,7 @@ from tanzhi.inventory.calc import compute_energy_co2
 from tanzhi.inventory.model import NET_IMPORTED_ELECTRICITY, NET_IMPORTED_HEAT
 from tanzhi.inventory.service.compute import SECTOR_NAMES
 from tanzhi.inventory.service.runs import get_run, latest_run
-from tanzhi.kernel.categories import ipcc_category
-from tanzhi.kernel.errors import DataError, NotFound, Problem
-from tanzhi.kernel.factors import packaged_items
-from tanzhi.kernel.regions import list_regions
+from tanzhi.kernel import DataError, NotFound, Problem, ipcc_category, list_regions, packaged_items
 
 RESULT_COLUMNS = ("region_code", "year", "category", "sector", "item", "gas", "emissions_t",
                   "co2e_t", "memo", "notation", "method", "factor_ids", "activity_ids",

@@ -20,11 +20,17 @@ from tanzhi.inventory.service.compute import MISSING_PREFIX, compute_rows
 from tanzhi.inventory.service.hierarchy import hierarchy_residuals_frame
 from tanzhi.inventory.service.mapping import STATISTICS_VARIANTS, activity_from_statistics
 from tanzhi.inventory.service.uncertainty import compile_uncertainty, defaults_ref
-from tanzhi.kernel.errors import DataError, Location, NotFound, Problem
-from tanzhi.kernel.factors import default_library
-from tanzhi.kernel.gwp import canonical_set
-from tanzhi.kernel.jobs import Progress, no_progress
-from tanzhi.kernel.regions import list_regions
+from tanzhi.kernel import (
+    DataError,
+    Location,
+    NotFound,
+    Problem,
+    Progress,
+    canonical_set,
+    default_library,
+    list_regions,
+    no_progress,
+)
 
 METHOD = (f"tanzhi {tanzhi.__version__} inventory engine: IPCC 2006 Guidelines (Vol.2-5, Tier 1/2) "
           "and 省级温室气体清单编制指南（试行）2011; docs/methods/inventory.md")

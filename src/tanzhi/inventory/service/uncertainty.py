@@ -30,8 +30,7 @@ from tanzhi.inventory.calc import (
 from tanzhi.inventory.calc.input_uncertainty import DEFAULT, FACTOR_INFO_COLUMNS, NONE
 from tanzhi.inventory.calc.uncertainty import TOTAL
 from tanzhi.inventory.model import ID_SEPARATOR, Estimate
-from tanzhi.kernel.factors import FactorLibrary
-from tanzhi.kernel.provenance import DatasetRef, read_dataset
+from tanzhi.kernel import DatasetRef, FactorLibrary, read_dataset
 
 DEFAULTS_DATASET = "uncertainty"
 PROPAGATION, MONTECARLO = "propagation", "montecarlo"

@@ -10,8 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from tanzhi.http.deps import DbSession
-from tanzhi.http.policy import Reach, object_id, resolves
+from tanzhi.http import DbSession, Reach, object_id, resolves
 from tanzhi.kernel import NotFound
 from tanzhi.plan.assess import service as svc
 from tanzhi.plan.assess.model import GradeBands

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from tanzhi.http.deps import DbSession, OptionalUser, render, serve_script
+from tanzhi.http import DbSession, OptionalUser, render, serve_script
 from tanzhi.kernel import DataError
 from tanzhi.plan.assess import service as svc
 from tanzhi.plan.assess.pages_registry import router as registry_router

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from tanzhi.http.deps import DbSession, render
+from tanzhi.http import DbSession, render
 from tanzhi.kernel import DataError, get_region
 from tanzhi.plan.assess import service as svc
 from tanzhi.plan.assess.registry import pilots_by_child

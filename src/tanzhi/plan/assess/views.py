@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from tanzhi.access import User, require_in_scope
-from tanzhi.http.deps import CurrentUser
+from tanzhi.http import CurrentUser
 from tanzhi.kernel import Region, list_regions, require_region
 from tanzhi.plan.assess.model import (
     ACTION_LABELS,

@@ -21,8 +21,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from tanzhi.access import Role, User, require_in_scope, scope_codes
-from tanzhi.http.deps import CurrentUser, DbSession
-from tanzhi.http.policy import Reach, object_id, resolves
+from tanzhi.http import CurrentUser, DbSession, Reach, object_id, resolves
 from tanzhi.kernel import DataError, NotFound, Problem
 from tanzhi.plan.decompose import service
 from tanzhi.plan.decompose.inputs import indicator_kind

@@ -17,8 +17,13 @@ from typing import Annotated
 import typer
 
 from tanzhi.config import Settings
-from tanzhi.kernel import TanzhiError, csv_dict_writer, make_session_factory, unit_of_work
-from tanzhi.kernel.cli import upgraded_engine
+from tanzhi.kernel import (
+    TanzhiError,
+    csv_dict_writer,
+    make_session_factory,
+    unit_of_work,
+    upgraded_engine,
+)
 
 COLUMNS = ["region_code", "name", "base_value", "target", "profile", "bound", "check"]
 

@@ -19,7 +19,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
 from tanzhi.access import User, scope_codes
-from tanzhi.http.deps import CurrentUser, DbSession, render, serve_script
+from tanzhi.http import CurrentUser, DbSession, render, serve_script
 from tanzhi.kernel import DataError, Problem
 from tanzhi.plan.decompose import service
 from tanzhi.plan.decompose.api import (

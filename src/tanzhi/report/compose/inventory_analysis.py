@@ -7,8 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from tanzhi.kernel.errors import NotFound
-from tanzhi.kernel.factors import default_library
+from tanzhi.kernel import NotFound, default_library
 from tanzhi.report.compose.inventory_terms import category_name, memo_label, wan
 from tanzhi.report.model import Cell, Column, InventoryInputs, Paragraph, Row, Section, Table
 

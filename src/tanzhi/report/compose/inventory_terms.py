@@ -10,9 +10,7 @@ from typing import Any
 import pandas as pd
 
 from tanzhi.inventory import EXPECTED_CATEGORIES, compute_co2e
-from tanzhi.kernel.categories import ipcc_category
-from tanzhi.kernel.errors import DataError
-from tanzhi.kernel.factors import packaged_items
+from tanzhi.kernel import DataError, ipcc_category, packaged_items
 
 # The guideline summary table's gas columns: (group, Chinese name, unit shown).
 GAS_GROUPS: tuple[tuple[str, str, str], ...] = (

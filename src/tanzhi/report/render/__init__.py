@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from tanzhi.kernel.errors import DataError, Problem
+from tanzhi.kernel import DataError, Problem
 from tanzhi.report.model import Document
 from tanzhi.report.render.docx import render_docx
 from tanzhi.report.render.html import render_html

@@ -14,9 +14,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from tanzhi.kernel.errors import DataError, Problem
-from tanzhi.kernel.regions import require_region
-from tanzhi.kernel.statistics import read_statistics
+from tanzhi.kernel import DataError, Problem, read_statistics, require_region
 from tanzhi.plan import (
     Plan,
     current_actuals,

@@ -17,8 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from tanzhi.kernel.db import unit_of_work
-from tanzhi.kernel.errors import DataError, NotFound, Problem
+from tanzhi.kernel import DataError, NotFound, Problem, unit_of_work
 from tanzhi.report import store
 from tanzhi.report.model import Document, document_from_dict
 from tanzhi.report.render import FORMATS, MEDIA_TYPES, render_document

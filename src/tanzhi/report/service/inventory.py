@@ -32,10 +32,7 @@ from tanzhi.inventory import (
     run_results,
     run_uncertainty,
 )
-from tanzhi.kernel.checks import Finding
-from tanzhi.kernel.errors import NotFound
-from tanzhi.kernel.factors import default_library
-from tanzhi.kernel.regions import require_region
+from tanzhi.kernel import Finding, NotFound, default_library, require_region
 from tanzhi.report.compose.inventory import compose_inventory
 from tanzhi.report.model import Document, InventoryInputs, Source
 

@@ -12,8 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tanzhi.access import Role, User, in_scope, scope_codes
-from tanzhi.kernel.errors import DataError, PermissionDenied, Problem
-from tanzhi.kernel.regions import list_regions
+from tanzhi.kernel import DataError, PermissionDenied, Problem, list_regions
 from tanzhi.plan import get_plan, list_plan_records
 from tanzhi.report.service.generate import KINDS, ReportInfo, generate_report
 
