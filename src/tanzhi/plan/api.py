@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Query, UploadFile
-from fastapi.responses import Response
+from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from tanzhi.access import Role, User, in_scope, region_lineage
 from tanzhi.http import CurrentUser, DbSession, Reach, reachable, resolves, scope_region
-from tanzhi.kernel import NotFound, PermissionDenied
+from tanzhi.kernel import NotFound, PermissionDenied, unit_of_work
 from tanzhi.plan import service, workflow
 from tanzhi.plan.model import Plan, list_plans
 from tanzhi.plan.service.derive import plan_regions
@@ -86,10 +86,27 @@ def require_recorder(db: Any, user: User, plan_id: str, indicator_id: str, regio
         raise PermissionDenied("无权录入该指标 / you may not enter values for this indicator")
 
 
-@router.get("")
-def plans(db: DbSession, user: CurrentUser) -> dict[str, Any]:
+def first_use_redirect(request: Request, db: Session) -> RedirectResponse | None:
+    """On a database holding no plan yet, copy the packaged plans and ask the client to reload.
+
+    A GET runs in a read-only transaction (kernel.db), so the one-time copy runs in a short
+    write transaction of its own; the page is then re-read in a fresh transaction that sees it
+    (the read transaction's snapshot predates the copy). Answering 500 on a fresh install
+    without the demo was the alternative.
+    """
+    if service.list_plan_records(db):
+        return None
+    with unit_of_work(request.app.state.session_factory, actor="system:packaged") as session:
+        service.ensure_plans(session)
+    return RedirectResponse(str(request.url), status_code=307)
+
+
+@router.get("", response_model=None)
+def plans(request: Request, db: DbSession, user: CurrentUser
+          ) -> dict[str, Any] | RedirectResponse:
     """Every plan's current edition."""
-    service.ensure_plans(db)
+    if (again := first_use_redirect(request, db)) is not None:
+        return again
     return {"plans": [r.as_dict() for r in plans_in_scope(db, user)],
             "unread": service.unread_count(db, user)}
 

@@ -16,6 +16,7 @@ from tanzhi.kernel import DataError, JobContext, JobFunction, Problem, get_regio
 from tanzhi.plan import service, workflow
 from tanzhi.plan.api import (
     EDITOR_ROLES,
+    first_use_redirect,
     plan_region,
     plans_in_scope,
     require_editor,
@@ -47,9 +48,10 @@ def _ctx(db: Any, user: User, **extra: Any) -> dict[str, Any]:
 
 
 @router.get("", response_class=HTMLResponse)
-def plans_page(request: Request, db: DbSession, user: CurrentUser) -> HTMLResponse:
+def plans_page(request: Request, db: DbSession, user: CurrentUser) -> Response:
     """Every plan with its edition, period and defects."""
-    service.ensure_plans(db)
+    if (again := first_use_redirect(request, db)) is not None:
+        return again
     records = plans_in_scope(db, user)
     counts = {}
     for r in records:
