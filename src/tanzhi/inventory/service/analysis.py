@@ -3,6 +3,8 @@ reconciliation, recalculation diffs and QA/QC findings."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -31,22 +33,25 @@ from tanzhi.inventory.service.uncertainty import (
     compile_uncertainty,
     uncertainty_defaults,
 )
-from tanzhi.kernel import DataError, Finding, NotFound, Problem, default_library
+from tanzhi.kernel import DataError, Finding, NotFound, Problem, default_library, read_dataset
 
 UNCERTAINTY_COLUMNS = ["category", "gas", "co2e_t", "low", "high", "pct"]
 # Shown with every interval: which inputs rest on default uncertainties (issue #9: never silently).
 UNCERTAINTY_LINEAGE = ["activity_pct", "factor_pct", "mean_t", "iterations", "seed",
                        "default_ids", "exact_sources", "stored"]
-# Plausible implied CO2 factors of fuel combustion, t CO2/TJ: the 95 % ranges of the default
-# CO2 emission factors in IPCC 2006 Vol.2 Ch.1 Table 1.4 (oxidation may take a row a little
-# below the lower end).  Raw coal uses the "other bituminous coal" range.
-IEF_RANGES = pd.DataFrame([
-    ("1.A", "raw_coal", "CO2", 89.5, 99.7), ("1.A", "coke", "CO2", 95.7, 119.0),
-    ("1.A", "crude_oil", "CO2", 71.1, 75.5), ("1.A", "gasoline", "CO2", 67.5, 73.0),
-    ("1.A", "kerosene", "CO2", 70.8, 73.7), ("1.A", "jet_kerosene", "CO2", 69.7, 74.4),
-    ("1.A", "diesel", "CO2", 72.6, 74.8), ("1.A", "fuel_oil", "CO2", 75.5, 78.8),
-    ("1.A", "lpg", "CO2", 61.6, 65.6), ("1.A", "natural_gas", "CO2", 54.3, 58.3),
-], columns=["category", "item", "gas", "low", "high"]).assign(unit="t/TJ")
+# Plausible implied CO2 factors of fuel combustion (IPCC 2006 Vol.2 Ch.1 Table 1.4 ranges): data
+# with its source in data/ief-ranges (issue #10 item 4), read once.
+IEF_RANGES_DATASET = "ief-ranges"
+
+
+@lru_cache(maxsize=1)
+def ief_ranges() -> pd.DataFrame:
+    """The packaged implied-factor ranges (category prefix, item, gas, low, high, unit)."""
+    frame, _meta = read_dataset(IEF_RANGES_DATASET, dtype={"category": str, "item": str,
+                                                           "gas": str, "unit": str})
+    return frame[["category", "item", "gas", "low", "high", "unit"]]
+
+
 COMPARE_KEYS = ["region_code", "year", "category", "item", "gas"]
 
 
@@ -241,7 +246,7 @@ def run_findings(session: Session, run_id: int, *,
     rows = run_results(session, run_id, region_codes=codes)
     numeric = rows.loc[rows["emissions_t"].notna()]
     findings = check_time_series(numeric)
-    findings += check_implied_factors(numeric, IEF_RANGES)
+    findings += check_implied_factors(numeric, ief_ranges())
     if region_code:
         findings += check_completeness(rows)
     residuals = hierarchy_residuals(session, run_id, parent_code=region_code)
