@@ -19,12 +19,18 @@ from tanzhi.config import Settings
 from tanzhi.kernel.audit import make_session_factory
 from tanzhi.kernel.db import make_engine, unit_of_work, utcnow
 from tanzhi.kernel.regions import seed_regions
-from tanzhi.migrate import upgrade
+
+
+@pytest.fixture
+def settings(migrated_settings: Settings) -> Settings:
+    """Settings on a database already at the newest schema (migrated once per run and copied,
+    issue #10 item 6)."""
+    return migrated_settings
+
 
 
 @pytest.fixture
 def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    upgrade(settings)
     engine = make_engine(settings)
     with unit_of_work(make_session_factory(engine), actor="test") as s:
         seed_regions(s)

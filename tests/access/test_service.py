@@ -25,7 +25,6 @@ from tanzhi.kernel.audit import REDACTED_PREFIX, make_session_factory
 from tanzhi.kernel.db import make_engine, unit_of_work, utcnow
 from tanzhi.kernel.errors import DataError, PermissionDenied
 from tanzhi.kernel.regions import add_region, seed_regions
-from tanzhi.migrate import upgrade
 
 pytestmark = pytest.mark.storage
 
@@ -33,9 +32,8 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def factory(storage_settings: Settings):
-    upgrade(storage_settings)
-    engine = make_engine(storage_settings)
+def factory(migrated_storage_settings: Settings):
+    engine = make_engine(migrated_storage_settings)
     factory = make_session_factory(engine)
     with unit_of_work(factory, actor="test") as s:
         seed_regions(s)

@@ -37,7 +37,6 @@ from tanzhi.kernel.audit import make_session_factory, verify_chain
 from tanzhi.kernel.db import make_engine, unit_of_work, utcnow
 from tanzhi.kernel.errors import DataError
 from tanzhi.kernel.regions import seed_regions
-from tanzhi.migrate import upgrade
 
 pytestmark = pytest.mark.storage
 
@@ -47,9 +46,8 @@ POLICY = SessionPolicy()
 
 
 @pytest.fixture
-def factory(storage_settings: Settings):
-    upgrade(storage_settings)
-    engine = make_engine(storage_settings)
+def factory(migrated_storage_settings: Settings):
+    engine = make_engine(migrated_storage_settings)
     factory = make_session_factory(engine)
     with unit_of_work(factory, actor="test") as s:
         seed_regions(s)

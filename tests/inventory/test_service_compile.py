@@ -18,7 +18,6 @@ from tanzhi.kernel.db import make_engine, unit_of_work
 from tanzhi.kernel.factors import default_library
 from tanzhi.kernel.regions import seed_regions
 from tanzhi.kernel.statistics import write_statistics
-from tanzhi.migrate import upgrade
 
 CITY, KIDS = "330600", ("330602", "330603")  # 绍兴市: 越城区, 柯桥区
 YEARS = (2021, 2022)
@@ -52,9 +51,8 @@ def stats(extra_city_gas: float = 0.0, keqiao_gas: float = 2.0) -> pd.DataFrame:
 
 
 @pytest.fixture
-def factory(storage_settings: Settings) -> Iterator:
-    upgrade(storage_settings)
-    engine = make_engine(storage_settings)
+def factory(migrated_storage_settings: Settings) -> Iterator:
+    engine = make_engine(migrated_storage_settings)
     f = make_session_factory(engine)
     with unit_of_work(f, actor="test") as s:
         seed_regions(s)

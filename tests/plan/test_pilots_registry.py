@@ -13,7 +13,6 @@ from tanzhi.access import Role, User
 from tanzhi.kernel.audit import make_session_factory
 from tanzhi.kernel.db import make_engine, unit_of_work
 from tanzhi.kernel.errors import DataError, PermissionDenied
-from tanzhi.migrate import upgrade
 from tanzhi.plan.assess import service as svc
 from tanzhi.plan.assess.store import PilotEventRow, PilotRow, ProjectRow
 
@@ -23,9 +22,8 @@ PROVINCE = User(4, "zj.admin", "浙江省", Role.PROVINCE_ADMIN, "330000")
 
 
 @pytest.fixture
-def fac(storage_settings):
-    upgrade(storage_settings)
-    engine = make_engine(storage_settings)
+def fac(migrated_storage_settings):
+    engine = make_engine(migrated_storage_settings)
     yield make_session_factory(engine)
     engine.dispose()
 

@@ -10,15 +10,13 @@ import pytest
 from tanzhi.kernel.audit import make_session_factory
 from tanzhi.kernel.db import make_engine, unit_of_work
 from tanzhi.kernel.errors import DataError
-from tanzhi.migrate import upgrade
 from tanzhi.plan import service
 from tanzhi.plan.model import Target, list_plans, load_plan
 
 
 @pytest.fixture
-def factory(storage_settings):
-    upgrade(storage_settings)
-    engine = make_engine(storage_settings)
+def factory(migrated_storage_settings):
+    engine = make_engine(migrated_storage_settings)
     yield make_session_factory(engine)
     engine.dispose()
 
