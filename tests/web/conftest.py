@@ -9,10 +9,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tanzhi.access import Role, create_user
 from tanzhi.config import Settings
+from tanzhi.demo.model import DEMO_PASSWORD
 from tanzhi.kernel.audit import make_session_factory
 from tanzhi.kernel.db import make_engine, unit_of_work
 from tanzhi.kernel.regions import seed_regions
@@ -102,3 +104,17 @@ def keep_one_year_of_the_demo_run(settings: Settings) -> None:
         db.execute("UPDATE inventory_run SET years = ? WHERE years LIKE ?",
                    (str(ONE_YEAR), f"%{ONE_YEAR}%"))
     db.close()
+
+
+def demo_login(app: FastAPI, username: str | None) -> TestClient:
+    """A client of `app` logged in as a demo user (None: an anonymous visitor), CSRF header
+    set, through the JSON login a script uses."""
+    client = TestClient(app)
+    token = client.get("/api/v1/me").json()["csrf_token"]
+    if username is not None:
+        r = client.post("/api/v1/login", json={"username": username, "password": DEMO_PASSWORD},
+                        headers={"X-CSRF-Token": token})
+        assert r.status_code == 200, r.text
+        token = r.json()["csrf_token"]
+    client.headers["X-CSRF-Token"] = token
+    return client
