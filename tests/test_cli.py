@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import text
 
 from tanzhi.config import Settings
-from tanzhi.kernel import make_engine
-from tanzhi.migrate import upgrade
+from tanzhi.demo.calc import generate
+from tanzhi.demo.model import DEMO_PASSWORD, DEMO_USERS
+from tanzhi.kernel import make_engine, packaged_regions
 
 TANZHI = str(Path(sys.executable).with_name("tanzhi"))
 
@@ -51,8 +52,8 @@ def test_unit_convert_wrong_dimension_is_a_bilingual_error() -> None:
 
 
 def test_audit_verify_reports_an_entry_edited_behind_the_apps_back(
-        storage_settings: Settings) -> None:
-    upgrade(storage_settings)  # seeds regions: 102 audited inserts
+        migrated_storage_settings: Settings) -> None:
+    storage_settings = migrated_storage_settings  # `db upgrade` seeded regions: 102 inserts
     ok = _run("audit", "verify", settings=storage_settings)
     assert ok.returncode == 0, ok.stderr
     assert "102" in ok.stdout
@@ -67,10 +68,19 @@ def test_audit_verify_reports_an_entry_edited_behind_the_apps_back(
     assert "edited" in bad.stderr and "被修改" in bad.stderr
 
 
-def test_db_upgrade_then_demo_then_verify(settings: Settings) -> None:
+def test_db_upgrade_then_demo_then_verify(settings: Settings,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run's one `tanzhi demo` from the command line (every other test copies the session's
+    build, tests/conftest.py): it prints every login with the password (the assertions of the
+    former tests/demo/test_cli.py, issue #10 item 6) and leaves an intact audit chain."""
     assert _run("db", "upgrade", settings=settings).returncode == 0
+    monkeypatch.setenv("COLUMNS", "200")  # a wide table: no login is cut
     demo = _run("demo", settings=settings)
     assert demo.returncode == 0, demo.stderr
     assert "zj.admin" in demo.stdout
+    assert DEMO_PASSWORD in demo.stdout
+    for user in DEMO_USERS:
+        assert user.username in demo.stdout
+    assert f"{len(generate(packaged_regions()))} statistics rows" in demo.stdout
     verify = _run("audit", "verify", settings=settings)
     assert verify.returncode == 0, verify.stderr

@@ -17,12 +17,18 @@ from tanzhi.access.cli import app
 from tanzhi.access.store import SessionRow
 from tanzhi.config import Settings
 from tanzhi.kernel import make_engine, make_session_factory, seed_regions, unit_of_work, utcnow
-from tanzhi.migrate import upgrade
+
+
+@pytest.fixture
+def settings(migrated_settings: Settings) -> Settings:
+    """Settings on a database already at the newest schema (migrated once per run and copied,
+    issue #10 item 6)."""
+    return migrated_settings
+
 
 
 @pytest.fixture
 def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    upgrade(settings)
     engine = make_engine(settings)
     with unit_of_work(make_session_factory(engine), actor="test") as s:
         seed_regions(s)

@@ -32,7 +32,6 @@ from tanzhi.kernel import (
     utcnow,
 )
 from tanzhi.kernel.audit import REDACTED_PREFIX
-from tanzhi.migrate import upgrade
 
 pytestmark = pytest.mark.storage
 
@@ -40,9 +39,8 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def factory(storage_settings: Settings):
-    upgrade(storage_settings)
-    engine = make_engine(storage_settings)
+def factory(migrated_storage_settings: Settings):
+    engine = make_engine(migrated_storage_settings)
     factory = make_session_factory(engine)
     with unit_of_work(factory, actor="test") as s:
         seed_regions(s)

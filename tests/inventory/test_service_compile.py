@@ -23,7 +23,6 @@ from tanzhi.kernel import (
     verify_chain,
     write_statistics,
 )
-from tanzhi.migrate import upgrade
 
 CITY, KIDS = "330600", ("330602", "330603")  # 绍兴市: 越城区, 柯桥区
 YEARS = (2021, 2022)
@@ -57,9 +56,8 @@ def stats(extra_city_gas: float = 0.0, keqiao_gas: float = 2.0) -> pd.DataFrame:
 
 
 @pytest.fixture
-def factory(storage_settings: Settings) -> Iterator:
-    upgrade(storage_settings)
-    engine = make_engine(storage_settings)
+def factory(migrated_storage_settings: Settings) -> Iterator:
+    engine = make_engine(migrated_storage_settings)
     f = make_session_factory(engine)
     with unit_of_work(f, actor="test") as s:
         seed_regions(s)

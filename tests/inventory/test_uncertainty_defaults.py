@@ -28,7 +28,6 @@ from tanzhi.kernel import (
     unit_of_work,
     write_statistics,
 )
-from tanzhi.migrate import upgrade
 from tests.inventory.test_service_compile import stats
 
 
@@ -85,9 +84,8 @@ def test_demo_intervals_are_non_zero_per_category(province) -> None:
 
 
 @pytest.fixture
-def factory(storage_settings: Settings) -> Iterator:
-    upgrade(storage_settings)
-    engine = make_engine(storage_settings)
+def factory(migrated_storage_settings: Settings) -> Iterator:
+    engine = make_engine(migrated_storage_settings)
     f = make_session_factory(engine)
     with unit_of_work(f, actor="test") as s:
         seed_regions(s)

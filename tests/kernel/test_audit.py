@@ -11,7 +11,6 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from tanzhi.config import Settings
 from tanzhi.kernel.audit import REDACTED_PREFIX, make_session_factory, verify_chain
 from tanzhi.kernel.db import make_engine, unit_of_work
-from tanzhi.migrate import upgrade
 
 
 class _TestBase(DeclarativeBase):
@@ -28,9 +27,8 @@ class Widget(_TestBase):
 
 
 @pytest.fixture
-def factory(storage_settings: Settings):
-    upgrade(storage_settings)
-    engine = make_engine(storage_settings)
+def factory(migrated_storage_settings: Settings):
+    engine = make_engine(migrated_storage_settings)
     _TestBase.metadata.create_all(engine)
     yield make_session_factory(engine)
     engine.dispose()

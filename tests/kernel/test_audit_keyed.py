@@ -37,15 +37,14 @@ pytestmark = pytest.mark.storage
 
 
 @pytest.fixture
-def db(storage_settings: Settings):
-    upgrade(storage_settings)  # seeds regions through the audited ORM
+def db(migrated_storage_settings: Settings):
     metadata()
-    engine = make_engine(storage_settings)
+    engine = make_engine(migrated_storage_settings)
     factory = make_session_factory(engine)
     with unit_of_work(factory, actor="app") as s:
         s.add(PlanActualRow(plan_id="p", indicator_id="i", region_code="330600", year=2024,
                             value=3.5, source="s"))
-    yield storage_settings, engine, factory
+    yield migrated_storage_settings, engine, factory
     engine.dispose()
 
 

@@ -25,7 +25,7 @@ from tanzhi.kernel.audit import (
 )
 from tanzhi.kernel.db import make_engine, unit_of_work
 from tanzhi.kernel.statistics import delete_statistics, write_statistics
-from tanzhi.migrate import metadata, upgrade
+from tanzhi.migrate import metadata
 from tanzhi.plan.store import PlanActualRow
 
 pytestmark = pytest.mark.storage
@@ -40,7 +40,7 @@ def _actual(**kw: object) -> PlanActualRow:
 
 
 def _db(settings: Settings):
-    upgrade(settings)
+    """`settings` is at the newest schema already (a copy of the run's migrated template)."""
     metadata()
     engine = make_engine(settings)
     factory = make_session_factory(engine)
@@ -52,8 +52,8 @@ def _db(settings: Settings):
 
 
 @pytest.fixture
-def db(storage_settings: Settings):
-    engine, factory = _db(storage_settings)
+def db(migrated_storage_settings: Settings):
+    engine, factory = _db(migrated_storage_settings)
     yield engine, factory
     engine.dispose()
 
@@ -178,13 +178,12 @@ _floats = st.floats(allow_nan=False, width=64) | st.integers(-10**9, 10**9)
                                max_size=3),
        victim=st.integers(0, 3))
 def test_app_values_round_trip_and_any_raw_edit_is_caught(
-        tmp_path_factory: pytest.TempPathFactory, values: list, note: str, lineage: dict,
-        victim: int) -> None:
+        tmp_path_factory: pytest.TempPathFactory, migrated_copy, values: list, note: str,
+        lineage: dict, victim: int) -> None:
     # Invariant: whatever the app stores, the row read back equals its recorded image (no
     # false alarm: ints in Float columns, -0.0, huge floats, any text, JSON); and an edit of
     # any one stored value is reported.
-    settings = Settings(data_dir=tmp_path_factory.mktemp("h") / "data", secret_key="t")
-    engine, factory = _db(settings)
+    engine, factory = _db(migrated_copy(tmp_path_factory.mktemp("h") / "data"))
     try:
         with unit_of_work(factory, actor="app") as s:
             rows = [_actual(year=3000 + i, value=v, note=note, lineage=lineage)

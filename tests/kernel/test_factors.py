@@ -42,7 +42,6 @@ from tanzhi.kernel.factors import (
 from tanzhi.kernel.gwp import canonical_gas
 from tanzhi.kernel.provenance import DATA_ROOT, editions, verify_dataset
 from tanzhi.kernel.units import parse_unit
-from tanzhi.migrate import upgrade
 
 LIB = default_library()
 
@@ -316,9 +315,8 @@ def test_read_factor_file_from_excel_with_chinese_headers(tmp_path: Path) -> Non
 
 
 @pytest.fixture
-def factory(storage_settings: Settings):
-    upgrade(storage_settings)
-    engine = make_engine(storage_settings)
+def factory(migrated_storage_settings: Settings):
+    engine = make_engine(migrated_storage_settings)
     # Until the lead's migration includes kernel_factor_set / kernel_factor.
     yield make_session_factory(engine)
     engine.dispose()
@@ -400,14 +398,11 @@ def test_cli_list_show_items() -> None:
     assert "raw_coal,原煤,Raw coal,fuel" in items.output
 
 
-def test_cli_load_stores_a_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_load_stores_a_set(tmp_path: Path, migrated_settings: Settings,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
     from tanzhi.kernel.cli import factor_app
 
-    settings = Settings(data_dir=tmp_path / "data")
-    monkeypatch.setenv("TANZHI_DATA_DIR", str(settings.data_dir))
-    upgrade(settings)
-    engine = make_engine(settings)
-    engine.dispose()
+    monkeypatch.setenv("TANZHI_DATA_DIR", str(migrated_settings.data_dir))
     path = tmp_path / "set.csv"
     path.write_text(CSV_HEADER + "cn-heat/heat/co2_ef,热力,co2_ef,CO2,0.1,tCO2/GJ,,,,x\n",
                     encoding="utf-8")

@@ -23,7 +23,6 @@ from tanzhi.kernel.db import make_engine, unit_of_work
 from tanzhi.kernel.errors import DataError
 from tanzhi.kernel.factor_sets import read_factor_file
 from tanzhi.kernel.tables import Column, TableSchema, read_table
-from tanzhi.migrate import upgrade
 from tanzhi.plan import (
     create_pilot,
     import_pilots,
@@ -134,9 +133,8 @@ def test_activity_refuses_non_finite_and_implausible_values() -> None:
 
 
 @pytest.fixture
-def factory(storage_settings):
-    upgrade(storage_settings)
-    engine = make_engine(storage_settings)
+def factory(migrated_storage_settings):
+    engine = make_engine(migrated_storage_settings)
     yield make_session_factory(engine)
     engine.dispose()
 

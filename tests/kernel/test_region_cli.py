@@ -16,7 +16,6 @@ from tanzhi.kernel.cli import region_app
 from tanzhi.kernel.db import make_engine
 from tanzhi.kernel.errors import DataError
 from tanzhi.kernel.regions import RegionLevel, packaged_regions
-from tanzhi.migrate import upgrade
 
 COUNTIES = {r.code: r.name_zh for r in packaged_regions() if r.level is RegionLevel.COUNTY}
 
@@ -72,23 +71,22 @@ def test_add_needs_a_database(settings: Settings) -> None:
 
 
 @pytest.mark.storage
-def test_added_units_are_listed_from_the_database(storage_settings: Settings) -> None:
-    upgrade(storage_settings)
-    engine = make_engine(storage_settings)
-    added = _run(storage_settings, "add", "330102001000", "--name-zh", "清波街道",
+def test_added_units_are_listed_from_the_database(migrated_storage_settings: Settings) -> None:
+    engine = make_engine(migrated_storage_settings)
+    added = _run(migrated_storage_settings, "add", "330102001000", "--name-zh", "清波街道",
                  "--name-en", "Qingbo Subdistrict", "--level", "town", "--parent", "330102")
     assert added.exit_code == 0, added.output
     assert "330102001000 清波街道" in added.output
 
-    counties = _csv(_run(storage_settings, "list", "--parent", "330000", "--level", "county",
-                         "--format", "csv").output)
+    counties = _csv(_run(migrated_storage_settings, "list", "--parent", "330000", "--level",
+                         "county", "--format", "csv").output)
     assert len(counties) == 1 + 90  # header + the 90 county-level units
-    towns = _csv(_run(storage_settings, "list", "--parent", "330100", "--level", "town",
+    towns = _csv(_run(migrated_storage_settings, "list", "--parent", "330100", "--level", "town",
                       "--format", "csv").output)
     assert towns == [["code", "name", "level", "parent"],
                      ["330102001000", "清波街道", "town", "330102"]]
 
-    bad = _run(storage_settings, "add", "330105001000", "--name-zh", "错误街道",
+    bad = _run(migrated_storage_settings, "add", "330105001000", "--name-zh", "错误街道",
                "--name-en", "Wrong", "--level", "town", "--parent", "330102")
     assert isinstance(bad.exception, DataError)
     assert bad.exception.problems[0].location.column == "code"

@@ -30,7 +30,6 @@ from tanzhi.kernel.regions import (
     seed_regions,
     select_regions,
 )
-from tanzhi.migrate import upgrade
 
 REGIONS = packaged_regions()
 BY_CODE = {r.code: r for r in REGIONS}
@@ -149,9 +148,8 @@ def test_select_unknown_parent_or_level() -> None:
 # --- the stored table ----------------------------------------------------------------------
 
 @pytest.fixture
-def factory(storage_settings: Settings):
-    upgrade(storage_settings)
-    engine = make_engine(storage_settings)
+def factory(migrated_storage_settings: Settings):
+    engine = make_engine(migrated_storage_settings)
     yield make_session_factory(engine)
     engine.dispose()
 

@@ -19,15 +19,13 @@ from tanzhi.kernel.statistics import (
     read_statistics,
     write_statistics,
 )
-from tanzhi.migrate import upgrade
 
 pytestmark = pytest.mark.storage
 
 
 @pytest.fixture
-def factory(storage_settings: Settings):
-    upgrade(storage_settings)
-    engine = make_engine(storage_settings)
+def factory(migrated_storage_settings: Settings):
+    engine = make_engine(migrated_storage_settings)
     factory = make_session_factory(engine)
     with unit_of_work(factory, actor="test") as s:
         seed_regions(s)

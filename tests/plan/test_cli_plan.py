@@ -11,17 +11,15 @@ from typer.testing import CliRunner
 
 from tanzhi.cli import cli_app
 from tanzhi.config import Settings
-from tanzhi.migrate import upgrade
 
 CONTRACT = ("indicator_id,name,unit,baseline,target,actual,completion,time_progress,status,"
             "required_annual_rate")
 
 
 @pytest.fixture
-def env(tmp_path, monkeypatch):
-    data = tmp_path / "data"
+def env(migrated_settings: Settings, monkeypatch):
+    data = migrated_settings.data_dir
     monkeypatch.setenv("TANZHI_DATA_DIR", str(data))
-    upgrade(Settings(data_dir=data))
     return data
 
 

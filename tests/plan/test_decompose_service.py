@@ -22,15 +22,13 @@ from tanzhi.kernel import (
     unit_of_work,
     write_statistics,
 )
-from tanzhi.migrate import upgrade
 from tanzhi.plan import service as plan_service
 from tanzhi.plan.decompose import service
 from tanzhi.plan.decompose.cli import decompose_command
 
 
 def _build(settings: Settings):
-    """Schema, regions and the demo statistics (not the other domains' demo rows)."""
-    upgrade(settings)
+    """The demo statistics (not the other domains' demo rows) on a migrated database."""
     engine = make_engine(settings)
     factory = make_session_factory(engine)
     with unit_of_work(factory, actor="test") as session:
@@ -43,8 +41,8 @@ def _build(settings: Settings):
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory):
-    settings = Settings(data_dir=tmp_path_factory.mktemp("dec") / "data", secret_key="t")
+def demo(tmp_path_factory: pytest.TempPathFactory, migrated_copy):
+    settings = migrated_copy(tmp_path_factory.mktemp("dec") / "data")
     engine, factory = _build(settings)
     yield settings, factory
     engine.dispose()
@@ -170,8 +168,8 @@ def test_cli_refuses_an_unknown_indicator(demo, cli_app, monkeypatch) -> None:
     assert "不是可分解" in result.output or "not a decomposable" in result.output
 
 
-def test_round_storage_on_each_backend(storage_settings: Settings) -> None:
-    engine, factory = _build(storage_settings)
+def test_round_storage_on_each_backend(migrated_storage_settings: Settings) -> None:
+    engine, factory = _build(migrated_storage_settings)
     try:
         with unit_of_work(factory, actor="t") as s:
             written = service.demo_seed(s)

@@ -17,7 +17,6 @@ from tanzhi.kernel import (
     make_session_factory,
     unit_of_work,
 )
-from tanzhi.migrate import upgrade
 from tanzhi.plan.assess import service as svc
 from tanzhi.plan.store import PilotEventRow, PilotRow, ProjectRow
 
@@ -27,9 +26,8 @@ PROVINCE = User(4, "zj.admin", "浙江省", Role.PROVINCE_ADMIN, "330000")
 
 
 @pytest.fixture
-def fac(storage_settings):
-    upgrade(storage_settings)
-    engine = make_engine(storage_settings)
+def fac(migrated_storage_settings):
+    engine = make_engine(migrated_storage_settings)
     yield make_session_factory(engine)
     engine.dispose()
 

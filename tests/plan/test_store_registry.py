@@ -8,15 +8,13 @@ import openpyxl
 import pytest
 
 from tanzhi.kernel import DataError, make_engine, make_session_factory, unit_of_work
-from tanzhi.migrate import upgrade
 from tanzhi.plan import service
 from tanzhi.plan.model import Target, list_plans, load_plan
 
 
 @pytest.fixture
-def factory(storage_settings):
-    upgrade(storage_settings)
-    engine = make_engine(storage_settings)
+def factory(migrated_storage_settings):
+    engine = make_engine(migrated_storage_settings)
     yield make_session_factory(engine)
     engine.dispose()
 

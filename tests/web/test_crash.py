@@ -24,7 +24,7 @@ import pytest
 from tanzhi.config import Settings
 from tanzhi.kernel import make_engine, make_session_factory, read_transaction, verify_chain
 
-from .conftest import PASSWORD, prepare_database
+from .conftest import PASSWORD
 from .test_load import town
 
 TANZHI = Path(sys.executable).parent / "tanzhi"
@@ -86,8 +86,8 @@ def _client(base: str, username: str) -> httpx.Client:
     return client
 
 
-def test_kill_9_mid_write_and_mid_job(settings: Settings, servers) -> None:
-    prepare_database(settings)
+def test_kill_9_mid_write_and_mid_job(app_settings: Settings, servers) -> None:
+    settings = app_settings  # schema, regions and the users (tests/web/conftest.py)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     servers.append(_serve(settings, port))

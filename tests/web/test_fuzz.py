@@ -22,6 +22,8 @@ from tanzhi.config import Settings
 from tanzhi.demo.model import DEMO_PASSWORD
 from tanzhi.web import create_app
 
+from .conftest import keep_one_year_of_the_demo_run
+
 MAX_EXAMPLES = 4
 # A request that takes longer than this blocks the server; long work belongs in a job (item 7).
 TIMEOUT_S = 10
@@ -38,6 +40,9 @@ SKIPPED = {("POST", "/api/v1/logout"),
 
 @pytest.fixture(scope="module")
 def fuzz_app(demo_settings: Settings):
+    """The app on a demo copy whose run keeps one year of results (tests/web/conftest.py):
+    the fuzzer looks for 5xx answers, which do not depend on how many years are stored."""
+    keep_one_year_of_the_demo_run(demo_settings)
     return create_app(demo_settings)
 
 

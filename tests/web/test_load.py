@@ -38,7 +38,7 @@ from tanzhi.kernel.audit import AuditHead
 from tanzhi.kernel.db import SETTINGS_OPTION
 from tanzhi.web import create_app
 
-from .conftest import PASSWORD, prepare_database
+from .conftest import PASSWORD
 
 CLIENTS = 8
 ROUNDS = 6          # per client: 3 GETs and 1 POST each → 8 × 6 × 4 = 192 requests
@@ -72,10 +72,9 @@ def serve_in_thread(settings: Settings) -> Iterator[str]:
 
 
 @pytest.fixture
-def live(settings: Settings) -> Iterator[LiveServer]:
-    prepare_database(settings)
-    for url in serve_in_thread(settings):
-        yield LiveServer(url, settings)
+def live(app_settings: Settings) -> Iterator[LiveServer]:
+    for url in serve_in_thread(app_settings):
+        yield LiveServer(url, app_settings)
 
 
 def logged_in(base: str, username: str = "province") -> httpx.Client:

@@ -39,6 +39,8 @@ from tanzhi.http.policy import declared_params, resolver_names
 from tanzhi.http.policy_table import ANONYMOUS, Rule
 from tanzhi.web import create_app
 
+from .conftest import ONE_YEAR, keep_one_year_of_the_demo_run
+
 PASSWORD = "tanzhi-demo"
 # One demo login per role (src/tanzhi/demo/model.py); kq.county is a county of sx.city.
 LOGINS: dict[Role, str | None] = {
@@ -51,7 +53,7 @@ REGIONS = {"zj.admin": "330000", "sx.city": "330600", "kq.county": "330603",
            "zj.fgw": "330000", "analyst": "330000"}
 # Values of required parameters that name no object.
 PLAIN_VALUES = {
-    "year": "2022", "format": "xlsx", "fmt": "html", "method": "propagation",
+    "year": str(ONE_YEAR), "format": "xlsx", "fmt": "html", "method": "propagation",
     "iterations": "100", "seed": "1", "by": "sector", "indicator_id": "co2_intensity_reduction",
     # Jobs belong to their submitter (web/jobs.py answers 404 to others): an id naming none.
     "job_id": "987654",
@@ -111,7 +113,7 @@ def resolver_of(rule: Rule, name: str) -> str | None:
 @pytest.fixture(scope="module")
 def settings(demo_settings: Settings) -> Settings:
     """The demo plus a run covering Hangzhou only (the demo's one run covers every region), so
-    runs have a foreign sample too."""
+    runs have a foreign sample too; the runs keep one year of results (tests/web/conftest.py)."""
     db = sqlite3.connect(demo_settings.data_dir / "tanzhi.db")
     columns = [r[1] for r in db.execute("PRAGMA table_info(inventory_run)") if r[1] != "id"]
     picked = ", ".join("'330100,330102'" if c == "region_codes" else c for c in columns)
@@ -119,6 +121,7 @@ def settings(demo_settings: Settings) -> Settings:
                f"SELECT {picked} FROM inventory_run WHERE id = 1")
     db.commit()
     db.close()
+    keep_one_year_of_the_demo_run(demo_settings)
     return demo_settings
 
 
