@@ -142,16 +142,25 @@ UNC = "region_code,year,category,item,value,unit,uncertainty_pct\n" \
 
 
 def test_uncertainty_propagation_and_montecarlo(tmp_path: Path) -> None:
-    """Activity uncertainties only (the packaged factors give none): clinker 52,000 t ± 5 %,
-    lime 10,000 × EF ± 8 %, cattle 19,040 t CO2e ± 10 %; Approach 1 total U = √Σ(U·E)²/ΣE.
+    """Clinker 52,000 t ± 5 %, lime 10,000 × EF ± 8 %, cattle enteric 19,040 t CO2e ± 10 %
+    (the activity's own uncertainties; those packaged factors carry none), and cattle manure CH4
+    10,000 head × 16 kg (IPCC 2006 Vol.4 Table 10.14, Asia, 18 °C) × GWP 28 = 4,480 t CO2e at
+    √(10² + 30²) % (the factor's ±30 %, Vol.4 §10.4.4); Approach 1 total U = √Σ(U·E)²/ΣE
+    with the head count's share counted once for both cattle categories.
     A seeded Monte Carlo repeats exactly and agrees with Approach 1 within 5 %."""
     act = tmp_path / "u.csv"
     act.write_text(UNC, encoding="utf-8")
     code, stdout, stderr = run("uncertainty", act, "--gwp", "AR5")
     assert code == 0, stderr
     prop = frame(stdout).set_index("category")
-    e = prop.loc[["2.A.1", "2.A.2", "3.A.1"], "co2e_t"]
-    expected = (((e * pd.Series([5, 8, 10], index=e.index)) ** 2).sum() ** 0.5) / e.sum()
+    e = prop.loc[["2.A.1", "2.A.2", "3.A.1", "3.A.2"], "co2e_t"]
+    assert e["3.A.2"] == pytest.approx(10_000 * 16e-3 * 28)
+    assert prop.loc["3.A.2", "uncertainty_pct"] == pytest.approx((10**2 + 30**2) ** 0.5)
+    # One head count feeds both cattle categories: its ±10 % moves them together (fully
+    # correlated), the manure factor's ±30 % is its own.
+    terms = [0.05 * e["2.A.1"], 0.08 * e["2.A.2"], 0.10 * (e["3.A.1"] + e["3.A.2"]),
+             0.30 * e["3.A.2"]]
+    expected = 100 * sum(t**2 for t in terms) ** 0.5 / e.sum()
     assert prop.loc["total", "uncertainty_pct"] == pytest.approx(expected)
     assert prop.loc["2.A.1", "low_t"] == pytest.approx(52_000 * 0.95)
     mc_args = ("uncertainty", act, "--gwp", "AR5", "--method", "montecarlo", "--iterations",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.inventory.test_api_inventory import client, login  # noqa: F401 - fixture
+from tests.inventory.test_api_inventory import client, login, settings  # noqa: F401 - fixtures
 
 HEADER = "category,item,gas,parameter,value,unit\n"
 
