@@ -10,7 +10,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tanzhi.access import Role, create_user
-from tanzhi.config import Settings
 from tanzhi.kernel import unit_of_work
 from tanzhi.web import create_app
 from tests.plan.test_decompose_service import _build
@@ -19,8 +18,8 @@ PASSWORD = "decompose-test-pw"
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory):
-    settings = Settings(data_dir=tmp_path_factory.mktemp("decweb") / "data", secret_key="t")
+def app(tmp_path_factory: pytest.TempPathFactory, migrated_copy):
+    settings = migrated_copy(tmp_path_factory.mktemp("decweb") / "data")
     engine, factory = _build(settings)
     with unit_of_work(factory, actor="test") as s:
         for name, role, region in (("sx.test", Role.CITY_OFFICER, "330600"),

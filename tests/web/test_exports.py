@@ -80,8 +80,8 @@ def export_routes(app: FastAPI) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory):
-    settings = Settings(data_dir=tmp_path_factory.mktemp("exports") / "data", secret_key="t")
+def seeded(tmp_path_factory: pytest.TempPathFactory, migrated_copy):
+    settings = migrated_copy(tmp_path_factory.mktemp("exports") / "data")
     engine, factory = _build(settings)
     with unit_of_work(factory, actor="test") as s:
         create_user(s, username="zj.exports", password=PASSWORD, role=Role.PROVINCE_ADMIN,
