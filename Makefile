@@ -44,8 +44,10 @@ demo: env assets
 serve: env assets
 	$(UV) run tanzhi serve
 
+## Two workers on a 2-core machine (pytest-xdist); a module's tests stay on one worker, so its
+## module-scoped fixtures (demo copies, live servers) are built once (issue #10 item 6)
 test: env assets system-deps
-	$(UV) run pytest
+	$(UV) run pytest -n 2 --dist loadfile
 
 # lint-imports runs from the repo root, where it finds lint/faces.py (the faces contract type)
 lint: env

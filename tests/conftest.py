@@ -8,7 +8,9 @@ database.  The plain `settings` / `storage_settings` stay empty for the tests of
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pickle
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
@@ -198,11 +200,27 @@ def migrated_storage_settings(request: pytest.FixtureRequest, tmp_path: Path
 # ---- the demo, built once per run ----------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def demo_build(tmp_path_factory: pytest.TempPathFactory
+def demo_build(tmp_path_factory: pytest.TempPathFactory, worker_id: str
                ) -> tuple[Path, DemoSummary, list[tuple[str, int, int]]]:
     """(data directory, summary, progress reports) of the run's one demo build (`tanzhi demo`
-    on an empty SQLite file). Never write here: use `demo_settings` or `copy_demo`."""
-    data_dir = tmp_path_factory.mktemp("demo-template") / "data"
+    on an empty SQLite file). Never write here: use `demo_settings` or `copy_demo`.
+
+    Under pytest-xdist (`make test` runs two workers) the workers share one build: the first to
+    take the lock builds it in the run's shared temporary folder, the other reads it.
+    """
+    if worker_id == "master":
+        return _build_demo(tmp_path_factory.mktemp("demo-template") / "data")
+    shared = tmp_path_factory.getbasetemp().parent
+    with (shared / "demo-build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = shared / "demo-build.pickle"
+        if not done.exists():
+            built = _build_demo(shared / "demo-template" / "data")
+            done.write_bytes(pickle.dumps(built))
+        return pickle.loads(done.read_bytes())
+
+
+def _build_demo(data_dir: Path) -> tuple[Path, DemoSummary, list[tuple[str, int, int]]]:
     stages: list[tuple[str, int, int]] = []
     summary = build_demo(Settings(data_dir=data_dir, secret_key="test-secret"),
                          progress=lambda *a: stages.append(a))
