@@ -54,11 +54,10 @@ from tanzhi.kernel.factors import (
     FactorUnitMismatch,
     canonical_parameter,
     default_library,
-    packaged_items,
     region_chain,
-    resolve_item,
 )
 from tanzhi.kernel.gwp import canonical_gas, canonical_set, to_co2e
+from tanzhi.kernel.items import packaged_items, resolve_item
 from tanzhi.kernel.jobs import (
     Job,
     JobContext,

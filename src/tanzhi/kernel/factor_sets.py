@@ -309,7 +309,7 @@ def read_factor_file(
 
 
 def _item_zh(item: str) -> str:
-    from tanzhi.kernel.factors import packaged_items
+    from tanzhi.kernel.items import packaged_items
 
     found = packaged_items().get(item)
     return found.name_zh if found else ""

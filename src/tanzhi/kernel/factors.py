@@ -21,7 +21,6 @@ User factor sets (see `tanzhi.kernel.factor_sets`) override packaged factors **b
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
@@ -31,11 +30,11 @@ import pandas as pd
 
 from tanzhi.kernel.errors import DataError, Location, NotFound, Problem
 from tanzhi.kernel.factor_precedence import precedence_rank, unit_fits
+from tanzhi.kernel.items import packaged_items, resolve_item
 from tanzhi.kernel.provenance import DatasetRef, read_dataset
 from tanzhi.kernel.units import conversion_factor, parse_unit, same_dimension
 
 FACTORS_ROOT = "factors"
-ITEMS_DATASET = "factors/items"
 
 # Lookup precedence when no dataset is named: Chinese inventory sources first, IPCC defaults next,
 # leads-only families (NBS balance coefficients, NDRC enterprise defaults) last — those are meant
@@ -197,17 +196,6 @@ class Factor:
 FACTOR_FIELDS = tuple(f.name for f in fields(Factor))
 
 
-@dataclass(frozen=True)
-class Item:
-    """A canonical activity item (fuel, product, animal, waste type, electricity, heat …)."""
-
-    item: str
-    name_zh: str
-    name_en: str
-    kind: str
-    aliases: tuple[str, ...] = ()
-
-
 def _text(value: object) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
@@ -246,65 +234,6 @@ def packaged_factors(dataset: str, edition: str | None = None) -> list[Factor]:
     """The factors of one packaged dataset edition (latest if `edition` is None), verified."""
     frame, meta = read_dataset(f"{FACTORS_ROOT}/{dataset}", edition, dtype=str)
     return _factors_from_frame(frame, meta.ref)
-
-
-@lru_cache(maxsize=1)
-def packaged_items() -> dict[str, Item]:
-    """Every canonical item, by id (packaged dataset ``factors/items``)."""
-    frame, _meta = read_dataset(ITEMS_DATASET, dtype=str)
-    items = {}
-    for row in frame.fillna("").itertuples(index=False):
-        aliases = tuple(a for a in row.aliases.split("|") if a)
-        items[row.item] = Item(row.item, row.name_zh, row.name_en, row.kind, aliases)
-    return items
-
-
-_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-
-
-def _norm(name: str) -> str:
-    return re.sub(r"\s+", "", str(name).translate(_FULLWIDTH)).lower()
-
-
-@lru_cache(maxsize=1)
-def _item_names() -> dict[str, str]:
-    names: dict[str, str] = {}
-    for item in packaged_items().values():
-        for name in (item.item, item.name_zh, item.name_en, *item.aliases):
-            names.setdefault(_norm(name), item.item)
-    return names
-
-
-def resolve_item(name: str, *, location: Location | None = None) -> str:
-    """The canonical item id for a Chinese or English name, id or alias.
-
-    A trailing bracketed qualifier is tried away as a last resort (``"原煤（洗选前）"`` → raw_coal).
-
-    Raises
-    ------
-    DataError
-        Unknown name; the message suggests the closest known names.
-
-    Examples
-    --------
-    >>> resolve_item("原煤"), resolve_item("液化石油气"), resolve_item("Natural gas")
-    ('raw_coal', 'lpg', 'natural_gas')
-    """
-    names = _item_names()
-    key = _norm(name)
-    if key in names:
-        return names[key]
-    bare = re.sub(r"\([^()]*\)$", "", key)
-    if bare and bare in names:
-        return names[bare]
-    close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.6)
-    hint_zh = f"（相近：{'、'.join(close)}）" if close else ""
-    hint_en = f" (close: {', '.join(close)})" if close else ""
-    raise DataError(Problem(
-        f"未知项目“{name}”{hint_zh}；可用 `tanzhi factor items` 查看项目目录",
-        f"unknown item '{name}'{hint_en}; see `tanzhi factor items`",
-        location or Location(),
-    ))
 
 
 def region_chain(region_code: str | None) -> list[str]:
