@@ -74,7 +74,8 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
     page = context.new_page()
     errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # The stack goes with the message: a flaky page error is otherwise untraceable (CI stop 16).
+    page.on("pageerror", lambda exc: errors.append(f"{exc} @ {(exc.stack or '').strip()[:600]}"))
     page.js_errors = errors
     yield page
     context.close()
