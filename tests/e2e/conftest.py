@@ -75,7 +75,7 @@ def page(browser):
     page = context.new_page()
     errors: list[str] = []
     # The stack goes with the message: a flaky page error is otherwise untraceable (CI stop 16).
-    page.on("pageerror", lambda exc: errors.append(f"{exc} @ {(exc.stack or '').strip()[:600]}"))
+    page.on("pageerror", lambda exc: errors.append(f"{exc} @ {(exc.stack or '').strip()[:3000]}"))
     page.js_errors = errors
     yield page
     context.close()

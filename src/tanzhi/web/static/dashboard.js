@@ -45,13 +45,15 @@
   function drawMap(code, depth) {
     el.dataset.ready = "0";
     chart.showLoading({ text: el.dataset.loadingText || "", color: "#1f5fae", maskColor: "rgba(255,255,255,.6)" });
+    var mapName = "r" + code + "d" + depth;
     return getJSON("/api/v1/regions/" + code + "/geojson?depth=" + depth).then(function (geo) {
-      var mapName = "r" + code + "d" + depth;
       echarts.registerMap(mapName, geo);
       state.features = {};
       geo.features.forEach(function (f) { state.features[f.properties.code] = f.properties; });
-      var many = geo.features.length > 30;
       chart.hideLoading();
+      return window.tanzhiWhenSized(el, chart).then(function () { return geo; });
+    }).then(function (geo) {
+      var many = geo.features.length > 30;
       chart.setOption({
         tooltip: {
           trigger: "item", borderColor: "#dfe4ea", textStyle: { color: "#1c2430", fontSize: 13 },

@@ -181,42 +181,46 @@
         var name = "inv" + D.map.region;
         echarts.registerMap(name, geo);
         mc.hideLoading();
-        mc.setOption({
-          animation: false,
-          title: { text: D.labels.map, subtext: UNIT, left: 0, top: 0,
-                   textStyle: { fontSize: 14, color: "#1c2430" }, subtextStyle: { color: "#7a8494" } },
-          tooltip: { trigger: "item", confine: true, formatter: function (p) {
-            var d = p.data || {};
-            return "<strong>" + esc(english ? (d.nameEn || p.name) : p.name) + "</strong> <span style=\"color:#7a8494\">" +
-                   esc(d.code || "") + "</span><br>" + fmt(p.value) + " " + esc(UNIT);
-          } },
-          visualMap: { type: "continuous", min: values.length ? Math.min.apply(null, values) : 0,
-                       max: values.length ? Math.max.apply(null, values) : 1, left: 0, bottom: 8,
-                       itemHeight: 110, calculable: false, precision: 0,
-                       text: [D.labels.high, D.labels.low], textStyle: { fontSize: 11, color: "#4a5565" },
-                       inRange: { color: ["#e8f0fa", "#8fb3dd", "#1f5fae", "#0d2c54"] } },
-          series: [{
-            type: "map", map: name, roam: false, layoutCenter: ["55%", "55%"], layoutSize: "88%",
-            label: { show: geo.features.length <= 30, fontSize: 11, color: "#1c2430",
-                     textBorderColor: "#fff", textBorderWidth: 2,
-                     formatter: function (p) { return english && p.data ? p.data.nameEn : p.name; } },
-            itemStyle: { borderColor: "#fff", borderWidth: 1 },
-            emphasis: { label: { show: true, fontWeight: "bold" }, itemStyle: { areaColor: "#ffd166" } },
-            data: data
-          }]
-        });
-        mapBox.dataset.featureCount = String(geo.features.length);
-        mc.on("click", function (p) {
-          if (p.data && p.data.code && byCode[p.data.code]) {
-            window.location.href = "/inventory?region=" + encodeURIComponent(p.data.code) + "&year=" + D.year;
-          }
-        });
+        return window.tanzhiWhenSized(mapBox, mc).then(function () { drawMap(geo, data, values, byCode, name); });
       })
       .catch(function (err) {
         mc.hideLoading();
         mapBox.dataset.error = String(err);
         console.error(err);  // eslint-disable-line no-console
       });
+  }
+
+  function drawMap(geo, data, values, byCode, name) {
+    mc.setOption({
+      animation: false,
+      title: { text: D.labels.map, subtext: UNIT, left: 0, top: 0,
+               textStyle: { fontSize: 14, color: "#1c2430" }, subtextStyle: { color: "#7a8494" } },
+      tooltip: { trigger: "item", confine: true, formatter: function (p) {
+        var d = p.data || {};
+        return "<strong>" + esc(english ? (d.nameEn || p.name) : p.name) + "</strong> <span style=\"color:#7a8494\">" +
+               esc(d.code || "") + "</span><br>" + fmt(p.value) + " " + esc(UNIT);
+      } },
+      visualMap: { type: "continuous", min: values.length ? Math.min.apply(null, values) : 0,
+                   max: values.length ? Math.max.apply(null, values) : 1, left: 0, bottom: 8,
+                   itemHeight: 110, calculable: false, precision: 0,
+                   text: [D.labels.high, D.labels.low], textStyle: { fontSize: 11, color: "#4a5565" },
+                   inRange: { color: ["#e8f0fa", "#8fb3dd", "#1f5fae", "#0d2c54"] } },
+      series: [{
+        type: "map", map: name, roam: false, layoutCenter: ["55%", "55%"], layoutSize: "88%",
+        label: { show: geo.features.length <= 30, fontSize: 11, color: "#1c2430",
+                 textBorderColor: "#fff", textBorderWidth: 2,
+                 formatter: function (p) { return english && p.data ? p.data.nameEn : p.name; } },
+        itemStyle: { borderColor: "#fff", borderWidth: 1 },
+        emphasis: { label: { show: true, fontWeight: "bold" }, itemStyle: { areaColor: "#ffd166" } },
+        data: data
+      }]
+    });
+    mapBox.dataset.featureCount = String(geo.features.length);
+    mc.on("click", function (p) {
+      if (p.data && p.data.code && byCode[p.data.code]) {
+        window.location.href = "/inventory?region=" + encodeURIComponent(p.data.code) + "&year=" + D.year;
+      }
+    });
   }
 
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
