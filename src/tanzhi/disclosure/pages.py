@@ -21,7 +21,7 @@ from tanzhi.disclosure.model import MEDIA, REPORT_FORMATS, TABLE_FORMATS, Kind, 
 from tanzhi.http import CurrentUser, DbSession, OptionalUser
 from tanzhi.http import render as render_page
 from tanzhi.inventory import list_runs
-from tanzhi.kernel import DataError, NotFound, Problem, get_region, utcnow
+from tanzhi.kernel import DataError, Location, NotFound, Problem, get_region, utcnow
 from tanzhi.plan import latest_signed_off, list_plan_records, public_edition
 from tanzhi.report import document_style, list_reports, render_body, report_document, report_output
 
@@ -146,7 +146,8 @@ def _as_of(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise DataError(Problem(f"“{value}”不是日期（应为 YYYY-MM-DD）",
-                                f"{value!r} is not a date (YYYY-MM-DD)", column="as_of")) from None
+                                f"{value!r} is not a date (YYYY-MM-DD)",
+                                Location(column="as_of"))) from None
 
 
 def _done(request: Request, db: DbSession, user: User, action) -> Response:  # noqa: ANN001
@@ -176,7 +177,7 @@ def publish_plan(request: Request, plan_id: str, region: str, db: DbSession, use
     def act() -> None:
         if year.strip() and not year.strip().isdigit():
             raise DataError(Problem(f"“{year}”不是年份", f"{year!r} is not a year",
-                                    column="year"))
+                                    Location(column="year")))
         service.publish_plan_status(
             db, plan_id=plan_id, region_code=region, as_of=_as_of(as_of),
             year=int(year) if year.strip() else None, actor=user.username,

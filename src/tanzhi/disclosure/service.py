@@ -34,6 +34,7 @@ from tanzhi.inventory import (
 )
 from tanzhi.kernel import (
     DataError,
+    Location,
     NotFound,
     Problem,
     csv_dict_writer,
@@ -94,7 +95,7 @@ def _already(db: Session, kind: Kind, object_id: str, region_code: str) -> None:
         raise DataError(Problem(
             f"已于 {live.as_of.isoformat()} 发布（公开编号 {live.id}），如需更新请先撤回",
             f"already published as of {live.as_of.isoformat()} (publication {live.id}); "
-            "withdraw it first to publish again", column="object_id"))
+            "withdraw it first to publish again", Location(column="object_id")))
 
 
 def _inventory_frame(db: Session, run_id: int, region_code: str) -> pd.DataFrame:
@@ -117,17 +118,18 @@ def publish_inventory(db: Session, *, run_id: int, region_code: str, as_of: date
     if run.status != "complete":
         raise DataError(Problem(f"清单计算批次 {run_id} 未完成（{run.status}），不能发布",
                                 f"inventory run {run_id} is not complete ({run.status})",
-                                column="run_id"))
+                                Location(column="run_id")))
     if run.region_codes and region_code not in run.region_codes:
         raise DataError(Problem(
             f"清单计算批次 {run_id} 不含地区 {_region_name(db, region_code)}",
-            f"inventory run {run_id} does not cover region {region_code}", column="region"))
+            f"inventory run {run_id} does not cover region {region_code}",
+            Location(column="region")))
     frame = _inventory_frame(db, run_id, region_code)
     if frame.empty:
         name = _region_name(db, region_code)
         raise DataError(Problem(f"清单计算批次 {run_id} 没有 {name} 的结果",
                                 f"run {run_id} has no results for region {region_code}",
-                                column="region"))
+                                Location(column="region")))
     _already(db, Kind.INVENTORY, str(run_id), region_code)
     years = sorted(int(y) for y in frame["year"].unique())
     span = f"{years[0]}—{years[-1]}" if len(years) > 1 else str(years[0])
@@ -165,7 +167,8 @@ def publish_plan_status(db: Session, *, plan_id: str, region_code: str, as_of: d
     if region_code not in _plan_regions(db, plan.region_code):
         raise DataError(Problem(
             f"规划 {plan.title_zh} 不跟踪地区 {_region_name(db, region_code)}",
-            f"plan {plan_id} does not track region {region_code}", column="region"))
+            f"plan {plan_id} does not track region {region_code}",
+            Location(column="region")))
     _already(db, Kind.PLAN_STATUS, plan_id, region_code)
     table = status_table(db, plan_id, region_code=region_code, year=year)
     rows = []
