@@ -80,6 +80,8 @@ def test_an_anonymous_visitor_reads_the_portal(anonymous) -> None:
     assert "浙江省2025年温室气体清单报告" in r.text
     assert "数据截至" in r.text and "浙江省生态环境厅（演示）" in r.text
     assert 'href="/login?next=/public/manage"' in r.text
+    # Labels, not codes: no status-note code leaks into a stamp or note.
+    assert "per_component" not in r.text and "推算 " in r.text
     # The assessment's own rule: nothing before sign-off (the demo's scheme is in self-assessment).
     assert "尚无已签发的考核结果" in r.text
     assert anonymous.get("/public/assess/1/download/csv").status_code == 404

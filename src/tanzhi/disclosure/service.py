@@ -176,9 +176,9 @@ def publish_plan_status(db: Session, *, plan_id: str, region_code: str, as_of: d
         row = {f: _clean(rec.get(f)) for f in STATUS_FIELDS}
         # Labels, not codes: the status and the reason a row has none, as the plan names them.
         row["status_zh"] = STATUS_LABELS[row["status"]][0] if row["status"] else "未评价"
-        note = _clean(rec.get("status_note"))
-        row["note_zh"] = STATUS_NOTES.get(note, (note or "", ""))[0]
-        row["note_en"] = STATUS_NOTES.get(note, ("", note or ""))[1]
+        code = _clean(rec.get("status_note"))
+        row["note_zh"] = STATUS_NOTES.get(code, (code or "", ""))[0]
+        row["note_en"] = STATUS_NOTES.get(code, ("", code or ""))[1]
         rows.append(row)
     quantitative = [r for r in rows if r["status"]]
     derived = sum(1 for r in rows if r["derived"])
@@ -367,7 +367,7 @@ def demo_seed(db: Session) -> int:
         if run is not None:
             publish_inventory(db, run_id=run.id, region_code=province.code, as_of=today,
                               actor=DEMO_ACTOR, actor_name=DEMO_PUBLISHER,
-                              note="演示数据：由合成统计推算 / demo data from synthetic statistics")
+                              note="演示数据：由合成统计数据推算")
             count += 1
             # No format is rendered here (formats=()), so nothing is written under the data
             # directory: the files are rendered on first download into the installation's.
