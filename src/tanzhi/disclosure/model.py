@@ -96,18 +96,21 @@ class Publication:
         }
 
 
-def show(value: Any, digits: int = 2) -> str:
+def show(value: Any, digits: int = 2, *, fixed: bool = False) -> str:
     """A published number as the portal prints it: thousands grouped, no 万/亿 (the unit is in
-    the column head), at most `digits` decimals, three significant digits below one.
+    the column head), at most `digits` decimals, three significant digits below one; `fixed`:
+    always `digits` decimals (a table whose column must line up).
 
-    >>> show(412345.678), show(12.5), show(0.34215), show(None)
-    ('412,346', '12.5', '0.342', '—')
+    >>> show(412345.678), show(12.5), show(0.34215), show(None), show(462.1, fixed=True)
+    ('412,346', '12.5', '0.342', '—', '462.10')
     """
     if value is None or (isinstance(value, float) and value != value):
         return "—"
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
     size = abs(value)
+    if fixed:
+        return f"{value:,.{digits}f}"
     if size >= 1000:
         return f"{value:,.0f}"
     if size >= 1:

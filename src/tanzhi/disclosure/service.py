@@ -261,8 +261,11 @@ def inventory_summary(db: Session, pub: Publication) -> dict[str, Any]:
     by = counted.groupby(["year", "sector"])["co2e_t"].sum()
     rows = []
     for code, (zh, en) in SECTORS.items():
+        # A sector with no estimate says why, by its notation key (NE, NO, IE …).
+        keys = frame.loc[frame["sector"] == code, "notation"].dropna().astype(str)
         rows.append({"sector": code, "name_zh": zh, "name_en": en,
-                     "values": [_clean(by.get((y, code))) for y in years]})
+                     "values": [_clean(by.get((y, code))) for y in years],
+                     "notation": "、".join(sorted(set(keys) - {""}))})
     totals = counted.groupby("year")["co2e_t"].sum()
     provisional = frame.groupby("year")["provisional"].sum()
     return {"years": years, "rows": rows,
