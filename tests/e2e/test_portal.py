@@ -52,3 +52,22 @@ def test_an_anonymous_visitor_reads_the_portal(live_server, browser, artifacts, 
         assert not errors
     finally:
         context.close()
+
+
+def test_a_city_officer_publishes_from_the_desk(live_server, page, artifacts, password) -> None:
+    page.goto(live_server + "/login?next=/public/manage")
+    page.fill("#username", "sx.city")
+    page.fill("#password", password)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url(live_server + "/public/manage")
+    assert page.locator("h1").first.inner_text() == "信息发布管理 · 绍兴市"
+    page.screenshot(path=str(artifacts / "e2e-portal-04-desk.png"), full_page=True)
+    form = page.locator("#desk-inventories form").first
+    form.locator("input[name=as_of]").fill("2026-01-15")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(live_server + "/public/manage")
+    row = page.locator("#desk-history tr", has_text="绍兴市2015—2025年温室气体清单")
+    assert row.count() == 1 and "已公开" in row.inner_text()
+    page.goto(live_server + "/public")
+    assert "绍兴市2015—2025年温室气体清单" in page.locator("#pub-inventories").inner_text()
+    assert not page.js_errors

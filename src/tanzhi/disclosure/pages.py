@@ -123,10 +123,12 @@ def _desk(request: Request, db: DbSession, user: User, *, problems: list[dict] |
     own = user.region_code or ""
     runs = [r for r in list_runs(db) if r.status == "complete"
             and (not r.region_codes or own in r.region_codes)]
-    plans = [p for p in list_plan_records(db) if p.region_code in codes
-             or (get_region(db, own) is not None and get_region(db, own).parent_code
-                 == p.region_code)]
     region = get_region(db, own)
+    # A plan of the office's own region or below publishes for its region; the plan of the
+    # region above (a county under the city's plan) publishes the office's own column.
+    plans = [(p, p.region_code) for p in list_plan_records(db) if p.region_code in codes]
+    plans += [(p, own) for p in list_plan_records(db)
+              if region is not None and p.region_code == region.parent_code]
     return render(request, "disclosure/manage.html", {
         "region": region, "runs": runs[:12], "plans": plans,
         "reports": list_reports(db, region_codes=codes),
