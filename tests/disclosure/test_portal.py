@@ -79,6 +79,8 @@ def test_an_anonymous_visitor_reads_the_portal(anonymous) -> None:
     assert "绍兴市应对气候变化" in r.text and "主要指标进展（绍兴市）" in r.text
     assert "浙江省2025年温室气体清单报告" in r.text
     assert "数据截至" in r.text and "浙江省生态环境厅（演示）" in r.text
+    # Each region's data in the name of its own office (the demo's Shaoxing login).
+    assert "发布单位 绍兴市生态环境局（演示）" in r.text
     assert 'href="/login?next=/public/manage"' in r.text
     # Labels, not codes: no status-note code leaks into a stamp or note.
     assert "per_component" not in r.text and "推算 " in r.text

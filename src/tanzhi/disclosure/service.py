@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from tanzhi.access import Role, list_users
 from tanzhi.disclosure import store
 from tanzhi.disclosure.model import Kind, Publication
 from tanzhi.inventory import factor_lineage as inventory_factor_lineage
@@ -355,7 +356,7 @@ def assessment_download(edition: dict[str, Any], fmt: str) -> tuple[bytes, str]:
 # ---- the demo ---------------------------------------------------------------------------------
 
 DEMO_ACTOR = "system:demo"
-DEMO_PUBLISHER = "浙江省生态环境厅（演示）"
+OFFICES = (Role.PROVINCE_ADMIN, Role.CITY_OFFICER, Role.COUNTY_OFFICER)
 
 
 def demo_seed(db: Session) -> int:
@@ -364,12 +365,16 @@ def demo_seed(db: Session) -> int:
     province's inventory report of the run's latest year (generated here, files on first
     download). Returns the number of publications written."""
     today = utcnow().date()
+    # Each region's data is published in the name of that region's climate office.
+    offices = {u.region_code: u.display_name for u in reversed(list_users(db))
+               if u.role in OFFICES and u.region_code}
     count = 0
     for province in list_regions(db, level="province"):
-        run = latest_run(db, region_code=province.code) or latest_run(db)
+        run = latest_run(db, region_code=province.code)
         if run is not None:
             publish_inventory(db, run_id=run.id, region_code=province.code, as_of=today,
-                              actor=DEMO_ACTOR, actor_name=DEMO_PUBLISHER,
+                              actor=DEMO_ACTOR,
+                              actor_name=offices.get(province.code, province.name_zh),
                               note="演示数据：由合成统计数据推算")
             count += 1
             # No format is rendered here (formats=()), so nothing is written under the data
@@ -379,11 +384,12 @@ def demo_seed(db: Session) -> int:
                 parameters={"region_code": province.code, "year": max(run.years),
                             "run_id": str(run.id)})
             publish_report(db, report_id=report.id, as_of=today, actor=DEMO_ACTOR,
-                           actor_name=DEMO_PUBLISHER)
+                           actor_name=offices.get(province.code, province.name_zh))
             count += 1
     for record in list_plan_records(db):
         publish_plan_status(db, plan_id=record.plan_id, region_code=record.region_code,
-                            as_of=today, year=None, actor=DEMO_ACTOR,
-                            actor_name=DEMO_PUBLISHER, synthetic=True)
+                            as_of=today, year=None, actor=DEMO_ACTOR, synthetic=True,
+                            actor_name=offices.get(record.region_code,
+                                                   _region_name(db, record.region_code)))
         count += 1
     return count
