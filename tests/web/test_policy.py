@@ -75,6 +75,7 @@ OBJECT_SQL = {
     "pilot_id": "SELECT id, region_code, 0 FROM plan_pilot_record",
     "project_id": "SELECT id, region_code, 0 FROM plan_project_record",
     "report_id": "SELECT id, region_code, 0 FROM report_document",
+    "publication_id": "SELECT id, region_code, 0 FROM disclosure_publication",
 }
 NO_SUCH_ID = "987654"
 

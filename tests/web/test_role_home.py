@@ -16,7 +16,7 @@ from tanzhi.web import create_app
 
 from .conftest import csrf_of
 
-NAV_PAGES = ("/", "/inventory", "/plans", "/decompose", "/assess", "/reports")
+NAV_PAGES = ("/", "/inventory", "/plans", "/decompose", "/assess", "/reports", "/public")
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +56,7 @@ def test_roles_without_region_data_get_a_home_not_a_403(
         assert c.get("/?region=330000").text.count("<h1>") == 1
         assert "330000" not in c.get("/?region=330000").text
         links = _nav_links(r.text)
-        assert links == {p for p in NAV_PAGES if may_open(role, p)} == {"/"}
+        assert links == {p for p in NAV_PAGES if may_open(role, p)} == {"/", "/public"}
         for href in links:
             assert c.get(href).status_code == 200
 
@@ -72,7 +72,7 @@ def test_region_roles_see_only_nav_links_they_may_open(
         assert r.status_code == 200 and 'class="map' in r.text
         links = _nav_links(r.text)
         assert links == {p for p in NAV_PAGES if may_open(role, p)}
-        assert {"/", "/inventory", "/plans", "/assess", "/reports"} <= links
+        assert {"/", "/inventory", "/plans", "/assess", "/reports", "/public"} <= links
         for href in links:
             assert c.get(href).status_code == 200, href
         # The phone menu carries the same links.
@@ -84,3 +84,20 @@ def test_a_county_officer_cannot_open_a_foreign_region_dashboard(roles_client) -
     with _as(roles_client, "kq.county") as c:
         assert c.get("/?region=330100").status_code == 403
         assert c.get("/?region=339999").status_code in (403, 404)
+
+
+@pytest.mark.parametrize(("username", "refused"), [
+    ("ent.reporter", "/inventory"), ("verifier", "/plans"), ("citizen", "/reports"),
+    ("analyst", "/public/manage"), ("zj.fgw", "/decompose"), ("kq.county", "/?region=330100"),
+    ("sx.city", "/?region=330100")])
+def test_the_403_pages_way_back_leads_to_a_page_not_another_403(
+        roles_client, username: str, refused: str) -> None:
+    with _as(roles_client, username) as c:
+        r = c.get(refused)
+        assert r.status_code == 403
+        back = re.search(r'<a class="btn btn-plain" href="([^"]+)">返回总览</a>', r.text)
+        assert back, "the 403 page has no way back"
+        assert c.get(back.group(1)).status_code == 200
+        # The 403 page carries the role's nav too, and every link in it opens.
+        for href in _nav_links(r.text):
+            assert c.get(href).status_code == 200, href

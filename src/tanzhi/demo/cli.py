@@ -24,6 +24,7 @@ _LABELS = {
     "assess": "考核与试点 assessment and pilots",
     "refresh": "派生指标 derived indicators",
     "report": "报告 reports",
+    "disclosure": "信息公开 public disclosure",
 }
 
 

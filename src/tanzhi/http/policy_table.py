@@ -80,6 +80,7 @@ RECORD = _rule("record", _OFFICES | {Role.DEPARTMENT_OFFICER})  # actuals; self-
 ADMIN = _rule("admin", _ADMINS)                          # decomposition, review, approval
 ALLOCATE_READ = _rule("allocate-read", _ADMINS | {Role.ANALYST})  # decomposition rounds
 PUBLISH = _rule("publish", _REGION)                      # generating reports
+DISCLOSE = _rule("disclose", _OFFICES)                   # publishing to the public portal
 # The home page: region roles see their region's dashboard (scope checked on `region`); the
 # roles without region data yet (enterprise reporter, verifier, citizen) get their own home,
 # which names no region, instead of a 403 (issue #11 item 6).
@@ -250,6 +251,25 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("POST", "/reports/generate"): PUBLISH,
     ("GET", "/reports/{report_id}"): READ,
     ("GET", "/reports/{report_id}/download/{fmt}"): READ,
+    # public disclosure portal (tanzhi.disclosure, issue #11 item 6): the portal, its JSON and
+    # downloads are open to anyone and serve live publications only (404 otherwise); publishing
+    # and withdrawing are the climate offices', scoped on the run or plan, the region disclosed,
+    # the report and the publication the address names.
+    ("GET", "/api/v1/public/publications"): PUBLIC,
+    ("GET", "/api/v1/public/publications/{publication_id}"): PUBLIC,
+    ("GET", "/public"): PUBLIC,
+    ("GET", "/public/inventory/{run_id}/{region}"): PUBLIC,
+    ("GET", "/public/inventory/{run_id}/{region}/download/{fmt}"): PUBLIC,
+    ("GET", "/public/plans/{plan_id}/{region}"): PUBLIC,
+    ("GET", "/public/plans/{plan_id}/{region}/download/{fmt}"): PUBLIC,
+    ("GET", "/public/reports/{report_id}"): PUBLIC,
+    ("GET", "/public/reports/{report_id}/download/{fmt}"): PUBLIC,
+    ("GET", "/public/assess/{scheme_id}/download/{fmt}"): PUBLIC,
+    ("GET", "/public/manage"): DISCLOSE,
+    ("POST", "/public/inventory/{run_id}/{region}/publish"): DISCLOSE,
+    ("POST", "/public/plans/{plan_id}/{region}/publish"): DISCLOSE,
+    ("POST", "/public/reports/{report_id}/publish"): DISCLOSE,
+    ("POST", "/public/publications/{publication_id}/withdraw"): DISCLOSE,
 }
 # Rows for routes not mounted yet (kept so a route is covered the moment it is mounted); the
 # policy test does not require them mounted. Empty since the password page landed.

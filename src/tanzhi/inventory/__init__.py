@@ -28,6 +28,12 @@ from tanzhi.inventory.model import (
     InventoryOptions,
     NotationKey,
 )
+from tanzhi.inventory.formats.results import (
+    factor_lineage,
+    results_csv,
+    results_workbook,
+    with_lineage,
+)
 from tanzhi.inventory.pages import router as pages_router
 from tanzhi.inventory.service import (
     RunInfo,
@@ -38,6 +44,7 @@ from tanzhi.inventory.service import (
     hierarchy_residuals,
     key_categories,
     latest_run,
+    list_runs,
     region_totals,
     run_findings,
     run_results,
@@ -71,13 +78,18 @@ __all__ = [
     "compute_monte_carlo",
     "demo_seed",
     "energy_co2",
+    "factor_lineage",
     "get_run",
     "hierarchy_residuals",
     "key_categories",
     "latest_run",
+    "list_runs",
     "pages_router",
     "region_totals",
     "run_findings",
+    "results_csv",
+    "results_workbook",
     "run_results",
     "run_uncertainty",
+    "with_lineage",
 ]

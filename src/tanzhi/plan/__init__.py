@@ -11,7 +11,8 @@ from tanzhi.plan.api import router as api_router
 from tanzhi.plan.assess.api import router as assess_api_router
 from tanzhi.plan.assess.pages import router as assess_pages_router
 from tanzhi.plan.assess.registry import pilots_as_of, projects_as_of
-from tanzhi.plan.assess.results import current_schemes, item_scores
+from tanzhi.plan.assess.results import current_schemes, item_scores, latest_signed_off
+from tanzhi.plan.service.status import NOTES as STATUS_NOTES
 from tanzhi.plan.assess.service import (
     PILOT_SCHEMA,
     PROJECT_SCHEMA,
@@ -157,6 +158,7 @@ __all__ = [
     "PILOT_SCHEMA",
     "PROJECT_SCHEMA",
     "STATUS_COLUMNS",
+    "STATUS_NOTES",
     "Baseline",
     "Defect",
     "Finding",
@@ -217,6 +219,7 @@ __all__ = [
     "indicator_status",
     "item_scores",
     "list_pilots",
+    "latest_signed_off",
     "list_plan_records",
     "list_plans",
     "list_projects",

@@ -19,6 +19,7 @@ from tanzhi.report.model import (
 )
 from tanzhi.report.pages import router as pages_router
 from tanzhi.report.render import FORMATS, MEDIA_TYPES, render_document
+from tanzhi.report.render.html import document_style, render_body
 from tanzhi.report.service import (
     KINDS,
     ReportInfo,
@@ -53,6 +54,7 @@ __all__ = [
     "compose_evaluation",
     "compose_inventory",
     "demo_seed",
+    "document_style",
     "document_from_dict",
     "evaluation_year",
     "gather_evaluation",
@@ -66,6 +68,7 @@ __all__ = [
     "number_document",
     "pages_router",
     "plan_evaluation",
+    "render_body",
     "render_document",
     "report_document",
     "report_output",

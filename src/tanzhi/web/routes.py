@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from tanzhi import inventory, plan
+from tanzhi import disclosure, inventory, plan
 from tanzhi.report import api_router as report_api_router
 from tanzhi.report import pages_router as report_pages_router
 from tanzhi.web import api, jobs, pages, system
@@ -25,4 +25,6 @@ ROUTES: list[tuple[APIRouter, str]] = [
     (plan.assess_pages_router, "/assess"),
     (report_api_router, "/api/v1/reports"),
     (report_pages_router, "/reports"),
+    (disclosure.api_router, "/api/v1/public"),
+    (disclosure.pages_router, "/public"),
 ]
