@@ -139,6 +139,63 @@ def status_command(
     out.print(table)
 
 
+@app.command("coverage")
+def coverage_command(
+    year: Annotated[int | None, typer.Option("--year", help="Year rated (default: each "
+                                             "plan's end year).")] = None,
+    detail: Annotated[bool, typer.Option("--detail", help="One row per quantitative "
+                                         "indicator: status, or what is missing, who owes "
+                                         "it and since when.")] = False,
+) -> None:
+    """Status coverage per plan: plan_id,quantitative,with_status,missing_with_owner (CSV)."""
+    from tanzhi.plan.service import (
+        COVERAGE_COLUMNS,
+        DETAIL_COLUMNS,
+        ensure_plans,
+        indicator_coverage,
+        list_plan_records,
+        plan_coverage,
+    )
+
+    with unit_of_work(_factory(), actor="cli", reason="plan coverage") as session:
+        ensure_plans(session)
+        if detail:
+            frame = pd.concat([indicator_coverage(session, r.plan_id, year=year)
+                               for r in list_plan_records(session)], ignore_index=True)
+            columns = DETAIL_COLUMNS
+        else:
+            frame, columns = plan_coverage(session, year=year), COVERAGE_COLUMNS
+    rows = [{k: _clean(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
+    typer.echo(_csv(rows, columns), nl=False)
+
+
+@app.command("assign")
+def assign_command(
+    plan_id: Annotated[str, typer.Argument(help="Plan id, e.g. tz-fyp14-climate.")],
+    indicator_id: Annotated[str, typer.Argument(help="Indicator whose target the level above "
+                                                "sets.")],
+    value: Annotated[float, typer.Argument(help="The assigned target.")],
+    source: Annotated[str, typer.Option("--source", help="The document that assigns it.")],
+    basis: Annotated[str, typer.Option("--basis", help="value (in the indicator's unit) or "
+                                       "reduction_pct (a % cut of the base-year level).")
+                     ] = "value",
+    provisional: Annotated[bool, typer.Option("--provisional")] = False,
+) -> None:
+    """Enter the target the level above assigned (上级下达); status uses it from now on."""
+    from tanzhi.plan.service import enter_assignment
+
+    try:
+        with unit_of_work(_factory(), actor="cli", reason="plan assign") as session:
+            row = enter_assignment(session, plan_id=plan_id, indicator_id=indicator_id,
+                                   value=value, source=source, basis=basis,
+                                   provisional=provisional, actor="cli")
+            out.print(f"{row.plan_id} {row.indicator_id} {row.region_code} = {row.value:g} "
+                      f"({row.basis})")
+    except TanzhiError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=1) from exc
+
+
 @app.command("check-overdue")
 def check_overdue_command(
     today: Annotated[str | None, typer.Option("--today", help="Date to check against "
