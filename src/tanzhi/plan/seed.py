@@ -18,9 +18,10 @@ Called by `tanzhi demo` after the statistics, users, inventory and pilots (`demo
    - a target "set by the higher level" with no assignment and no adopted round gets a demo
      assignment (`store.PlanAssignmentRow`, ``synthetic = true``): the parent plan's target for
      the same indicator when it is a share or rate in %, else the parent's planned ratio
-     (target ÷ baseline) applied to this plan's baseline, else the baseline moved 5 % the way
-     the indicator should go; with none of these (no baseline, no parent figure) it stays a
-     gap owned by the level above;
+     (target ÷ baseline) applied to this plan's baseline, else (a cumulative count) the
+     parent's target split equally over its child regions, else the baseline moved 5 % the
+     way the indicator should go; with none of these (no baseline, no parent figure) it stays
+     a gap owned by the level above;
    - an indicator no derivation covers gets actuals 2021–2025 (and a 2020 value when the plan
      prints no baseline) on a path baseline + p × (target − baseline) × t ÷ T with a
      per-indicator performance p drawn in [0.7, 1.15] from the demo seed, derived rows whose
@@ -35,7 +36,7 @@ import zlib
 import numpy as np
 from sqlalchemy.orm import Session
 
-from tanzhi.kernel import get_region, read_statistics
+from tanzhi.kernel import get_region, list_regions, read_statistics
 from tanzhi.plan import store
 from tanzhi.plan.model import Indicator, Plan
 from tanzhi.plan.service.actuals import write_actual
@@ -131,6 +132,11 @@ def _demo_assignment(session: Session, plan: Plan, ind: Indicator) -> tuple[floa
             ratio = float(p_target) / float(p_base)
             return baseline * ratio, (f"按上级规划目标与基期之比 {ratio:.4f} 推算"
                                       f"（{p_base:g} → {p_target:g}）")
+        children = [r for r in list_regions(session, parent=parent.region_code)
+                    if r.parent_code == parent.region_code]
+        if p_target is not None and ind.accumulation == "cumulative" and children:
+            return float(p_target) / len(children), (
+                f"上级规划累计目标 {p_target:g} 在 {len(children)} 个下级地区间平均分配")
     if baseline is not None and baseline > 0 and ind.accumulation != "cumulative":
         step = 1.05 if ind.direction == "increase" else 0.95
         return baseline * step, f"基期值 {baseline:g} 按指标方向变动 5%"
