@@ -24,7 +24,7 @@ Called by `tanzhi demo` after the statistics, users, inventory and pilots (`demo
      a gap owned by the level above;
    - an indicator no derivation covers gets actuals 2021–2025 (and a 2020 value when the plan
      prints no baseline) on a path baseline + p × (target − baseline) × t ÷ T with a
-     per-indicator performance p drawn in [0.7, 1.15] from the demo seed, derived rows whose
+     per-indicator performance p drawn in [0.75, 1.25] from the demo seed, derived rows whose
      lineage names the ``demo`` dataset, as the statistics-derived actuals do. A missing
      baseline is 85 % of the target for a rising indicator and target ÷ 0.85 for a falling one.
 """
@@ -193,7 +193,7 @@ def _synthetic_actuals(session: Session, plan: Plan) -> int:
             if ind.unit == "%":
                 base = min(base, 100.0)
             rng = _rng(f"{plan.id}:{key}")
-            perf = float(rng.uniform(0.7, 1.15))
+            perf = float(rng.uniform(0.75, 1.25))
             rule = "baseline + p × (target − baseline) × t ÷ T"
             series = {y: base + perf * (target - base) * (y - plan.base_year) / plan.plan_years
                       for y in years}
