@@ -7,6 +7,10 @@ Contract (README):
         -> indicator_id,name,unit,baseline,target,actual,completion,time_progress,status,
            required_annual_rate
     tanzhi plan decompose PLAN_ID INDICATOR_ID --method equal|intensity|weighted ...
+    tanzhi plan coverage [--year Y] [--detail]
+        -> plan_id,quantitative,with_status,missing_with_owner
+           (--detail: plan_id,indicator_id,name,status,year,missing_zh,missing_en,owner,since)
+    tanzhi plan assign PLAN_ID INDICATOR_ID VALUE --source DOC [--basis value|reduction_pct]
 
 Commands work on the configured database (``TANZHI_*`` settings); when it holds no plan yet,
 the packaged seed plans are synced first.
