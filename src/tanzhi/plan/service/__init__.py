@@ -49,18 +49,18 @@ from tanzhi.plan.service.status import (
 from tanzhi.plan.service.warnings import (
     Notification,
     OpenWarning,
-    open_warnings,
-    sync_warnings,
-    warning_count,
     can_record,
     check_overdue,
     deliver_outbox,
     department_id,
     mark_read,
     notifications_for,
+    open_warnings,
     sign,
+    sync_warnings,
     unread_count,
     verify_signature,
+    warning_count,
 )
 from tanzhi.plan.service.workbook import import_plan_workbook, plan_workbook
 

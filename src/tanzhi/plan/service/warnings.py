@@ -191,13 +191,15 @@ class OpenWarning:
     recipients: tuple[str, ...]
 
 
-def _visible(session: Session, user: User, row: store.PlanNotificationRow) -> bool:
+def _visible(session: Session, user: User, row: store.PlanNotificationRow,
+             scope: dict[str, bool]) -> bool:
     if row.user_id == user.id:
         return True
-    if user.role is Role.DEPARTMENT_OFFICER:
+    if user.role not in (*_OFFICER_ROLES, Role.ANALYST):
         return False
-    return user.role in (*_OFFICER_ROLES, Role.ANALYST) and in_scope(session, user,
-                                                                     row.region_code)
+    if row.region_code not in scope:
+        scope[row.region_code] = in_scope(session, user, row.region_code)
+    return scope[row.region_code]
 
 
 def open_warnings(session: Session, user: User | None = None) -> list[OpenWarning]:
@@ -209,9 +211,10 @@ def open_warnings(session: Session, user: User | None = None) -> list[OpenWarnin
     users = {u.id: u.username for u in list_users(session)}
     out: list[OpenWarning] = []
     plans: dict[str, Plan] = {}
+    scope: dict[str, bool] = {}
     for key, rows in grouped.items():
         first = rows[0]
-        if user is not None and not any(_visible(session, user, r) for r in rows):
+        if user is not None and not any(_visible(session, user, r, scope) for r in rows):
             continue
         plan = plans.setdefault(first.plan_id, get_plan(session, first.plan_id))
         ind = plan.indicator(first.indicator_id)
