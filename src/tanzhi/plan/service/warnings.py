@@ -9,7 +9,8 @@ open warning is resolved. The warning list (`open_warnings`), the badge (`warnin
 the inboxes all read the open warnings, so they agree with the status table. It goes to
 the users of the indicator's responsible department in that region (department officers whose
 department and region match); when the plan names no department, or no such user exists, to
-the region's own officers. Each warning also queues one outbox row, delivered by
+the region's own officers; when a child region has no such users, to those who answer for the
+indicator in the plan's own region. Each warning also queues one outbox row, delivered by
 `deliver_outbox` as a JSON POST signed with HMAC-SHA256 and carrying an idempotency key, so a
 receiver can verify it and drop duplicates; every attempt is recorded and failed ones are
 retried on the next run.
@@ -71,14 +72,18 @@ def department_id(text: str | None) -> str | None:
     return None
 
 
-def recipients(session: Session, ind: Indicator, region_code: str) -> list[User]:
-    """Users who answer for an indicator in a region (see the module docstring)."""
+def recipients(session: Session, ind: Indicator, region_code: str,
+               plan_region: str | None = None) -> list[User]:
+    """Users who answer for an indicator in a region (see the module docstring); when nobody
+    in that region does, the users who answer for it in the plan's own region."""
     dept = department_id(ind.department)
     users = [u for u in list_users(session) if u.region_code == region_code and u.active]
     chosen = [u for u in users if dept and u.role is Role.DEPARTMENT_OFFICER
               and u.department == dept]
     if not chosen:
         chosen = [u for u in users if u.role in _OFFICER_ROLES]
+    if not chosen and plan_region is not None and plan_region != region_code:
+        return recipients(session, ind, plan_region)
     return chosen
 
 
@@ -98,7 +103,7 @@ def can_record(session: Session, user: User, plan: Plan, ind: Indicator, region_
 def _deliver(session: Session, finding: Finding) -> int:
     """Notify the answering users and queue one outbox row; rows written (idempotent by key)."""
     plan, ind, key = finding.plan, finding.indicator, finding.key
-    users = recipients(session, ind, finding.region_code)
+    users = recipients(session, ind, finding.region_code, plan.region_code)
     written = 0
     for user in users:
         if store.notification_exists(session, user.id, key):
