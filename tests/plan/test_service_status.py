@@ -220,3 +220,22 @@ def test_nowcast_interval_contains_estimate_and_scales(ytd, shares, scale) -> No
 def test_nowcast_is_exact_when_the_seasonal_share_repeats(annual, share, n) -> None:
     est = calc.nowcast_from_shares(annual * share, [share] * n)
     assert est.value == pytest.approx(annual) and est.low == pytest.approx(est.high)
+
+
+def test_an_entered_assignment_relights_and_warns_the_owner(factory) -> None:
+    with unit_of_work(factory, actor="t") as s:
+        users = _users(s)
+        _record(s, 101.0, year=2025, indicator="wetland_area")  # 国家下达: no target yet
+        assert service.warning_count(s, users["linye"]) == 0
+        # baseline 100 (printed) → 110: completion (101 − 100) ÷ 10 = 0.1 → red, 省林业局 warned
+        service.enter_assignment(s, plan_id=ZJ, indicator_id="wetland_area", value=110.0,
+                                 source="国家下达文件（测试）", actor="t")
+        assert service.warning_count(s, users["linye"]) == 1
+        (warning,) = [w for w in service.open_warnings(s, users["linye"])]
+        assert (warning.indicator_name, warning.region_name, warning.light) == (
+            "湿地保有量", "浙江省", "red")
+        # → 101: met, green; the warning is resolved
+        service.enter_assignment(s, plan_id=ZJ, indicator_id="wetland_area", value=101.0,
+                                 source="国家下达文件（修订）", actor="t")
+        assert service.warning_count(s, users["linye"]) == 0
+        s.rollback()

@@ -214,6 +214,16 @@ def check_overdue_command(
     out.print(f"{written} 条预警已生成 / warnings written")
 
 
+@app.command("sync-warnings")
+def sync_warnings_command() -> None:
+    """Re-light every plan: warn the owners of amber and red indicators, resolve the rest."""
+    from tanzhi.plan.service import sync_warnings
+
+    with unit_of_work(_factory(), actor="cli", reason="plan sync-warnings") as session:
+        written = sync_warnings(session, actor="cli")
+    out.print(f"{written} 条预警已生成 / warnings written")
+
+
 @app.command("deliver")
 def deliver_command() -> None:
     """Deliver queued warnings to the webhook (settings warning_webhook_url / _secret)."""

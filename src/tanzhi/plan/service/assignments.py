@@ -2,7 +2,8 @@
 
 A target printed as "set by the higher level" (上级下达) is rated once a number is known. An
 officer enters it here with the document it comes from; a later entry supersedes the earlier
-one, which stays as history. Status reads the assignment in force (`tanzhi.plan.service.status`).
+one, which stays as history. Status reads the assignment in force (`tanzhi.plan.service.status`),
+and the plan's warnings are re-synced, since a new target can change a light.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from tanzhi.kernel import DataError, Location, Problem
 from tanzhi.plan import store
 from tanzhi.plan.service.registry import get_plan
+from tanzhi.plan.service.warnings import sync_warnings
 
 BASES = ("value", "reduction_pct")
 
@@ -58,4 +60,5 @@ def enter_assignment(session: Session, *, plan_id: str, indicator_id: str, value
     if previous is not None:
         previous.superseded_by = row.id
         session.flush()
+    sync_warnings(session, plan_ids=[plan_id], actor=actor)  # the target moved: re-light
     return row
