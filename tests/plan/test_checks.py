@@ -14,38 +14,41 @@ PLAN = load_plan("zj-fyp14-climate")
 IND = PLAN.indicator("forest_stock")
 
 
-def _change(before: str | None, after: str, revision: int = 2) -> StatusChange:
-    return StatusChange(PLAN, IND, "330000", 2023,
+def _change(before: str | None, after: str, year: int = 2023) -> StatusChange:
+    return StatusChange(PLAN, IND, "330000", year,
                         None if before is None else {"status": before},
-                        {"status": after, "actual": 4.1, "completion": 0.35,
-                         "time_progress": 0.6, "revision": revision}, "alice")
+                        {"status": after, "actual": 4.1, "target": 4.45, "completion": 0.35,
+                         "expected_progress": 0.6, "time_progress": 0.6, "year": year,
+                         "region_name": "浙江省"}, "alice")
 
 
 def test_both_rules_are_registered_once() -> None:
-    assert checks.RECORD_RULES.count(checks.check_status_worsened) == 1
+    assert checks.RECORD_RULES.count(checks.check_light) == 1
     assert checks.SCAN_RULES.count(checks.check_report_overdue) == 1
 
 
 @pytest.mark.parametrize(("before", "after", "found"), [
-    ("green", "yellow", 1), ("green", "red", 1), ("yellow", "red", 1),
-    ("red", "yellow", 0), ("yellow", "green", 0), ("red", "red", 0), ("green", "green", 0),
-    (None, "red", 0),  # a first value has nothing to worsen from
-    ("green", "none", 0),  # no status after (e.g. no target): no warning
+    # One rule (issue #11 item 5): the light after the change decides, whatever came before.
+    ("green", "yellow", 1), ("green", "red", 1), ("yellow", "red", 1), ("red", "yellow", 1),
+    ("red", "red", 1), (None, "red", 1), (None, "yellow", 1),
+    ("yellow", "green", 0), ("green", "green", 0), ("green", "none", 0),
 ])
-def test_status_worsened_fires_only_on_a_worse_light(before: str | None, after: str,
-                                                    found: int) -> None:
-    assert len(checks.check_status_worsened(_change(before, after))) == found
+def test_light_rule_fires_while_amber_or_red(before: str | None, after: str, found: int) -> None:
+    assert len(checks.check_light(_change(before, after))) == found
 
 
-def test_status_worsened_finding_names_the_change_and_is_keyed_by_revision() -> None:
-    (finding,) = checks.check_status_worsened(_change("green", "red", revision=3))
-    assert finding.event == "status_worsened"
-    assert finding.key == "status:zj-fyp14-climate:forest_stock:330000:2023:r3:green>red"
-    assert "由绿灯转为红灯" in finding.title[0]
-    assert "completion 35.0%" in finding.body[1]
-    assert finding.extra["old_status"] == "green" and finding.extra["new_status"] == "red"
-    (other,) = checks.check_status_worsened(_change("green", "red", revision=4))
-    assert other.key != finding.key  # a later revision warns again
+def test_light_finding_uses_names_and_is_keyed_by_light_and_year() -> None:
+    (finding,) = checks.check_light(_change("green", "red"))
+    assert finding.event == "status_warning"
+    assert finding.key == "light:zj-fyp14-climate:forest_stock:330000:2023:red"
+    assert finding.title[0] == "红灯预警：森林蓄积量（浙江省，2023 年）"
+    assert "330000" not in finding.title[0] + finding.body[0]
+    assert "forest_stock" not in finding.title[0] + finding.body[0]
+    assert "完成进度 35.0%" in finding.body[0] and "目标 4.45 亿立方米" in finding.body[0]
+    (again,) = checks.check_light(_change(None, "red"))
+    assert again.key == finding.key  # the same warning is delivered once
+    (later,) = checks.check_light(_change("red", "red", year=2024))
+    assert later.key != finding.key  # a new year's light is a new warning
 
 
 def test_report_overdue_lists_missing_years_past_their_due_date() -> None:

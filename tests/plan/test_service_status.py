@@ -77,8 +77,12 @@ def test_status_table_has_the_contract_columns_and_set_by_higher_level(factory) 
     assert list(table.columns[:10]) == ["indicator_id", "name", "unit", "baseline", "target",
                                         "actual", "completion", "time_progress", "status",
                                         "required_annual_rate"]
-    co2 = table.set_index("indicator_id").loc["co2_intensity_reduction"]
-    assert co2["status_note"] == "set_by_higher_level" and co2["status"] is None
+    rows = table.set_index("indicator_id")
+    wetland = rows.loc["wetland_area"]  # 国家下达指标, no assignment entered or packaged
+    assert wetland["status_note"] == "set_by_higher_level" and wetland["status"] is None
+    # the packaged, provisional assignment (national −18 %) fills CO2 intensity, source shown
+    co2 = rows.loc["co2_intensity_reduction"]
+    assert co2["target"] == 18.0 and co2["target_basis"].startswith("上级下达（暂定）")
 
 
 @hsettings(max_examples=20, deadline=None,
@@ -99,17 +103,19 @@ def test_status_is_monotone_in_the_actual_through_status_table(factory, a, b, ye
     assert ranks[0] <= ranks[1]
 
 
-def test_worsening_status_warns_the_department_and_queues_the_outbox(factory) -> None:
+def test_amber_or_red_light_warns_the_department_until_it_clears(factory) -> None:
     with unit_of_work(factory, actor="t") as s:
         _record(s, 24.5)  # baseline 19.8 → target 24: met, green
         assert service.status_table(s, ZJ).set_index("indicator_id").loc[
             "non_fossil_share", "status"] == "green"
         before = len(outbox_rows(s))
-        _record(s, 21.0)  # completion 0.29 < 0.8: red
+        _record(s, 21.0)  # completion (21 − 19.8) ÷ (24 − 19.8) = 0.29 < 0.8: red
         users = _users(s)
         got = service.notifications_for(s, users["fgw"])
-        assert got and got[0].kind == "status_worsened"
+        assert got and got[0].kind == "status_warning"
         assert got[0].indicator_id == "non_fossil_share"
+        assert got[0].indicator_name == "非化石能源占一次能源消费比重"
+        assert got[0].region_name == "浙江省" and "330000" not in got[0].title_zh
         for other in ("linye", "fgw.hz", "hzcity", "admin"):
             assert service.notifications_for(s, users[other]) == []
         rows = outbox_rows(s)
@@ -117,9 +123,21 @@ def test_worsening_status_warns_the_department_and_queues_the_outbox(factory) ->
         payload = rows[-1].payload
         assert payload["old_status"] == "green" and payload["new_status"] == "red"
         assert payload["recipients"] == ["fgw"]
-        # improving again raises nothing new
-        _record(s, 24.2)
+        # the badge: the owner and the province admin (scope) see the one warning in force;
+        # the city officer (Hangzhou scope) and another department do not
+        assert service.warning_count(s, users["fgw"]) == 1
+        assert service.warning_count(s, users["admin"]) == 1
+        assert service.warning_count(s, users["hzcity"]) == 0
+        assert service.warning_count(s, users["linye"]) == 0
+        # a revision that stays red is the same warning: nothing new
+        _record(s, 21.1)
         assert len(service.notifications_for(s, users["fgw"])) == len(got)
+        # green again: the warning is resolved and leaves the badge, its notice stays
+        _record(s, 24.2)
+        assert service.warning_count(s, users["fgw"]) == 0
+        assert service.warning_count(s, users["admin"]) == 0
+        kept = service.notifications_for(s, users["fgw"])
+        assert len(kept) == len(got) and kept[0].resolved
         assert service.mark_read(s, users["fgw"]) == len(got)
         assert service.unread_count(s, users["fgw"]) == 0
 
@@ -161,8 +179,8 @@ def test_webhook_delivery_is_signed_idempotent_and_retried(factory) -> None:
     assert service.verify_signature("k", headers, body)
     assert not service.verify_signature("other", headers, body)
     assert not service.verify_signature("k", headers, body + b" ")
-    assert headers["Idempotency-Key"].startswith("status:")
-    assert json.loads(body)["event"] == "status_worsened"
+    assert headers["Idempotency-Key"].startswith("light:")
+    assert json.loads(body)["event"] == "status_warning"
 
 
 def test_overdue_reports_warn_once(factory) -> None:
@@ -202,3 +220,22 @@ def test_nowcast_interval_contains_estimate_and_scales(ytd, shares, scale) -> No
 def test_nowcast_is_exact_when_the_seasonal_share_repeats(annual, share, n) -> None:
     est = calc.nowcast_from_shares(annual * share, [share] * n)
     assert est.value == pytest.approx(annual) and est.low == pytest.approx(est.high)
+
+
+def test_an_entered_assignment_relights_and_warns_the_owner(factory) -> None:
+    with unit_of_work(factory, actor="t") as s:
+        users = _users(s)
+        _record(s, 101.0, year=2025, indicator="wetland_area")  # 国家下达: no target yet
+        assert service.warning_count(s, users["linye"]) == 0
+        # baseline 100 (printed) → 110: completion (101 − 100) ÷ 10 = 0.1 → red, 省林业局 warned
+        service.enter_assignment(s, plan_id=ZJ, indicator_id="wetland_area", value=110.0,
+                                 source="国家下达文件（测试）", actor="t")
+        assert service.warning_count(s, users["linye"]) == 1
+        (warning,) = [w for w in service.open_warnings(s, users["linye"])]
+        assert (warning.indicator_name, warning.region_name, warning.light) == (
+            "湿地保有量", "浙江省", "red")
+        # → 101: met, green; the warning is resolved
+        service.enter_assignment(s, plan_id=ZJ, indicator_id="wetland_area", value=101.0,
+                                 source="国家下达文件（修订）", actor="t")
+        assert service.warning_count(s, users["linye"]) == 0
+        s.rollback()

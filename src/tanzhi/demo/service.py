@@ -55,8 +55,12 @@ def demo_steps() -> list[tuple[str, Callable[[Session], int]]]:
     from tanzhi.inventory import demo_seed
 
     def refresh_plans(session: Session) -> int:
-        # Pilot-count indicators are derived from the registries the assess seeder just filled.
-        return plan.refresh_all_derived(session, actor=ACTOR)
+        # Pilot-count indicators are derived from the registries the assess seeder just filled;
+        # then the marked synthetic stand-ins fill what neither the plans nor the data give
+        # (after the adopted rounds, which come first as the source of assigned targets).
+        # Last, every amber or red light warns its owner (one rule, issue #11 item 5).
+        return (plan.refresh_all_derived(session, actor=ACTOR) + plan.fill_demo_gaps(session)
+                + plan.sync_warnings(session, actor=ACTOR))
 
     return [("inventory", demo_seed), ("plan", plan.demo_seed),
             ("decompose", plan.decompose_demo_seed), ("assess", plan.assess_demo_seed),

@@ -120,9 +120,13 @@ def plans_in_scope(db: Any, user: User) -> list[service.PlanRecord]:
 @router.get("/notifications")
 def notifications(db: DbSession, user: CurrentUser,
                   unread_only: bool = False) -> dict[str, Any]:
-    """The logged-in user's warnings, newest first, and the unread count."""
+    """The logged-in user's warnings, newest first, the unread count, and the warnings in
+    force the user sees (the badge: ``warning_count``)."""
+    in_force = service.open_warnings(db, user)
     return {"notifications": [n.as_dict() for n in service.notifications_for(
-        db, user, unread_only=unread_only)], "unread": service.unread_count(db, user)}
+        db, user, unread_only=unread_only)], "unread": service.unread_count(db, user),
+        "warnings": [w.__dict__ | {"recipients": list(w.recipients)} for w in in_force],
+        "warning_count": len(in_force)}
 
 
 @router.post("/notifications/read")

@@ -2,8 +2,10 @@
 
 Each rule is pure (no session, no I/O) and registered for the moment it runs (issue #10 item 4):
 
-- ``RECORD_RULES`` run when a value is recorded or re-derived, on the indicator's status before
-  and after (`StatusChange`); `tanzhi.plan.service.warnings.warn_if_worse` iterates them;
+- ``RECORD_RULES`` run on an indicator's status row whenever it is re-rated: a value recorded
+  or re-derived, or the periodic sync over every plan (`StatusChange`);
+  `tanzhi.plan.service.warnings.apply_light_rules` iterates them. The one light rule,
+  `warning_light`, is registered here as `check_light`;
 - ``SCAN_RULES`` run by the periodic check over one plan and the (indicator, year) pairs it
   has values for (`ReportingState`); `tanzhi.plan.service.warnings.check_overdue` iterates
   them.
@@ -25,8 +27,8 @@ from tanzhi.plan.model import Indicator, Plan
 # Annual figures of year Y are expected by 30 June of Y + 1 (the statistical communiqué and the
 # provincial energy figures are out by then); configurable per call.
 REPORT_DUE = (6, 30)
-_RANK = {"red": 0, "yellow": 1, "green": 2}
 _LABELS = {"green": ("绿灯", "green"), "yellow": ("黄灯", "yellow"), "red": ("红灯", "red")}
+WARNING_LIGHTS = ("yellow", "red")
 
 
 @dataclass(frozen=True)
@@ -89,26 +91,45 @@ def _pct(value: Any) -> str:
     return "—" if value is None else f"{100 * float(value):.1f}%"
 
 
+def warning_light(row: dict[str, Any] | None) -> str | None:
+    """The one rule of early warning (issue #11 item 5): an indicator warns while its light is
+    yellow or red. The status table's traffic light, the warning list, the badge and the
+    owners' inboxes all follow from it; the light itself is `tanzhi.plan.calc.status`."""
+    status = (row or {}).get("status")
+    return status if status in WARNING_LIGHTS else None
+
+
+def _num(value: Any, unit: str | None) -> str:
+    if value is None or value != value:  # noqa: PLR0124 — NaN check
+        return "—"
+    return f"{float(value):.4g}{'' if unit in (None, '') else ' ' + unit}"
+
+
 @on_record
-def check_status_worsened(change: StatusChange) -> list[Finding]:
-    """Green → yellow or red, yellow → red: one finding; otherwise none (issue #4)."""
-    old = (change.before or {}).get("status")
+def check_light(change: StatusChange) -> list[Finding]:
+    """One finding while the indicator's light is yellow or red (`warning_light`), keyed by
+    plan, indicator, region, year and light: the same warning is delivered once, a changed
+    light or a new year is a new one."""
     after = change.after
-    new = after.get("status")
-    if old not in _RANK or new not in _RANK or _RANK[new] >= _RANK[old]:
+    light = warning_light(after)
+    if light is None:
         return []
-    ind, region, year, actor = change.indicator, change.region_code, change.year, change.actor
-    title = (f"预警：{ind.name_zh}（{region}，{year} 年）"
-             f"由{_LABELS[old][0]}转为{_LABELS[new][0]}",
-             f"Warning: {ind.name_en} ({region}, {year}) went from {old} to {new}")
-    body = (f"实际值 {after.get('actual')}，完成进度 {_pct(after.get('completion'))}，"
-            f"时间进度 {_pct(after.get('time_progress'))}；录入人 {actor}。",
-            f"Actual {after.get('actual')}, completion {_pct(after.get('completion'))}, "
-            f"time progress {_pct(after.get('time_progress'))}; entered by {actor}.")
-    revision = after.get("revision") or 0
-    key = f"status:{change.plan.id}:{ind.id}:{region}:{year}:r{revision}:{old}>{new}"
-    return [Finding("status_worsened", key, change.plan, ind, region, year, title, body,
-                    {"old_status": old, "new_status": new, "actual": after.get("actual"),
+    ind, region, actor = change.indicator, change.region_code, change.actor
+    year = after.get("year") or change.year
+    place = after.get("region_name") or region
+    label = _LABELS[light]
+    title = (f"{label[0]}预警：{ind.name_zh}（{place}，{year} 年）",
+             f"{label[1].capitalize()} warning: {ind.name_en} ({place}, {year})")
+    body = (f"{change.plan.title_zh}：实际值 {_num(after.get('actual'), ind.unit)}，目标 "
+            f"{_num(after.get('target'), ind.unit)}，完成进度 {_pct(after.get('completion'))}，"
+            f"应达进度 {_pct(after.get('expected_progress'))}。",
+            f"{change.plan.title_en}: actual {_num(after.get('actual'), ind.unit)}, target "
+            f"{_num(after.get('target'), ind.unit)}, completion {_pct(after.get('completion'))}, "
+            f"expected {_pct(after.get('expected_progress'))}.")
+    key = f"light:{change.plan.id}:{ind.id}:{region}:{year}:{light}"
+    old = (change.before or {}).get("status")
+    return [Finding("status_warning", key, change.plan, ind, region, year, title, body,
+                    {"old_status": old, "new_status": light, "actual": after.get("actual"),
                      "completion": after.get("completion"),
                      "time_progress": after.get("time_progress"), "actor": actor})]
 
@@ -130,8 +151,8 @@ def check_report_overdue(state: ReportingState) -> list[Finding]:
                 continue
             title = (f"逾期：{ind.name_zh} {year} 年数据应于 {deadline:%Y-%m-%d} 前报送",
                      f"Overdue: {ind.name_en} for {year} was due by {deadline:%Y-%m-%d}")
-            body = (f"规划 {plan.title_zh}，地区 {plan.region_code}。",
-                    f"Plan {plan.title_en}, region {plan.region_code}.")
+            body = (f"规划 {plan.title_zh}，地区 {plan.region_name_zh}。",
+                    f"Plan {plan.title_en}, region {plan.region_name_zh}.")
             out.append(Finding("report_overdue",
                                f"overdue:{plan.id}:{ind.id}:{plan.region_code}:{year}", plan,
                                ind, plan.region_code, year, title, body,

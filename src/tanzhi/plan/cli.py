@@ -7,6 +7,10 @@ Contract (README):
         -> indicator_id,name,unit,baseline,target,actual,completion,time_progress,status,
            required_annual_rate
     tanzhi plan decompose PLAN_ID INDICATOR_ID --method equal|intensity|weighted ...
+    tanzhi plan coverage [--year Y] [--detail]
+        -> plan_id,quantitative,with_status,missing_with_owner
+           (--detail: plan_id,indicator_id,name,status,year,missing_zh,missing_en,owner,since)
+    tanzhi plan assign PLAN_ID INDICATOR_ID VALUE --source DOC [--basis value|reduction_pct]
 
 Commands work on the configured database (``TANZHI_*`` settings); when it holds no plan yet,
 the packaged seed plans are synced first.
@@ -139,6 +143,63 @@ def status_command(
     out.print(table)
 
 
+@app.command("coverage")
+def coverage_command(
+    year: Annotated[int | None, typer.Option("--year", help="Year rated (default: each "
+                                             "plan's end year).")] = None,
+    detail: Annotated[bool, typer.Option("--detail", help="One row per quantitative "
+                                         "indicator: status, or what is missing, who owes "
+                                         "it and since when.")] = False,
+) -> None:
+    """Status coverage per plan: plan_id,quantitative,with_status,missing_with_owner (CSV)."""
+    from tanzhi.plan.service import (
+        COVERAGE_COLUMNS,
+        DETAIL_COLUMNS,
+        ensure_plans,
+        indicator_coverage,
+        list_plan_records,
+        plan_coverage,
+    )
+
+    with unit_of_work(_factory(), actor="cli", reason="plan coverage") as session:
+        ensure_plans(session)
+        if detail:
+            frame = pd.concat([indicator_coverage(session, r.plan_id, year=year)
+                               for r in list_plan_records(session)], ignore_index=True)
+            columns = DETAIL_COLUMNS
+        else:
+            frame, columns = plan_coverage(session, year=year), COVERAGE_COLUMNS
+    rows = [{k: _clean(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
+    typer.echo(_csv(rows, columns), nl=False)
+
+
+@app.command("assign")
+def assign_command(
+    plan_id: Annotated[str, typer.Argument(help="Plan id, e.g. tz-fyp14-climate.")],
+    indicator_id: Annotated[str, typer.Argument(help="Indicator whose target the level above "
+                                                "sets.")],
+    value: Annotated[float, typer.Argument(help="The assigned target.")],
+    source: Annotated[str, typer.Option("--source", help="The document that assigns it.")],
+    basis: Annotated[str, typer.Option("--basis", help="value (in the indicator's unit) or "
+                                       "reduction_pct (a % cut of the base-year level).")
+                     ] = "value",
+    provisional: Annotated[bool, typer.Option("--provisional")] = False,
+) -> None:
+    """Enter the target the level above assigned (上级下达); status uses it from now on."""
+    from tanzhi.plan.service import enter_assignment
+
+    try:
+        with unit_of_work(_factory(), actor="cli", reason="plan assign") as session:
+            row = enter_assignment(session, plan_id=plan_id, indicator_id=indicator_id,
+                                   value=value, source=source, basis=basis,
+                                   provisional=provisional, actor="cli")
+            out.print(f"{row.plan_id} {row.indicator_id} {row.region_code} = {row.value:g} "
+                      f"({row.basis})")
+    except TanzhiError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=1) from exc
+
+
 @app.command("check-overdue")
 def check_overdue_command(
     today: Annotated[str | None, typer.Option("--today", help="Date to check against "
@@ -150,6 +211,16 @@ def check_overdue_command(
     day = date.fromisoformat(today) if today else date.today()
     with unit_of_work(_factory(), actor="cli", reason="plan check-overdue") as session:
         written = check_overdue(session, day)
+    out.print(f"{written} 条预警已生成 / warnings written")
+
+
+@app.command("sync-warnings")
+def sync_warnings_command() -> None:
+    """Re-light every plan: warn the owners of amber and red indicators, resolve the rest."""
+    from tanzhi.plan.service import sync_warnings
+
+    with unit_of_work(_factory(), actor="cli", reason="plan sync-warnings") as session:
+        written = sync_warnings(session, actor="cli")
     out.print(f"{written} 条预警已生成 / warnings written")
 
 

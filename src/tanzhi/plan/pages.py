@@ -44,7 +44,9 @@ def _provenance(record: service.PlanRecord) -> list[dict[str, Any]]:
 
 
 def _ctx(db: Any, user: User, **extra: Any) -> dict[str, Any]:
-    return {"unread": service.unread_count(db, user), "synthetic": True, **extra}
+    # The badge counts the warnings in force the user sees, the same rule as the lights.
+    return {"unread": service.unread_count(db, user),
+            "warning_count": service.warning_count(db, user), "synthetic": True, **extra}
 
 
 @router.get("", response_class=HTMLResponse)
@@ -69,7 +71,8 @@ def notifications_page(request: Request, db: DbSession, user: CurrentUser) -> HT
     """The logged-in user's warnings."""
     items = service.notifications_for(db, user)
     return render(request, "plan/notifications.html", _ctx(
-        db, user, items=items, json_url="/api/v1/plans/notifications", synthetic=False))
+        db, user, items=items, open_items=service.open_warnings(db, user),
+        json_url="/api/v1/plans/notifications", synthetic=False))
 
 
 @router.post("/notifications/read")

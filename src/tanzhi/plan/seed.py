@@ -12,7 +12,21 @@ Called by `tanzhi demo` after the statistics, users, inventory and pilots (`demo
    deterministic noise, so each year sums exactly to its annual figure; for the current year
    2026 they continue 2025's months at 2025's annual growth, up to October (monthly) and the
    third quarter (quarterly) — the releases out by the demo's "as of" date, 2026-11-20. These
-   proxies are synthetic and stored with ``synthetic = true``.
+   proxies are synthetic and stored with ``synthetic = true``;
+4. synthetic stand-ins where the plan states no number and no data derives one (issue #11
+   item 1), each marked synthetic:
+   - a target "set by the higher level" with no assignment and no adopted round gets a demo
+     assignment (`store.PlanAssignmentRow`, ``synthetic = true``): the parent plan's target for
+     the same indicator when it is a share or rate in %, else the parent's planned ratio
+     (target ÷ baseline) applied to this plan's baseline, else (a cumulative count) the
+     parent's target split equally over its child regions, else the baseline moved 5 % the
+     way the indicator should go; with none of these (no baseline, no parent figure) it stays
+     a gap owned by the level above;
+   - an indicator no derivation covers gets actuals 2021–2025 (and a 2020 value when the plan
+     prints no baseline) on a path baseline + p × (target − baseline) × t ÷ T with a
+     per-indicator performance p drawn in [0.75, 1.25] from the demo seed, derived rows whose
+     lineage names the ``demo`` dataset, as the statistics-derived actuals do. A missing
+     baseline is 85 % of the target for a rising indicator and target ÷ 0.85 for a falling one.
 """
 
 from __future__ import annotations
@@ -22,10 +36,14 @@ import zlib
 import numpy as np
 from sqlalchemy.orm import Session
 
-from tanzhi.kernel import read_statistics
+from tanzhi.kernel import get_region, list_regions, read_statistics
 from tanzhi.plan import store
+from tanzhi.plan.model import Indicator, Plan
+from tanzhi.plan.service.actuals import write_actual
+from tanzhi.plan.service.derive import derivation_for
 from tanzhi.plan.service.nowcast import ELECTRICITY, GDP
-from tanzhi.plan.service.registry import list_plan_records, sync_packaged_plans
+from tanzhi.plan.service.registry import get_plan, list_plan_records, sync_packaged_plans
+from tanzhi.plan.service.status import indicator_status, part_key
 from tanzhi.plan.workflow import refresh_all_derived
 
 DEMO_SEED = 20210501
@@ -35,6 +53,9 @@ AS_OF = (2026, 10, 3)  # year, last month released, last quarter released
 MONTH_PROFILE = np.array([8.6, 6.4, 8.0, 7.9, 8.1, 8.4, 9.6, 9.8, 8.6, 8.0, 8.1, 8.5])
 QUARTER_PROFILE = np.array([23.0, 24.6, 25.0, 27.4])
 SOURCE = "演示代理数据（合成） / synthetic demo proxy"
+ACTUAL_SOURCE = "演示数据（合成，规划未载实际值） / synthetic demo value"
+ASSIGNMENT_SOURCE = "演示数据（合成）：{rule}"
+NOT_RATED = ("qualitative", "not_stated")
 
 
 def _noisy(profile: np.ndarray, key: str, sigma: float) -> np.ndarray:
@@ -82,8 +103,138 @@ def _proxies(session: Session, region: str) -> int:
     return rows
 
 
+def _rng(key: str) -> np.random.Generator:
+    return np.random.default_rng([DEMO_SEED, zlib.crc32(key.encode())])
+
+
+def _parent_plan(session: Session, plan: Plan) -> Plan | None:
+    region = get_region(session, plan.region_code)
+    if region is None or region.parent_code is None:
+        return None
+    for record in list_plan_records(session):
+        if record.region_code == region.parent_code:
+            return get_plan(session, record.plan_id)
+    return None
+
+
+def _demo_assignment(session: Session, plan: Plan, ind: Indicator) -> tuple[float, str] | None:
+    """(value, rule) of a synthetic assignment for a set-by-the-higher-level target, or None."""
+    row = indicator_status(session, plan, ind, plan.region_code)
+    baseline = row["baseline"]
+    parent = _parent_plan(session, plan)
+    if parent is not None and any(i.id == ind.id for i in parent.indicators):
+        p_ind = parent.indicator(ind.id)
+        p_row = indicator_status(session, parent, p_ind, parent.region_code)
+        p_target, p_base = p_row["target"], p_row["baseline"]
+        if p_target is not None and ind.unit == "%" and p_ind.unit == "%":
+            return float(p_target), f"上级规划（{parent.title_zh}）本级目标 {p_target:g}% 暂代"
+        if p_target is not None and p_base and baseline is not None and baseline > 0:
+            ratio = float(p_target) / float(p_base)
+            return baseline * ratio, (f"按上级规划目标与基期之比 {ratio:.4f} 推算"
+                                      f"（{p_base:g} → {p_target:g}）")
+        children = [r for r in list_regions(session, parent=parent.region_code)
+                    if r.parent_code == parent.region_code]
+        if p_target is not None and ind.accumulation == "cumulative" and children:
+            return float(p_target) / len(children), (
+                f"上级规划累计目标 {p_target:g} 在 {len(children)} 个下级地区间平均分配")
+    if baseline is not None and baseline > 0 and ind.accumulation != "cumulative":
+        step = 1.05 if ind.direction == "increase" else 0.95
+        return baseline * step, f"基期值 {baseline:g} 按指标方向变动 5%"
+    return None
+
+
+def _assign_gaps(session: Session, plan: Plan) -> int:
+    """Synthetic assignments for the plan's set-by-the-higher-level targets left without one."""
+    written = 0
+    for ind in plan.indicators:
+        if ind.target.kind != "set_by_higher_level":
+            continue
+        if indicator_status(session, plan, ind, plan.region_code)["status_note"] != (
+                "set_by_higher_level"):
+            continue
+        found = _demo_assignment(session, plan, ind)
+        if found is None or store.current_assignment_row(
+                session, plan.id, ind.id, plan.region_code) is not None:
+            continue
+        value, rule = found
+        session.add(store.PlanAssignmentRow(
+            plan_id=plan.id, indicator_id=ind.id, region_code=plan.region_code,
+            value=round(value, 6), basis="value", source_zh=ASSIGNMENT_SOURCE.format(rule=rule),
+            source_en="synthetic demo assignment", provisional=True, synthetic=True,
+            actor="demo"))
+        session.flush()
+        written += 1
+    return written
+
+
+def _targets(session: Session, plan: Plan, ind: Indicator) -> list[tuple[str, float, float | None]]:
+    """(actual key, target, printed baseline or None) of each rated figure of an indicator."""
+    if ind.target.kind in ("per_region", "per_component"):
+        return [(part_key(ind.id, name), float(part.value), None)
+                for name, part in (ind.target.parts or {}).items() if part.value is not None]
+    row = indicator_status(session, plan, ind, plan.region_code)
+    if row["target"] is None:
+        return []
+    printed = 0.0 if ind.accumulation == "cumulative" else ind.baseline.value
+    return [(ind.id, float(row["target"]), printed)]
+
+
+def _synthetic_actuals(session: Session, plan: Plan) -> int:
+    """Synthetic actuals for the plan's own region where no derivation covers an indicator."""
+    written, years = 0, range(plan.base_year + 1, plan.period_end + 1)
+    have = {(r.indicator_id, r.year) for r in store.actual_rows(
+        session, plan.id, region_codes=[plan.region_code])}
+    for ind in plan.indicators:
+        if ind.target.kind in NOT_RATED or derivation_for(plan, ind) is not None:
+            continue
+        for key, target, printed in _targets(session, plan, ind):
+            base = printed if printed is not None else (
+                target * 0.85 if ind.direction == "increase" else target / 0.85)
+            if ind.unit == "%":
+                base = min(base, 100.0)
+            rng = _rng(f"{plan.id}:{key}")
+            perf = float(rng.uniform(0.75, 1.25))
+            rule = "baseline + p × (target − baseline) × t ÷ T"
+            series = {y: base + perf * (target - base) * (y - plan.base_year) / plan.plan_years
+                      for y in years}
+            if target == base:  # keep-the-level targets: a small wobble around the baseline
+                series = {y: base * (1 + float(rng.uniform(-0.004, 0.01))) for y in years}
+                rule = "baseline × (1 + u), u in [−0.4 %, +1 %]"
+            if printed is None:
+                series[plan.base_year] = base
+            for year, value in sorted(series.items()):
+                if (key, year) in have:
+                    continue
+                if ind.unit == "%":
+                    value = min(value, 100.0)
+                write_actual(session, plan_id=plan.id, indicator_id=key,
+                             region_code=plan.region_code, year=year,
+                             value=round(value, 4 if abs(value) < 10 else 2),
+                             source=ACTUAL_SOURCE, released_on=None, note="", actor="demo",
+                             derived=True, lineage={
+                                 "method": "synthetic", "datasets": ["demo"], "synthetic": True,
+                                 "rule": rule, "performance": round(perf, 4),
+                                 "target": target, "baseline": base})
+                written += 1
+    return written
+
+
+def fill_demo_gaps(session: Session) -> int:
+    """Step 4 of the module docstring over every stored plan, parents first; rows written."""
+    plans = sorted((get_plan(session, r.plan_id) for r in list_plan_records(session)),
+                   key=lambda p: (p.region_code[2:] != "0000", p.region_code))
+    written = 0
+    for plan in plans:
+        written += _assign_gaps(session, plan)
+        written += _synthetic_actuals(session, plan)
+    return written
+
+
 def demo_seed(session: Session) -> int:
-    """Sync the seed plans, derive their actuals from the demo data, add proxies; rows written."""
+    """Sync the seed plans, derive their actuals from the demo data, add proxies; rows written.
+
+    `fill_demo_gaps` runs later, once the decomposition rounds are adopted (`tanzhi demo`).
+    """
     written = sync_packaged_plans(session) + refresh_all_derived(session, actor="demo")
     for record in list_plan_records(session):
         written += _proxies(session, record.region_code)

@@ -17,7 +17,7 @@ from tanzhi.plan.service.actuals import check_actual, write_actual
 from tanzhi.plan.service.derive import derive_values, plan_regions
 from tanzhi.plan.service.registry import get_plan, list_plan_records
 from tanzhi.plan.service.status import indicator_status
-from tanzhi.plan.service.warnings import warn_if_worse
+from tanzhi.plan.service.warnings import apply_light_rules, sync_warnings
 
 
 def record_actual(
@@ -31,9 +31,10 @@ def record_actual(
     points to the new one. A typed value for a derived indicator is an official release: it
     takes precedence over the computed estimate (whose history stays).
 
-    When the value worsens the indicator's status in that region and year (green → yellow/red,
-    yellow → red), the responsible department's users get a notification and an outbox row is
-    queued for the webhook (`tanzhi.plan.service.warnings`, rules in `tanzhi.plan.checks`).
+    The indicator is re-rated in that region: while its light is yellow or red the responsible
+    department's users hold a warning (one notification and one outbox row for the webhook per
+    light and year), and a warning whose light cleared is resolved
+    (`tanzhi.plan.service.warnings`, the rule in `tanzhi.plan.checks`).
 
     Raises
     ------
@@ -45,14 +46,14 @@ def record_actual(
     value = float(value)
     check_actual(session, plan_id, indicator_id, region_code, int(year), value, source)
     plan = get_plan(session, plan_id)
-    ind = plan.indicator(indicator_id)
+    ind = plan.indicator(indicator_id.partition("[")[0])  # a part key rates its indicator
     before = indicator_status(session, plan, ind, region_code, year=int(year))
     row = write_actual(session, plan_id=plan_id, indicator_id=indicator_id, region_code=region_code,
                  year=int(year), value=value, source=source.strip(), released_on=released_on,
                  note=note, actor=actor, derived=False,
                  lineage={"method": "typed", "actor": actor})
     after = indicator_status(session, plan, ind, region_code, year=int(year))
-    warn_if_worse(session, plan, ind, region_code, int(year), before, after, actor=actor)
+    apply_light_rules(session, plan, ind, region_code, int(year), before, after, actor=actor)
     return row.id
 
 
@@ -74,18 +75,13 @@ def refresh_derived(session: Session, plan_id: str, *, region_codes: list[str] |
         if previous is not None and (not previous.derived or math.isclose(
                 previous.value, rec.value, rel_tol=1e-12, abs_tol=1e-12)):
             continue
-        ind = plan.indicator(rec.indicator_id)
-        before = (indicator_status(session, plan, ind, rec.region_code, year=int(rec.year))
-                  if previous is not None and warn else None)
         write_actual(session, plan_id=plan_id, indicator_id=rec.indicator_id,
                region_code=rec.region_code, year=int(rec.year), value=float(rec.value),
                source=source, released_on=None, note="", actor=actor, derived=True,
                lineage=dict(rec.lineage))
         written += 1
-        if before is not None:
-            after = indicator_status(session, plan, ind, rec.region_code, year=int(rec.year))
-            warn_if_worse(session, plan, ind, rec.region_code, int(rec.year), before, after,
-                          actor=actor)
+    if warn and written:
+        sync_warnings(session, plan_ids=[plan_id], actor=actor)
     return written
 
 

@@ -12,6 +12,13 @@ from tanzhi.plan.service.actuals import (
     current_actuals,
     derived_lineage,
 )
+from tanzhi.plan.service.assignments import enter_assignment
+from tanzhi.plan.service.coverage import (
+    COVERAGE_COLUMNS,
+    DETAIL_COLUMNS,
+    indicator_coverage,
+    plan_coverage,
+)
 from tanzhi.plan.service.derive import (
     DERIVATIONS,
     NOT_DERIVED_ANYWHERE,
@@ -35,24 +42,39 @@ from tanzhi.plan.service.status import (
     STATUS_COLUMNS,
     adopted_child_targets,
     indicator_status,
+    part_key,
     region_statuses,
     status_table,
 )
 from tanzhi.plan.service.warnings import (
     Notification,
+    OpenWarning,
     can_record,
     check_overdue,
     deliver_outbox,
     department_id,
     mark_read,
     notifications_for,
+    open_warnings,
     sign,
+    sync_warnings,
     unread_count,
     verify_signature,
+    warning_count,
 )
 from tanzhi.plan.service.workbook import import_plan_workbook, plan_workbook
 
 __all__ = [
+    "COVERAGE_COLUMNS",
+    "DETAIL_COLUMNS",
+    "OpenWarning",
+    "enter_assignment",
+    "open_warnings",
+    "sync_warnings",
+    "warning_count",
+    "indicator_coverage",
+    "part_key",
+    "plan_coverage",
     "DERIVATIONS",
     "NOT_DERIVED_ANYWHERE",
     "not_derived",

@@ -65,7 +65,11 @@ def actual_history(session: Session, plan_id: str, indicator_id: str, region_cod
 def check_actual(session: Session, plan_id: str, indicator_id: str, region_code: str, year: int,
            value: float, source: str) -> None:
     plan = get_plan(session, plan_id)
-    plan.indicator(indicator_id)
+    base, _bracket, part = indicator_id.partition("[")
+    ind = plan.indicator(base)
+    if part and part.rstrip("]") not in (ind.target.parts or {}):
+        raise NotFound(f"指标 {base} 没有分项 {part.rstrip(']')} / indicator {base} has no part "
+                       f"{part.rstrip(']')}")
     problems = []
     if get_region(session, region_code) is None:
         problems.append(("region_code", f"未知行政区划代码 {region_code}",

@@ -65,6 +65,11 @@ def adopted_child_targets(session: Session, plan_id: str) -> pd.DataFrame:
         columns=["indicator_id", "region_code", "target", "round_id"])
 
 
+def part_key(indicator_id: str, part: str) -> str:
+    """The indicator id under which one part of a split target keeps its actuals."""
+    return f"{indicator_id}[{part}]"
+
+
 def _assigned_from_parent(session: Session, plan: Plan) -> dict[str, tuple[float, str]]:
     """Targets the parent region's plan assigned to this plan's region by an adopted round."""
     region = get_region(session, plan.region_code)
@@ -76,7 +81,17 @@ def _assigned_from_parent(session: Session, plan: Plan) -> dict[str, tuple[float
             continue
         frame = adopted_child_targets(session, row.plan_id)
         for rec in frame[frame["region_code"] == plan.region_code].itertuples(index=False):
-            out[rec.indicator_id] = (float(rec.target), f"{row.plan_id} round {rec.round_id}")
+            out[rec.indicator_id] = (float(rec.target),
+                                     f"上级分解方案第 {rec.round_id} 轮（{row.plan_id}，已采纳）")
+    return out
+
+
+def _assignments(session: Session, plan: Plan) -> dict[str, store.Assignment]:
+    """Assignments for the plan's own region: entered ones over packaged ones."""
+    out = {a.indicator_id: a for a in store.packaged_assignments()
+           if a.plan_id == plan.id and a.region_code == plan.region_code}
+    out.update({a.indicator_id: a for a in store.entered_assignments(
+        session, plan.id, plan.region_code)})
     return out
 
 
@@ -91,8 +106,10 @@ class _Context:
         self.actuals: dict[str, dict[int, store.PlanActualRow]] = {}
         for r in rows:
             self.actuals.setdefault(r.indicator_id, {})[r.year] = r
+        self.assignments: dict[str, store.Assignment] = {}
         if self.own:
             self.assigned = _assigned_from_parent(session, plan)
+            self.assignments = _assignments(session, plan)
             self.child: dict[str, tuple[float, str]] = {}
         else:
             self.assigned = {}
@@ -117,9 +134,14 @@ def _target(ctx: _Context, ind: Indicator, baseline: float | None, seen: tuple[s
         return baseline, "keep the baseline (不减少)", None if baseline is not None else (
             "no_baseline")
     if t.kind == "set_by_higher_level":
+        entered = ctx.assignments.get(ind.id)
+        if entered is not None and not entered.provisional:
+            return _apply_assignment(ind, entered, baseline)
         if ind.id in ctx.assigned:
             value, basis = ctx.assigned[ind.id]
-            return value, f"assigned by {basis}", None
+            return value, basis, None
+        if entered is not None:
+            return _apply_assignment(ind, entered, baseline)
         return None, "", "set_by_higher_level"
     if t.kind == "relative" and t.relative_to and t.relative_to not in seen:
         ref = ctx.plan.indicator(t.relative_to)
@@ -128,6 +150,24 @@ def _target(ctx: _Context, ind: Indicator, baseline: float | None, seen: tuple[s
             return ref_value + t.value, f"{t.relative_to} target ({ref_basis}) + {t.value}", None
         return None, "", "relative"
     return None, "", t.kind
+
+
+def _apply_assignment(ind: Indicator, a: store.Assignment, baseline: float | None
+                      ) -> tuple[float | None, str, str | None]:
+    """(target, basis, note) from an assignment; a % cut on a level indicator needs a baseline.
+
+    Packaged assignments are % cuts (the decomposition's parent targets): on an indicator kept
+    in % they are the target itself, on an intensity level they cut the baseline.
+    """
+    basis = a.basis if a.origin == "entered" else ("value" if ind.unit == "%" else "reduction_pct")
+    flags = "".join(f"（{w}）" for w, on in (("暂定", a.provisional), ("演示合成", a.synthetic))
+                    if on)
+    label = "上级下达" + flags + "：" + a.source_zh
+    if basis == "value":
+        return a.value, label, None
+    if baseline is None:
+        return None, "", "no_baseline"
+    return baseline * (1 - a.value / 100), f"{label}；{baseline:g} × (1 − {a.value:g}%)", None
 
 
 def _baseline(ctx: _Context, ind: Indicator) -> tuple[float | None, str]:
@@ -164,6 +204,8 @@ def _row(session: Session, ctx: _Context, ind: Indicator, year: int | None) -> d
     if latest is not None:
         out.update({"actual": latest.value, "year": latest.year, "revision": latest.revision,
                     "source": latest.source, "derived": bool(latest.derived)})
+    if ctx.own and ind.target.kind in ("per_region", "per_component") and ind.target.parts:
+        return _rate_parts(ctx, ind, year, out)
     if note is None and baseline is None:
         note = "no_baseline"
     if note is None and latest is None:
@@ -197,6 +239,48 @@ def _row(session: Session, ctx: _Context, ind: Indicator, year: int | None) -> d
         else:
             out["required_annual_rate"] = calc.required_annual_change(actual, target, left)
             out["required_basis"] = f"{ind.unit or ''}/yr"
+    return out
+
+
+def _rate_parts(ctx: _Context, ind: Indicator, year: int | None, out: dict[str, Any]
+                ) -> dict[str, Any]:
+    """Rate a split target part by part (module docstring); the row carries the worst light."""
+    plan, parts = ctx.plan, ind.target.parts or {}
+    rated: list[tuple[str, calc.Status, float | None, int]] = []
+    missing: list[str] = []
+    for name, part in parts.items():
+        series = ctx.actuals.get(part_key(ind.id, name), {})
+        years = [y for y in series if y > plan.base_year and (year is None or y <= year)]
+        base_row = series.get(plan.base_year)
+        baseline = 0.0 if ind.accumulation == "cumulative" else (
+            float(base_row.value) if base_row is not None else None)
+        if part.value is None or not years or baseline is None:
+            missing.append(name)
+            continue
+        latest = series[max(years)]
+        target, actual = float(part.value), float(latest.value)
+        progress = calc.planned_progress(
+            latest.year, plan.base_year, plan.period_end, trajectory=ind.trajectory,
+            cumulative_cut=False, baseline=baseline, target=target)
+        light = calc.status(baseline=baseline, target=target, actual=actual,
+                            direction=ind.direction, progress=progress,
+                            thresholds=plan.thresholds)
+        done = None if target == baseline else calc.completion(baseline, target, actual)
+        rated.append((name, light, done, latest.year))
+    if missing:
+        out["status_note"] = ind.target.kind
+        out["target_basis"] = "缺分项实际值：" + "、".join(missing)
+        return out
+    worst = min(rated, key=lambda r: r[1].rank)
+    completions = [r[2] for r in rated if r[2] is not None]
+    last = min(r[3] for r in rated)
+    out.update({
+        "status": worst[1].value, "year": last,
+        "completion": min(completions) if completions else None,
+        "time_progress": calc.time_progress(last, plan.base_year, plan.period_end),
+        "target_basis": "分项评价：" + "；".join(f"{n} {light.label_zh}" for n, light, _d, _y
+                                             in rated),
+    })
     return out
 
 

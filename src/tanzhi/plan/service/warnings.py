@@ -1,11 +1,16 @@
 """Early warnings: in-app notifications for the responsible users and a signed webhook outbox.
 
-The rules that decide a warning are `tanzhi.plan.checks` (registered `check_*` functions): today
-a recorded value that worsens an indicator's status (green → yellow or red, yellow → red), and
-an expected annual report that is late (`check_overdue` runs the periodic rules). It goes to
+The rules that decide a warning are `tanzhi.plan.checks` (registered `check_*` functions): an
+indicator whose light is yellow or red (`checks.warning_light`, the one rule of issue #11 item
+5), and an expected annual report that is late (`check_overdue` runs the periodic rules).
+A light warning is delivered when a value re-rates the indicator (`apply_light_rules`) and by
+`sync_warnings` over every plan (the demo build runs it); when the light clears or changes the
+open warning is resolved. The warning list (`open_warnings`), the badge (`warning_count`) and
+the inboxes all read the open warnings, so they agree with the status table. It goes to
 the users of the indicator's responsible department in that region (department officers whose
 department and region match); when the plan names no department, or no such user exists, to
-the region's own officers. Each warning also queues one outbox row, delivered by
+the region's own officers; when a child region has no such users, to those who answer for the
+indicator in the plan's own region. Each warning also queues one outbox row, delivered by
 `deliver_outbox` as a JSON POST signed with HMAC-SHA256 and carrying an idempotency key, so a
 receiver can verify it and drop duplicates; every attempt is recorded and failed ones are
 retried on the next run.
@@ -25,7 +30,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tanzhi.access import Role, User, in_scope, list_users
-from tanzhi.kernel import NotFound, PermissionDenied, utcnow
+from tanzhi.kernel import NotFound, PermissionDenied, get_region, utcnow
 from tanzhi.plan import store
 from tanzhi.plan.checks import (
     RECORD_RULES,
@@ -37,6 +42,7 @@ from tanzhi.plan.checks import (
 )
 from tanzhi.plan.model import Indicator, Plan
 from tanzhi.plan.service.registry import get_plan, list_plan_records
+from tanzhi.plan.service.status import adopted_child_targets, indicator_status, status_table
 
 SIGNATURE_HEADER = "X-Tanzhi-Signature"
 TIMESTAMP_HEADER = "X-Tanzhi-Timestamp"
@@ -66,14 +72,18 @@ def department_id(text: str | None) -> str | None:
     return None
 
 
-def recipients(session: Session, ind: Indicator, region_code: str) -> list[User]:
-    """Users who answer for an indicator in a region (see the module docstring)."""
+def recipients(session: Session, ind: Indicator, region_code: str,
+               plan_region: str | None = None) -> list[User]:
+    """Users who answer for an indicator in a region (see the module docstring); when nobody
+    in that region does, the users who answer for it in the plan's own region."""
     dept = department_id(ind.department)
     users = [u for u in list_users(session) if u.region_code == region_code and u.active]
     chosen = [u for u in users if dept and u.role is Role.DEPARTMENT_OFFICER
               and u.department == dept]
     if not chosen:
         chosen = [u for u in users if u.role in _OFFICER_ROLES]
+    if not chosen and plan_region is not None and plan_region != region_code:
+        return recipients(session, ind, plan_region)
     return chosen
 
 
@@ -93,7 +103,7 @@ def can_record(session: Session, user: User, plan: Plan, ind: Indicator, region_
 def _deliver(session: Session, finding: Finding) -> int:
     """Notify the answering users and queue one outbox row; rows written (idempotent by key)."""
     plan, ind, key = finding.plan, finding.indicator, finding.key
-    users = recipients(session, ind, finding.region_code)
+    users = recipients(session, ind, finding.region_code, plan.region_code)
     written = 0
     for user in users:
         if store.notification_exists(session, user.id, key):
@@ -116,12 +126,116 @@ def _deliver(session: Session, finding: Finding) -> int:
     return written
 
 
-def warn_if_worse(session: Session, plan: Plan, ind: Indicator, region_code: str, year: int,
-                  before: dict[str, Any] | None, after: dict[str, Any], *, actor: str) -> int:
-    """Run the record-time rules (`checks.RECORD_RULES`) on a status change; rows written."""
+def apply_light_rules(session: Session, plan: Plan, ind: Indicator, region_code: str,
+                      year: int, before: dict[str, Any] | None, after: dict[str, Any], *,
+                      actor: str) -> int:
+    """Run the record-time rules (`checks.RECORD_RULES`) on an indicator's new status row,
+    deliver what they find and resolve its open warnings that no longer hold; rows written."""
     change = StatusChange(plan, ind, region_code, year, before, after, actor)
-    return sum(_deliver(session, finding)
-               for rule in RECORD_RULES for finding in rule(change))
+    findings = [f for rule in RECORD_RULES for f in rule(change)]
+    written = sum(_deliver(session, f) for f in findings)
+    keep = {f.key for f in findings}
+    for row in store.open_warning_rows(session, plan_id=plan.id):
+        if (row.indicator_id, row.region_code) == (ind.id, region_code) and (
+                row.event_key not in keep):
+            row.resolved_at = utcnow()
+    session.flush()
+    return written
+
+
+def rated_rows(session: Session, plan: Plan) -> list[dict[str, Any]]:
+    """Every status row the plan's pages light: its own region's table, and each child region
+    for the indicators an adopted decomposition gives child targets (the map)."""
+    rows = status_table(session, plan.id).to_dict("records")
+    rows = [{k: (None if not isinstance(v, str) and v != v else v) for k, v in r.items()}
+            for r in rows]  # NaN → None
+    adopted = adopted_child_targets(session, plan.id)
+    for rec in adopted[["indicator_id", "region_code"]].drop_duplicates().itertuples(
+            index=False):
+        rows.append(indicator_status(session, plan, plan.indicator(rec.indicator_id),
+                                     rec.region_code))
+    return rows
+
+
+def sync_warnings(session: Session, *, plan_ids: list[str] | None = None,
+                  actor: str = "system:warnings") -> int:
+    """Apply the light rule to every rated row of every current plan (or the given ones):
+    deliver the warnings in force, resolve the rest; rows written."""
+    written = 0
+    for record in list_plan_records(session):
+        if plan_ids is not None and record.plan_id not in plan_ids:
+            continue
+        plan = get_plan(session, record.plan_id)
+        keep: set[str] = set()
+        for row in rated_rows(session, plan):
+            change = StatusChange(plan, plan.indicator(row["indicator_id"]), row["region_code"],
+                                  int(row["year"] or plan.period_end), None, row, actor)
+            for finding in (f for rule in RECORD_RULES for f in rule(change)):
+                keep.add(finding.key)
+                written += _deliver(session, finding)
+        for open_row in store.open_warning_rows(session, plan_id=plan.id):
+            if open_row.event_key not in keep:
+                open_row.resolved_at = utcnow()
+    session.flush()
+    return written
+
+
+@dataclass(frozen=True)
+class OpenWarning:
+    """One warning in force: an indicator with a yellow or red light in one region."""
+
+    plan_id: str
+    plan_title: str
+    indicator_id: str
+    indicator_name: str
+    region_code: str
+    region_name: str
+    year: int | None
+    light: str
+    department: str | None
+    recipients: tuple[str, ...]
+
+
+def _visible(session: Session, user: User, row: store.PlanNotificationRow,
+             scope: dict[str, bool]) -> bool:
+    if row.user_id == user.id:
+        return True
+    if user.role not in (*_OFFICER_ROLES, Role.ANALYST):
+        return False
+    if row.region_code not in scope:
+        scope[row.region_code] = in_scope(session, user, row.region_code)
+    return scope[row.region_code]
+
+
+def open_warnings(session: Session, user: User | None = None) -> list[OpenWarning]:
+    """The warnings in force (one per plan, indicator and region), all or those a user sees:
+    their own, and for officers and analysts every one in their region scope."""
+    grouped: dict[str, list[store.PlanNotificationRow]] = {}
+    for row in store.open_warning_rows(session):
+        grouped.setdefault(row.event_key, []).append(row)
+    users = {u.id: u.username for u in list_users(session)}
+    out: list[OpenWarning] = []
+    plans: dict[str, Plan] = {}
+    scope: dict[str, bool] = {}
+    for key, rows in grouped.items():
+        first = rows[0]
+        if user is not None and not any(_visible(session, user, r, scope) for r in rows):
+            continue
+        plan = plans.setdefault(first.plan_id, get_plan(session, first.plan_id))
+        ind = plan.indicator(first.indicator_id)
+        region = get_region(session, first.region_code)
+        out.append(OpenWarning(
+            first.plan_id, plan.title_zh, ind.id, ind.name_zh, first.region_code,
+            region.name_zh if region else first.region_code, first.year,
+            key.rsplit(":", 1)[-1], ind.department,
+            tuple(sorted(users.get(r.user_id, str(r.user_id)) for r in rows))))
+    return sorted(out, key=lambda w: (w.light != "red", w.plan_id, w.region_code,
+                                      w.indicator_id))
+
+
+def warning_count(session: Session, user: User) -> int:
+    """The badge: how many warnings in force the user sees (`open_warnings`)."""
+    return len(open_warnings(session, user))
 
 
 def check_overdue(session: Session, today: date, *, due: tuple[int, int] = REPORT_DUE) -> int:
@@ -130,7 +244,7 @@ def check_overdue(session: Session, today: date, *, due: tuple[int, int] = REPOR
     written = 0
     for record in list_plan_records(session):
         plan = get_plan(session, record.plan_id)
-        recorded = frozenset((r.indicator_id, r.year) for r in store.actual_rows(
+        recorded = frozenset((r.indicator_id.partition("[")[0], r.year) for r in store.actual_rows(
             session, plan.id, region_codes=[plan.region_code]))
         state = ReportingState(plan, recorded, today, due)
         for rule in SCAN_RULES:
@@ -155,6 +269,10 @@ class Notification:
     body_en: str
     created_at: datetime
     read: bool
+    indicator_name: str = ""
+    region_name: str = ""
+    plan_title: str = ""
+    resolved: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -165,11 +283,25 @@ class Notification:
 
 def notifications_for(session: Session, user: User, *, unread_only: bool = False
                       ) -> list[Notification]:
-    """The user's warnings, newest first."""
-    return [Notification(r.id, r.kind, r.plan_id, r.indicator_id, r.region_code, r.year,
-                         r.title_zh, r.title_en, r.body_zh, r.body_en, r.created_at,
-                         r.read_at is not None)
-            for r in store.notification_rows(session, user.id, unread_only=unread_only)]
+    """The user's warnings, newest first, with the indicator, region and plan by name."""
+    out = []
+    plans: dict[str, Plan | None] = {}
+    for r in store.notification_rows(session, user.id, unread_only=unread_only):
+        if r.plan_id not in plans:
+            try:
+                plans[r.plan_id] = get_plan(session, r.plan_id)
+            except NotFound:
+                plans[r.plan_id] = None
+        plan = plans[r.plan_id]
+        ind = next((i for i in plan.indicators if i.id == r.indicator_id), None) if plan else None
+        region = get_region(session, r.region_code)
+        out.append(Notification(
+            r.id, r.kind, r.plan_id, r.indicator_id, r.region_code, r.year, r.title_zh,
+            r.title_en, r.body_zh, r.body_en, r.created_at, r.read_at is not None,
+            ind.name_zh if ind else r.indicator_id,
+            region.name_zh if region else r.region_code, plan.title_zh if plan else r.plan_id,
+            r.resolved_at is not None))
+    return out
 
 
 def unread_count(session: Session, user: User) -> int:

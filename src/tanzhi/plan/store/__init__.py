@@ -2,11 +2,19 @@
 
 One floor for every table plan status reads (issue #10 item 1), split by concept: `tracking`
 (editions, actuals, proxies, notifications, outbox), `registries` (pilots, projects) and
-`allocations` (decomposition rounds and their adopted child targets). Queries take the caller's
+`allocations` (decomposition rounds and their adopted child targets) and `assignments`
+(targets the level above assigned, entered or packaged). Queries take the caller's
 session.
 """
 
 from tanzhi.plan.store.allocations import RoundRow, TargetRow, adopted_rows
+from tanzhi.plan.store.assignments import (
+    Assignment,
+    PlanAssignmentRow,
+    current_assignment_row,
+    entered_assignments,
+    packaged_assignments,
+)
 from tanzhi.plan.store.registries import (
     PilotEventRow,
     PilotMetricRow,
@@ -34,12 +42,18 @@ from tanzhi.plan.store.tracking import (
     latest_value,
     notification_exists,
     notification_rows,
+    open_warning_rows,
     outbox_by_key,
     outbox_rows,
     proxy_rows,
 )
 
 __all__ = [
+    "Assignment",
+    "PlanAssignmentRow",
+    "current_assignment_row",
+    "entered_assignments",
+    "packaged_assignments",
     "PilotEventRow",
     "PilotMetricRow",
     "PilotRow",
@@ -64,6 +78,7 @@ __all__ = [
     "latest_value",
     "notification_exists",
     "notification_rows",
+    "open_warning_rows",
     "outbox_by_key",
     "outbox_rows",
     "pilot_in_force",

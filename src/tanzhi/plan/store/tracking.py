@@ -108,7 +108,11 @@ class PlanProxyRow(Base):
 
 
 class PlanNotificationRow(Base):
-    """An in-app warning for one user (status worsened, report overdue)."""
+    """An in-app warning for one user (an amber or red light, a report overdue).
+
+    A light warning (kind ``status_warning``) is resolved (``resolved_at``) once its indicator
+    no longer shows that light for that year; the open ones are the warnings in force.
+    """
 
     __tablename__ = "plan_notification"
 
@@ -126,6 +130,7 @@ class PlanNotificationRow(Base):
     event_key: Mapped[str] = mapped_column(String(120), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class PlanOutboxRow(Base):
@@ -237,6 +242,18 @@ def notification_rows(session: Session, user_id: int, *, unread_only: bool = Fal
     if unread_only:
         query = query.where(PlanNotificationRow.read_at.is_(None))
     return list(session.scalars(query.order_by(PlanNotificationRow.id.desc()).limit(limit)))
+
+
+def open_warning_rows(session: Session, *, user_id: int | None = None,
+                      plan_id: str | None = None) -> list[PlanNotificationRow]:
+    """Unresolved light warnings (kind ``status_warning``), of one user or plan or all."""
+    query = select(PlanNotificationRow).where(PlanNotificationRow.kind == "status_warning",
+                                              PlanNotificationRow.resolved_at.is_(None))
+    if user_id is not None:
+        query = query.where(PlanNotificationRow.user_id == user_id)
+    if plan_id is not None:
+        query = query.where(PlanNotificationRow.plan_id == plan_id)
+    return list(session.scalars(query.order_by(PlanNotificationRow.id)))
 
 
 def notification_exists(session: Session, user_id: int, event_key: str) -> bool:
