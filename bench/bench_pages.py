@@ -69,7 +69,7 @@ def one_round(data: Path, repeat: int) -> dict[str, tuple[float, float, int]]:
     out: dict[str, tuple[float, float, int]] = {}
     with TestClient(app) as client:
         login(client)
-        urls = page_urls(client)  # the twins warm nothing the pages use but the login session
+        urls = page_urls(client)  # asks /inventory/runs and the plan twins first (untimed)
         for url in urls:
             t = time.perf_counter()
             r = client.get(url)
