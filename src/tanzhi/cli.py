@@ -214,7 +214,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
 
     import uvicorn
 
-    from tanzhi.web import exposure_warnings, serving_settings
+    from tanzhi.web import exposure_warnings, serving_settings, warm_up
 
     settings = serving_settings(Settings(), host)
     warnings = exposure_warnings(settings, host)
@@ -222,6 +222,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
         err.print(f"[bold red]警告[/bold red] {warning.zh}")
         err.print(f"[bold red]WARNING[/bold red] {warning.en}")
     config = serve_config(settings, host, port)  # configures uvicorn's loggers
+    warm_up()  # the category tree and unit registry load now, not in the first request
     for warning in warnings:
         logging.getLogger("uvicorn.error").warning("%s / %s", warning.zh, warning.en)
     uvicorn.Server(config).run()

@@ -35,6 +35,7 @@ from tanzhi.kernel.db import (
     unit_of_work,
     utcnow,
 )
+from tanzhi.kernel.derived_cache import VOLATILE_TABLES, DerivedCache, input_key
 from tanzhi.kernel.errors import (
     ConsistencyError,
     DataError,
@@ -103,6 +104,7 @@ __all__ = [
     "STATISTIC_VARIABLE",
     "TCE_PER_100M_KWH_PER_KGCE_PER_KWH",
     "UNIT",
+    "VOLATILE_TABLES",
     "AuditCheckpoint",
     "AuditEntry",
     "Base",
@@ -111,6 +113,7 @@ __all__ = [
     "ConsistencyError",
     "DataError",
     "DatasetRef",
+    "DerivedCache",
     "Factor",
     "FactorLibrary",
     "FactorUnitMismatch",
@@ -195,4 +198,5 @@ __all__ = [
     "write_checkpoint",
     "write_statistics",
     "write_template",
+    "input_key",
 ]

@@ -12,7 +12,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tanzhi.access import User
 from tanzhi.http import CurrentUser, DbSession, render, serve_script
-from tanzhi.kernel import DataError, JobContext, JobFunction, Problem, get_region
+from tanzhi.kernel import (
+    DataError,
+    DerivedCache,
+    JobContext,
+    JobFunction,
+    Problem,
+    get_region,
+)
 from tanzhi.plan import service, workflow
 from tanzhi.plan.api import (
     EDITOR_ROLES,
@@ -28,6 +35,10 @@ from tanzhi.plan.service.workbook import read_plan_workbook
 
 router = APIRouter(include_in_schema=False)
 ASSET = Path(__file__).resolve().parent / "assets" / "plan.js"
+# Status counts, plan overviews and indicator details, keyed by the hash of plan, region, year,
+# today's date and the database's content version (`tanzhi.kernel.DerivedCache`: never stale;
+# issue #11 item 10).  Values are shared between requests: read-only.
+CACHE = DerivedCache(maxsize=512)
 
 
 serve_script(router, "/assets/plan.js", ASSET)
@@ -49,6 +60,10 @@ def _ctx(db: Any, user: User, **extra: Any) -> dict[str, Any]:
             "warning_count": service.warning_count(db, user), "synthetic": True, **extra}
 
 
+def _counts(table: Any) -> dict[str, int]:
+    return {k: int((table["status"] == k).sum()) for k in ("green", "yellow", "red")}
+
+
 @router.get("", response_class=HTMLResponse)
 def plans_page(request: Request, db: DbSession, user: CurrentUser) -> Response:
     """Every plan with its edition, period and defects."""
@@ -57,10 +72,10 @@ def plans_page(request: Request, db: DbSession, user: CurrentUser) -> Response:
     records = plans_in_scope(db, user)
     counts = {}
     for r in records:
-        table = service.status_table(db, r.plan_id,
-                                     region_code=plan_region(db, user, r.plan_id, None))
-        counts[r.plan_id] = {k: int((table["status"] == k).sum())
-                             for k in ("green", "yellow", "red")}
+        code = plan_region(db, user, r.plan_id, None)
+        counts[r.plan_id] = CACHE.get(db, "plan.counts", lambda r=r, code=code: _counts(
+            service.status_table(db, r.plan_id, region_code=code)),
+            plan=r.plan_id, region=code, today=date.today().isoformat())
     return render(request, "plan/plans.html", _ctx(
         db, user, records=records, counts=counts, json_url="/api/v1/plans",
         can_edit=user.role in EDITOR_ROLES))
@@ -87,8 +102,10 @@ def overview_page(request: Request, plan_id: str, db: DbSession, user: CurrentUs
                   region: str | None = None, year: int | None = None,
                   indicator: str | None = None) -> HTMLResponse:
     """Traffic lights per indicator and a map of child regions by status."""
-    view = plan_overview(db, plan_id, region_code=plan_region(db, user, plan_id, region),
-                         year=year)
+    code = plan_region(db, user, plan_id, region)
+    view = CACHE.get(db, "plan.overview",
+                     lambda: plan_overview(db, plan_id, region_code=code, year=year),
+                     plan=plan_id, region=code, year=year, today=date.today().isoformat())
     record = service.get_plan_record(db, plan_id)
     mappable = view["mappable"]
     chosen = indicator if indicator in mappable else (mappable[0] if mappable else None)
@@ -104,8 +121,11 @@ def overview_page(request: Request, plan_id: str, db: DbSession, user: CurrentUs
 
 def _detail_ctx(db: Any, user: User, plan_id: str, indicator_id: str, region: str | None,
                 **extra: Any) -> dict[str, Any]:
-    detail = indicator_detail(db, plan_id, indicator_id,
-                              region_code=plan_region(db, user, plan_id, region))
+    code = plan_region(db, user, plan_id, region)
+    detail = CACHE.get(db, "plan.indicator",
+                       lambda: indicator_detail(db, plan_id, indicator_id, region_code=code),
+                       plan=plan_id, indicator=indicator_id, region=code,
+                       today=date.today().isoformat())
     plan = service.get_plan(db, plan_id)
     ind = plan.indicator(indicator_id)
     code = detail["region_code"]

@@ -21,6 +21,7 @@ from tanzhi.http import (
 )
 from tanzhi.kernel import (
     DataError,
+    DerivedCache,
     Region,
     RegionLevel,
     add_region,
@@ -32,6 +33,10 @@ from tanzhi.kernel import (
     require_region,
 )
 from tanzhi.web.dashboard import KeyStatsOut, dataset_sources, key_statistics
+
+# The key-statistics card per region, keyed by the hash of the region and the database's content
+# version (`tanzhi.kernel.DerivedCache`: never stale; issue #11 item 10).
+STATS_CACHE = DerivedCache(maxsize=256)
 
 router = APIRouter(tags=["shell"])
 
@@ -187,7 +192,8 @@ def dashboard_summary(db: Any, user: User, code: str) -> DashboardOut:
         map_region = next((c.code for c in reversed(lineage[:-1])
                            if c.level in ("city", "province")), code)
     # Issue #2: statistics are demo (synthetic) unless a seed plan states them; say which.
-    stats = key_statistics(db, code)
+    stats = STATS_CACHE.get(db, "web.key_statistics", lambda: key_statistics(db, code),
+                            region=code)
     sources = list(region_sources())
     if stats is not None:
         sources += [Source(**s) for s in dataset_sources(stats.datasets)]

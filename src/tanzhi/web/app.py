@@ -30,9 +30,11 @@ from tanzhi.http import (
 from tanzhi.kernel import (
     JobRow,
     JobRunner,
+    ipcc_category,
     key_path,
     make_engine,
     make_session_factory,
+    registry,
     secret_key_configured,
     session_secret,
     utcnow,
@@ -105,6 +107,15 @@ def exposure_warnings(settings: Settings, host: str) -> list[ExposureWarning]:
             f"TANZHI_PASSWORD_HASH_PROFILE={settings.password_hash_profile} is for tests only: "
             "new password hashes are trivial to brute-force. Remove the setting."))
     return out
+
+
+def warm_up() -> None:
+    """Load, before serving, what the first request would otherwise load: the IPCC 2006
+    category tree (climate_categories and networkx, 2–9 s on this machine's first use) and
+    the unit registry (≈ 3 s).  `tanzhi serve` calls it, so no visitor's request pays it
+    (issue #11 item 10); app factories in tests do not, to keep them fast."""
+    ipcc_category("1")
+    registry()
 
 
 def template_dirs() -> list[Path]:

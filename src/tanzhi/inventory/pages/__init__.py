@@ -24,6 +24,7 @@ from tanzhi.inventory.formats.activity import read_activity
 from tanzhi.inventory.pages import figures as v
 from tanzhi.kernel import (
     DataError,
+    DerivedCache,
     JobContext,
     JobFunction,
     Location,
@@ -50,6 +51,9 @@ DOWNLOAD_TYPES = {
     "iamc": ("text/csv; charset=utf-8", "iamc.csv"),
 }
 ASSET = Path(__file__).resolve().parents[1] / "templates" / "inventory" / "workspace.js"
+# The overview's and the run page's figures, keyed by the hash of run, region, year, locale and
+# the database's content version (`tanzhi.kernel.DerivedCache`: never stale, issue #11 item 10).
+CACHE = DerivedCache(maxsize=256)
 
 # Role and region scope (every `region` and run named) are checked app-wide by
 # `tanzhi.http.policy.authorize` against the policy table before a route runs.
@@ -112,6 +116,33 @@ serve_script(router, "/assets/workspace.js", ASSET)
 
 # ---- overview ------------------------------------------------------------------------------
 
+def _overview_figures(db: Any, info: Any, code: str, *, year: int, years: list[int], a: int,
+                      b: int, zh: bool, locale: str) -> dict[str, Any]:
+    """What the overview shows of run `info` for region `code`: read-only, cached by `CACHE`."""
+    rows = service.run_results(db, info.id, region_codes=[code])
+    energy = service.energy_co2(db, region_code=code, run_id=info.id)
+    children = _children(db, code)
+    totals = (service.region_totals(db, info.id, parent_code=code, year=year)
+              if children else pd.DataFrame())
+    flows = service.fuel_sector_flows(db, info.id, region_code=code, year=year)
+    residuals = service.hierarchy_residuals(db, info.id, parent_code=code)
+    figures = v.overview_figures(rows, energy, year=year, years=years, zh=zh)
+    return {
+        "year": year, "years": years, "a": a, "b": b, **figures,
+        "compare": v.compare_years(rows, a, b, zh=zh),
+        "residuals": v.residual_rows(residuals, code, year, zh=zh),
+        "reconciliation": v.reconciliation_rows(
+            service.calibre_reconciliation(db, info.id, region_code=code), year, zh=zh),
+        "notation": v.notation_table(rows, year, zh=zh),
+        "chart_data": v.chart_data(rows, flows, totals, region=code, year=year, years=years,
+                                   zh=zh, locale=locale),
+        "has_children": bool(children),
+        "provenance": v.provenance(info, zh=zh),
+        "synthetic": _synthetic(db, info, [code]),
+        "json_url": _json_url(f"/runs/{info.id}/summary", region=code, by="sector"),
+    }
+
+
 @router.get("")
 def overview(
     request: Request, db: DbSession, user: Viewer,
@@ -134,30 +165,14 @@ def overview(
         return render(request, "inventory/overview.html", ctx)
     years = sorted(int(y) for y in info.years)
     year = year if year in years else years[-1]
-    rows = service.run_results(db, info.id, region_codes=[code])
-    energy = service.energy_co2(db, region_code=code, run_id=info.id)
-    children = _children(db, code)
-    totals = (service.region_totals(db, info.id, parent_code=code, year=year)
-              if children else pd.DataFrame())
-    flows = service.fuel_sector_flows(db, info.id, region_code=code, year=year)
-    residuals = service.hierarchy_residuals(db, info.id, parent_code=code)
     a = a if a in years else years[0]
     b = b if b in years else year
-    figures = v.overview_figures(rows, energy, year=year, years=years, zh=zh)
-    ctx.update({
-        "year": year, "years": years, "a": a, "b": b, **figures,
-        "compare": v.compare_years(rows, a, b, zh=zh),
-        "residuals": v.residual_rows(residuals, code, year, zh=zh),
-        "reconciliation": v.reconciliation_rows(
-            service.calibre_reconciliation(db, info.id, region_code=code), year, zh=zh),
-        "notation": v.notation_table(rows, year, zh=zh),
-        "chart_data": v.chart_data(rows, flows, totals, region=code, year=year, years=years,
-                                   zh=zh, locale=str(request.state.locale)),
-        "has_children": bool(children),
-        "provenance": v.provenance(info, zh=zh),
-        "synthetic": _synthetic(db, info, [code]),
-        "json_url": _json_url(f"/runs/{info.id}/summary", region=code, by="sector"),
-    })
+    locale = str(request.state.locale)
+    ctx.update(CACHE.get(
+        db, "inventory.overview",
+        lambda: _overview_figures(db, info, code, year=year, years=years, a=a, b=b, zh=zh,
+                                  locale=locale),
+        run=info.id, region=code, year=year, a=a, b=b, locale=locale))
     return render(request, "inventory/overview.html", ctx)
 
 
@@ -351,6 +366,21 @@ def run_detail(
     code = _run_region(db, user, info, region)
     years = sorted(int(y) for y in info.years)
     year = year if year in years else years[-1]
+    locale = str(request.state.locale)
+    figures = CACHE.get(db, "inventory.run",
+                        lambda: _run_figures(db, info, code, year=year, years=years, zh=zh),
+                        run=run_id, region=code, year=year, locale=locale)
+    return render(request, "inventory/run.html", {
+        "run": info, "region": require_region(db, code), "regions": scope_regions(db, user),
+        "year": year, "years": years, "can_edit": user.role in EDIT_ROLES, **figures,
+        "json_url": _json_url(f"/runs/{run_id}"),
+    })
+
+
+def _run_figures(db: Any, info: Any, code: str, *, year: int, years: list[int], zh: bool,
+                 ) -> dict[str, Any]:
+    """What the run page shows of run `info` for region `code`: read-only, cached by `CACHE`."""
+    run_id = info.id
     try:
         keys = service.key_categories(db, run_id, region_code=code, year=year,
                                       base_year=years[0] if years[0] != year else None)
@@ -365,9 +395,7 @@ def run_detail(
     a2 = service.stored_uncertainty(db, run_id, region_code=code, year=year,
                                     method="montecarlo")
     used = service.uncertainty_defaults_used(a1)
-    return render(request, "inventory/run.html", {
-        "run": info, "region": require_region(db, code), "regions": scope_regions(db, user),
-        "year": year, "years": years, "can_edit": user.role in EDIT_ROLES,
+    return {
         "keys": v.key_rows(keys, zh=zh),
         "stored_uncertainty": (v.uncertainty_compare_rows(a1, a2, zh=zh)
                                if not a1.empty else None),
@@ -377,8 +405,7 @@ def run_detail(
         "sources": v.provenance(info, zh=zh),
         "provenance": v.provenance(info, zh=zh),
         "synthetic": _synthetic(db, info, [code]),
-        "json_url": _json_url(f"/runs/{run_id}"),
-    })
+    }
 
 
 @router.get("/runs/{run_id}/uncertainty")

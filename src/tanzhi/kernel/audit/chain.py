@@ -10,7 +10,7 @@ every audited table with its last recorded image.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -281,3 +281,21 @@ def verify_chain(session: Session) -> list[AuditFinding]:
     if head is None and last_seq > 0:
         findings.append(AuditFinding(None, "缺少链头记录", "chain head record is missing"))
     return findings
+
+
+def content_version(session: Session, *, ignore: Iterable[str] = ()) -> tuple[int, str]:
+    """(seq, entry_hash) of the newest audit entry on an entity outside `ignore`: a stamp of the
+    content of every audited table, as seen by `session`'s transaction.
+
+    Every write through the app appends to the chain (ORM flushes and `record` for bulk
+    writes), and a write made outside the app is what `verify_rows` reports, so two reads with
+    the same stamp see the same audited rows.  `ignore` names tables whose writes the caller's
+    derived figures never read (login attempts, sessions); ``(0, GENESIS)`` for an empty chain.
+    Uses the primary key backwards, stopping at the first entry that counts.
+    """
+    skip = sorted(set(ignore))
+    query = select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.desc()).limit(1)
+    if skip:
+        query = query.where(AuditEntry.entity.not_in(skip))
+    row = session.execute(query).first()
+    return (int(row.seq), str(row.entry_hash)) if row else (0, GENESIS)

@@ -1,0 +1,119 @@
+"""Benchmark: server time of the six pages issue #11 item 10 names, on the whole demo.
+
+Pages: the home dashboard ``/``, the inventory overview ``/inventory``, the run page
+``/inventory/runs/N``, the plan list ``/plans``, the province plan page ``/plans/{id}`` and an
+indicator page ``/plans/{id}/indicators/{ind}``, each as the province administrator (zj.admin,
+the widest scope, hence the most work per page).
+
+``--data DIR`` must hold a built demo (``TANZHI_DATA_DIR=DIR uv run tanzhi demo``).  Each
+``--rounds`` round starts a fresh app in this process (a new engine, so nothing of the previous
+round's in-process state survives except what the code caches by input hash on purpose, which is
+the point) and times the first request of each page (cold), then the best of ``--repeat`` more
+(warm).  The figures printed are the median over rounds.  Goal (issue #11 item 10): warm ≤ 300 ms,
+cold ≤ 1 s.
+
+Run: ``uv run python bench/bench_pages.py --data DIR [--rounds 3] [--repeat 3]``; with
+``--fresh-process`` each round runs in a new Python process, so module-level caches are empty too
+(a server restart).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from tanzhi.config import Settings
+from tanzhi.demo.model import DEMO_PASSWORD
+from tanzhi.web import create_app, warm_up
+
+USER = "zj.admin"
+
+
+def login(client: TestClient, username: str = USER) -> None:
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+    assert token, "login page has no CSRF field"
+    r = client.post("/login", data={"username": username, "password": DEMO_PASSWORD,
+                                    "csrf_token": token.group(1), "next": "/"},
+                    follow_redirects=False)
+    assert r.status_code == 303, r.text
+
+
+def page_urls(client: TestClient) -> list[str]:
+    """The six pages, with the newest run, the first plan and its first indicator found from
+    the JSON twins (no ids hard-coded)."""
+    runs = client.get("/inventory/runs").text
+    found = re.findall(r"/inventory/runs/(\d+)", runs)
+    run_id = max(int(x) for x in found)
+    plans = client.get("/api/v1/plans").json()
+    items = plans if isinstance(plans, list) else plans.get("plans", plans.get("items", []))
+    plan_id = items[0]["plan_id"]
+    detail = client.get(f"/api/v1/plans/{plan_id}").json()
+    text = json.dumps(detail)
+    ind = re.search(r'"indicator_id": "([^"]+)"', text)
+    assert ind, "plan twin names no indicator"
+    return ["/", "/inventory", f"/inventory/runs/{run_id}", "/plans", f"/plans/{plan_id}",
+            f"/plans/{plan_id}/indicators/{ind.group(1)}"]
+
+
+def one_round(data: Path, repeat: int) -> dict[str, tuple[float, float, int]]:
+    warm_up()  # as `tanzhi serve` does before it listens
+    app = create_app(Settings(data_dir=data, secret_key="bench-secret"))
+    out: dict[str, tuple[float, float, int]] = {}
+    with TestClient(app) as client:
+        login(client)
+        urls = page_urls(client)  # asks /inventory/runs and the plan twins first (untimed)
+        for url in urls:
+            t = time.perf_counter()
+            r = client.get(url)
+            cold = time.perf_counter() - t
+            assert r.status_code == 200, (url, r.status_code, r.text[:300])
+            warm = []
+            for _ in range(repeat):
+                t = time.perf_counter()
+                client.get(url)
+                warm.append(time.perf_counter() - t)
+            out[url] = (cold, min(warm), len(r.content))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--fresh-process", action="store_true")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.json:  # one round in a child process
+        print(json.dumps(one_round(args.data, args.repeat)))
+        return
+    rounds = []
+    for _ in range(args.rounds):
+        if args.fresh_process:
+            done = subprocess.run([sys.executable, __file__, "--data", str(args.data),
+                                   "--repeat", str(args.repeat), "--json"],
+                                  check=True, capture_output=True, text=True)
+            rounds.append({k: tuple(v) for k, v in json.loads(done.stdout).items()})
+        else:
+            rounds.append(one_round(args.data, args.repeat))
+    print(f"server time per page as {USER} (TestClient, in process), median of {args.rounds} "
+          f"rounds; cold = first request of a {'new process' if args.fresh_process else 'new app'}"
+          f", warm = best of {args.repeat}; goal cold ≤ 1 s, warm ≤ 0.3 s")
+    for url in rounds[0]:
+        cold = statistics.median(r[url][0] for r in rounds)
+        warm = statistics.median(r[url][1] for r in rounds)
+        ok = "ok" if cold <= 1 and warm <= 0.3 else "OVER"
+        print(f"  {url:42s} {rounds[0][url][2] / 1024:6.0f} kB  cold {cold:6.3f} s  "
+              f"warm {warm:6.3f} s  {ok}")
+
+
+if __name__ == "__main__":
+    main()
