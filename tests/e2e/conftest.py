@@ -74,8 +74,10 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
     page = context.new_page()
     errors: list[str] = []
-    # The stack goes with the message: a flaky page error is otherwise untraceable (CI stop 16).
-    page.on("pageerror", lambda exc: errors.append(f"{exc} @ {(exc.stack or '').strip()[:3000]}"))
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Each error's whole stack, printed at teardown: pytest shows it under a failing test, where
+    # an assertion's diff would cut it short (CI stop 16 failed on an untraceable "reading '0'").
+    page.on("pageerror", lambda exc: print("page error:", exc, exc.stack or "", sep="\n"))
     page.js_errors = errors
     yield page
     context.close()
