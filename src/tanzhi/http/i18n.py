@@ -1,8 +1,7 @@
-"""UI languages: gettext catalogs compiled at start-up, number formats, a Jinja env per locale."""
+"""UI languages: gettext catalogs compiled at start-up, number filters, a Jinja env per locale."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from io import BytesIO
 from pathlib import Path
@@ -10,17 +9,19 @@ from pathlib import Path
 import jinja2
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
 from babel.support import Translations
+
+from tanzhi.kernel import (
+    format_number,
+    percent,
+    percentage_points,
+    quantity,
+    significant,
+)
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LOCALES = ("zh_CN", "en")
 DOMAIN = "messages"
-
-# Chinese readers count in 万 (10^4), 亿 (10^8) and 万亿 (10^12), largest first; statistical
-# yearbooks print figures this way, so the dashboard does too.
-_ZH_UNITS = ((1e12, "万亿"), (1e8, "亿"), (1e4, "万"))
-
 
 def supported_locale(value: str | None) -> str | None:
     """The supported locale a user's choice names (``en_US`` → ``en``; ``zh`` → ``zh_CN``)."""
@@ -60,35 +61,6 @@ def load_translations(locale: str, *, locale_dirs: Sequence[Path] = ()) -> Trans
     return merged
 
 
-def format_number(value: float | int | None, locale: str, *, digits: int = 2) -> str:
-    """A number as a reader of `locale` expects it.
-
-    Chinese: 万/亿/万亿 with `digits` decimals from 10 000 up, plain below; English: grouped
-    thousands.  ``None`` and NaN show as an em dash.
-
-    >>> format_number(123456789, "zh_CN")
-    '1.23 亿'
-    >>> format_number(56789, "zh_CN")
-    '5.68 万'
-    >>> format_number(123456789, "en")
-    '123,456,789'
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    if locale.startswith("zh"):
-        size = abs(value)
-        pattern = "0." + "0" * digits if digits else "0"
-        for index, (scale, unit) in enumerate(_ZH_UNITS):
-            if size >= scale:
-                # 99 999 999 rounds to 10000.00 万, which a reader expects as 1.00 亿.
-                if index > 0 and round(size / scale, digits) >= 1e4:
-                    scale, unit = _ZH_UNITS[index - 1]
-                shown = format_decimal(value / scale, format=pattern, locale="zh_CN")
-                return f"{shown} {unit}"
-        return format_decimal(value, format="0." + "#" * max(digits, 0), locale="zh_CN")
-    return format_decimal(value, format="#,##0." + "#" * max(digits, 0), locale="en")
-
-
 def make_environment(directories: Sequence[Path], locale: str) -> jinja2.Environment:
     """A Jinja environment whose `_()` and `{% trans %}` speak `locale`, with a `num` filter."""
     env = jinja2.Environment(
@@ -102,7 +74,15 @@ def make_environment(directories: Sequence[Path], locale: str) -> jinja2.Environ
     locale_dirs = [d.parent / "locale" for d in directories if (d.parent / "locale").is_dir()]
     translations = load_translations(locale, locale_dirs=locale_dirs)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    # Number rules live in tanzhi.kernel.numbers (pages, Excel and reports share them):
+    # `num` a bare number, `qty` an amount with its unit (万/亿 joined to the unit), `sig` an
+    # indicator figure, `pct` a share, `pp` percentage points.
     env.filters["num"] = lambda value, digits=2: format_number(value, locale, digits=digits)
+    env.filters["qty"] = lambda value, unit, digits=2: quantity(value, unit, locale,
+                                                                digits=digits)
+    env.filters["sig"] = significant
+    env.filters["pct"] = lambda share, digits=1: percent(share, digits)
+    env.filters["pp"] = lambda points, digits=1: percentage_points(points, locale, digits=digits)
     chinese = locale.startswith("zh")
     # Data carries both names (name_zh/name_en); `pick` shows the one for this language.
     env.globals["pick"] = lambda zh, en: (zh or en) if chinese else (en or zh)

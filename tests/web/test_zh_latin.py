@@ -1,0 +1,166 @@
+"""Chinese that reads as Chinese (issue #11 item 7).
+
+Every GET page of the policy table that answers HTML is rendered as each role that may open it
+(one demo login per role, the anonymous visitor too) in zh_CN; its visible text (no <script>,
+<style> or attributes) must hold no Latin word outside `ALLOWED`: units, GWP report names,
+chemical formulas, notation keys, file formats and the product's name. Codes are allowed where a
+page shows them as codes (`<code>`, `.mono`, `.code` cells). The generated reports (PDF and
+DOCX) are held to the same rule.
+
+Routes, roles and parameter values come from the policy test (`test_policy.build_cases`), so a
+new page is checked as soon as it has a policy row.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from collections.abc import Iterator
+from html.parser import HTMLParser
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from tanzhi.access import Role
+from tanzhi.config import Settings
+from tanzhi.web import create_app
+
+from .conftest import keep_one_year_of_the_demo_run
+from .test_policy import LOGINS, _login, build_cases, catalogue  # noqa: F401 — a fixture
+
+# Latin words a Chinese page may carry, each for a reason.
+ALLOWED = frozenset({
+    # the product and file formats a user downloads or uploads
+    "tanzhi", "Excel", "CSV", "PDF", "DOCX", "XLSX", "xlsx", "csv", "pdf", "docx", "JSON", "API",
+    "HTML",
+    # units (SI and the field's)
+    "t", "kt", "Mt", "Gg", "kg", "g", "tce", "kgce", "tCO", "kWh", "MWh", "GWh", "TWh", "kW",
+    "MW", "GW", "TJ", "GJ", "PJ", "MJ", "km", "ha", "m", "h", "a", "e", "CO2e", "tCO2e",
+    "Nm", "L", "yr",
+    # chemical formulas and gas groups
+    "CO", "CO2", "CH4", "N2O", "HFCs", "PFCs", "SF6", "NF3", "HFC", "PFC",
+    # IPCC and GWP report names
+    "IPCC", "AR4", "AR5", "AR6", "SAR", "TAR", "GWP", "GWP100",
+    # IPCC notation keys (2006 Guidelines vol. 1 ch. 8): not estimated, not applicable, …
+    "NE", "NA", "NO", "IE", "C",
+    # standards cited by number
+    "GB", "T",
+    # Monte Carlo (uncertainty method, IPCC 2006 vol. 1 ch. 3 approach 2)
+    "Monte", "Carlo",
+})
+LATIN = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+# Elements whose text is a code by design (IPCC codes, region codes, identifiers, file names).
+CODE_CLASSES = {"mono", "code"}
+
+
+class _Text(HTMLParser):
+    """Visible text of a page, code elements left out."""
+
+    VOID = {"br", "img", "input", "meta", "link", "hr", "area", "base", "col", "embed", "source",
+            "track", "wbr", "param"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.stack: list[bool] = []  # True: hidden (script, style, code)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        classes = set((dict(attrs).get("class") or "").split())
+        hidden = tag in ("script", "style", "code", "template", "svg") or bool(
+            classes & CODE_CLASSES)
+        self.stack.append(hidden or (bool(self.stack) and self.stack[-1]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not (self.stack and self.stack[-1]):
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    return " ".join(parser.parts)
+
+
+def latin_words(text: str) -> list[str]:
+    """Latin words of `text` outside the allow-list; a word glued to digits in front (an IPCC
+    code such as 1A1a, a unit such as 10kV) is a code, not a word."""
+    found = []
+    for m in LATIN.finditer(text):
+        if m.start() > 0 and text[m.start() - 1].isdigit():
+            continue
+        word = m.group()
+        if word not in ALLOWED:
+            found.append(word)
+    return found
+
+
+def test_the_checker_itself() -> None:
+    html = ("<html><head><style>p{color:red}</style><script>var x = 1</script></head><body>"
+            "<p title='hidden words'>排放 12.5 万t CO2e（AR5，NE）</p><td class='mono'>330600</td>"
+            "<code>count_mismatch</code><p>1A1a 能源工业 weighted</p></body></html>")
+    assert latin_words(visible_text(html)) == ["weighted"]
+
+
+# ---- the pages -----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def settings(demo_settings: Settings) -> Settings:
+    keep_one_year_of_the_demo_run(demo_settings)
+    return demo_settings
+
+
+@pytest.fixture(scope="module")
+def app(settings: Settings) -> FastAPI:
+    return create_app(settings)
+
+
+@pytest.fixture(scope="module")
+def clients(app: FastAPI) -> Iterator[dict[Role, TestClient]]:
+    out = {}
+    for role, username in LOGINS.items():
+        client = TestClient(app, raise_server_exceptions=False,
+                            headers={"Accept": "text/html"}, cookies={"tanzhi_lang": "zh_CN"})
+        out[role] = _login(client, username)
+    yield out
+    for client in out.values():
+        client.close()
+
+
+def _is_page(path: str) -> bool:
+    return not path.startswith(("/api/", "/static", "/docs")) and not path.endswith(
+        ("/logout", ".xlsx", ".csv", ".pdf", ".docx", ".zip", ".json", ".geojson", ".svg"))
+
+
+def test_every_page_reads_as_chinese(app: FastAPI, clients: dict, catalogue: tuple) -> None:
+    cases, _ = build_cases(app, catalogue)
+    seen: set[tuple[Role, str]] = set()
+    offenders: dict[str, list[str]] = {}
+    pages = 0
+    started = time.perf_counter()
+    for case in cases:
+        if case.method != "GET" or case.why != "own" or case.expect != "allow" \
+                or not _is_page(case.path) or (case.role, case.url) in seen:
+            continue
+        seen.add((case.role, case.url))
+        r = clients[case.role].get(case.url, follow_redirects=True)
+        if "text/html" not in r.headers.get("content-type", "") or r.status_code == 404:
+            continue
+        pages += 1
+        words = latin_words(visible_text(r.text))
+        if r.status_code >= 400:
+            words.append(f"<status {r.status_code}>")
+        if words:
+            offenders[f"{case.role.value} {case.url}"] = sorted(set(words))
+    elapsed = time.perf_counter() - started
+    print(f"\nzh_latin: {pages} pages (route × role) in {elapsed:.1f} s")
+    assert pages > 50
+    assert not offenders, "Latin words on Chinese pages:\n" + "\n".join(
+        f"  {page}: {' '.join(words)}" for page, words in sorted(offenders.items()))
