@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from io import BytesIO
 from pathlib import Path
@@ -11,8 +12,10 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from tanzhi.access import DEPARTMENTS
 from tanzhi.kernel import (
     format_number,
+    packaged_regions,
     percent,
     percentage_points,
     quantity,
@@ -22,6 +25,50 @@ from tanzhi.kernel import (
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LOCALES = ("zh_CN", "en")
 DOMAIN = "messages"
+
+# "中文 / English" as the API's bilingual messages and the demo's notes are written: Chinese
+# (with at least one Han character) before " / ", English without any after it.
+_BILINGUAL = re.compile(r"^(?P<zh>.*[\u3400-\u9fff][^/]*?)\s*/\s+(?P<en>[^\u3400-\u9fff]+)$", re.S)
+
+
+def one_language(text: object, locale: str) -> str:
+    """The half of a bilingual "中文 / English" text that speaks `locale`; other text as is.
+
+    >>> one_language("无权访问 / access denied", "zh_CN"), one_language("GB/T 2260", "zh_CN")
+    ('无权访问', 'GB/T 2260')
+    """
+    value = "" if text is None else str(text)
+    found = _BILINGUAL.match(value)
+    if not found:
+        return value
+    return found["zh"].strip() if locale.startswith("zh") else found["en"].strip()
+
+
+def region_label(code: str | None, locale: str) -> str:
+    """A packaged region's name for `locale` (GB/T 2260); a code not in the package as is."""
+    if not code:
+        return ""
+    names = _region_names()
+    zh, en = names.get(code, (code, code))
+    return zh if locale.startswith("zh") else en
+
+
+_REGION_NAMES: dict[str, tuple[str, str]] = {}
+
+
+def _region_names() -> dict[str, tuple[str, str]]:
+    if not _REGION_NAMES:
+        _REGION_NAMES.update({r.code: (r.name_zh, r.name_en) for r in packaged_regions()})
+    return _REGION_NAMES
+
+
+def department_label(key: str | None, locale: str) -> str:
+    """A department's name for `locale` from its stable id (`tanzhi.access.DEPARTMENTS`)."""
+    if not key:
+        return ""
+    zh, en = DEPARTMENTS.get(key, (key, key))
+    return zh if locale.startswith("zh") else en
+
 
 def supported_locale(value: str | None) -> str | None:
     """The supported locale a user's choice names (``en_US`` → ``en``; ``zh`` → ``zh_CN``)."""
@@ -87,5 +134,8 @@ def make_environment(directories: Sequence[Path], locale: str) -> jinja2.Environ
     # Data carries both names (name_zh/name_en); `pick` shows the one for this language.
     env.globals["pick"] = lambda zh, en: (zh or en) if chinese else (en or zh)
     env.globals["locale"] = locale
+    env.filters["one_language"] = lambda text: one_language(text, locale)
+    env.globals["region_label"] = lambda code: region_label(code, locale)
+    env.globals["department_label"] = lambda key: department_label(key, locale)
     env.globals["html_lang"] = "zh-CN" if locale.startswith("zh") else "en"
     return env
