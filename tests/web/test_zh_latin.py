@@ -19,12 +19,17 @@ import time
 from collections.abc import Iterator
 from html.parser import HTMLParser
 
+import docx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 
 from tanzhi.access import Role
 from tanzhi.config import Settings
+from tanzhi.kernel import make_engine, make_session_factory, unit_of_work
+from tanzhi.report import inventory_report, plan_evaluation
+from tanzhi.report.render import render_document
 from tanzhi.web import create_app
 
 from .conftest import keep_one_year_of_the_demo_run
@@ -69,8 +74,12 @@ class _Text(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self.VOID:
             return
-        classes = set((dict(attrs).get("class") or "").split())
-        hidden = tag in ("script", "style", "code", "template", "svg") or bool(
+        attributes = dict(attrs)
+        classes = set((attributes.get("class") or "").split())
+        # Text that declares itself English (lang="en": the language switch's "English", the
+        # original title of an English-language source cited as such) is English by intent.
+        english = (attributes.get("lang") or "").lower().startswith("en")
+        hidden = tag in ("script", "style", "code", "template", "svg") or english or bool(
             classes & CODE_CLASSES)
         self.stack.append(hidden or (bool(self.stack) and self.stack[-1]))
 
@@ -105,7 +114,8 @@ def latin_words(text: str) -> list[str]:
 def test_the_checker_itself() -> None:
     html = ("<html><head><style>p{color:red}</style><script>var x = 1</script></head><body>"
             "<p title='hidden words'>排放 12.5 万t CO2e（AR5，NE）</p><td class='mono'>330600</td>"
-            "<code>count_mismatch</code><p>1A1a 能源工业 weighted</p></body></html>")
+            "<code>count_mismatch</code><p>1A1a 能源工业 weighted</p>"
+            "<a lang='en' href='?lang=en'>English</a></body></html>")
     assert latin_words(visible_text(html)) == ["weighted"]
 
 
@@ -139,7 +149,8 @@ def _is_page(path: str) -> bool:
         ("/logout", ".xlsx", ".csv", ".pdf", ".docx", ".zip", ".json", ".geojson", ".svg"))
 
 
-def test_every_page_reads_as_chinese(app: FastAPI, clients: dict, catalogue: tuple) -> None:
+def test_every_page_reads_as_chinese(app: FastAPI, clients: dict,
+                                     catalogue: tuple) -> None:  # noqa: F811 — the fixture
     cases, _ = build_cases(app, catalogue)
     seen: set[tuple[Role, str]] = set()
     offenders: dict[str, list[str]] = {}
@@ -164,3 +175,55 @@ def test_every_page_reads_as_chinese(app: FastAPI, clients: dict, catalogue: tup
     assert pages > 50
     assert not offenders, "Latin words on Chinese pages:\n" + "\n".join(
         f"  {page}: {' '.join(words)}" for page, words in sorted(offenders.items()))
+
+
+# ---- the reports ---------------------------------------------------------------------------
+
+SEED_PLANS = ("hz-fyp14-climate", "jx-fyp14-climate", "sx-fyp14-climate", "tz-fyp14-climate",
+              "zj-fyp14-climate")
+# A figure printed with more than four decimals is a raw float (20.243261450978324).
+RAW_FLOAT = re.compile(r"\d+\.\d{5,}")
+
+
+def _docx_text(data: bytes) -> str:
+    book = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in book.paragraphs]
+    for table in book.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def _pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.fixture(scope="module")
+def documents(settings: Settings) -> list[tuple[str, object]]:
+    """The final evaluation of every seed plan and Shaoxing's 2022 inventory report."""
+    engine = make_engine(settings)
+    out = []
+    with unit_of_work(make_session_factory(engine), actor="test") as db:
+        for plan_id in SEED_PLANS:
+            out.append((f"evaluation {plan_id}", plan_evaluation(db, plan_id=plan_id,
+                                                                 kind="final")))
+        out.append(("inventory 330600 2022", inventory_report(db, region_code="330600",
+                                                               year=2022)))
+    engine.dispose()
+    return out
+
+
+def test_reports_read_as_chinese(documents: list) -> None:
+    offenders = {}
+    started = time.perf_counter()
+    for name, doc in documents:
+        texts = {"docx": _docx_text(render_document(doc, "docx"))}
+        if name.startswith(("evaluation sx", "inventory")):  # PDF rendering is the slow part
+            texts["pdf"] = _pdf_text(render_document(doc, "pdf"))
+        for fmt, text in texts.items():
+            words = latin_words(text) + RAW_FLOAT.findall(text)
+            if words:
+                offenders[f"{name} ({fmt})"] = sorted(set(words))
+    print(f"\nzh_latin reports: {len(documents)} documents in "
+          f"{time.perf_counter() - started:.1f} s")
+    assert not offenders, "Latin words or raw floats in Chinese reports:\n" + "\n".join(
+        f"  {name}: {' '.join(words)}" for name, words in sorted(offenders.items()))

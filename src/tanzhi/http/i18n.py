@@ -125,8 +125,7 @@ def make_environment(directories: Sequence[Path], locale: str) -> jinja2.Environ
     # `num` a bare number, `qty` an amount with its unit (万/亿 joined to the unit), `sig` an
     # indicator figure, `pct` a share, `pp` percentage points.
     env.filters["num"] = lambda value, digits=2: format_number(value, locale, digits=digits)
-    env.filters["qty"] = lambda value, unit, digits=2: quantity(value, unit, locale,
-                                                                digits=digits)
+    env.filters["qty"] = lambda value, unit: quantity(value, unit, locale)
     env.filters["sig"] = significant
     env.filters["pct"] = lambda share, digits=1: percent(share, digits)
     env.filters["pp"] = lambda points, digits=1: percentage_points(points, locale, digits=digits)

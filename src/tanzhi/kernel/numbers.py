@@ -9,7 +9,7 @@ Rules (issue #11 item 7):
 - **万/亿 only with their unit.** Chinese readers count in 万 (10⁴), 亿 (10⁸) and 万亿 (10¹²), as
   statistical yearbooks do. The multiplier is written as part of the unit — ``13 亿元``,
   ``5.68 万吨`` — and a unit that already carries one is promoted, not doubled: 130 000 万元 is
-  ``13.00 亿元``, never ``13.00 万 万元`` (`quantity`). Intensities (a unit with ``/``) and
+  ``13 亿元``, never ``13.00 万 万元`` (`quantity`, with significant digits). Intensities (a unit with ``/``) and
   percentages are never scaled.
 - **Percentages and percentage points.** A share is ``45.6%``; a difference of two percentages
   is ``2.0 个百分点`` (``2.0 pp`` in English), never ``2.0%`` (`percentage_points`).
@@ -97,24 +97,24 @@ def format_number(value: float | int | None, locale: str, *, digits: int = 2) ->
     if _missing(value):
         return MISSING
     if _chinese(locale):
-        shown, prefix = _zh_scaled(value, digits)
+        scaled, prefix = _zh_scaled(value, digits)
         if prefix:
-            return f"{shown} {prefix}"
+            pattern = "0." + "0" * digits if digits else "0"
+            return f"{format_decimal(scaled, format=pattern, locale='zh_CN')} {prefix}"
         return format_decimal(value, format="0." + "#" * max(digits, 0), locale="zh_CN")
     return format_decimal(value, format="#,##0." + "#" * max(digits, 0), locale="en")
 
 
-def _zh_scaled(value: float | int, digits: int) -> tuple[str, str]:
-    """(number, multiplier) for a Chinese reader; multiplier '' below 10 000."""
+def _zh_scaled(value: float | int, digits: int) -> tuple[float, str]:
+    """(value in the multiplier, multiplier) for a Chinese reader; '' below 10 000."""
     size = abs(value)
-    pattern = "0." + "0" * digits if digits else "0"
     for index, (scale, unit) in enumerate(ZH_SCALES):
         if size >= scale:
             # 99 999 999 rounds to 10000.00 万, which a reader expects as 1.00 亿.
             if index > 0 and round(size / scale, digits) >= 1e4:
                 scale, unit = ZH_SCALES[index - 1]
-            return format_decimal(value / scale, format=pattern, locale="zh_CN"), unit
-    return "", ""
+            return value / scale, unit
+    return float(value), ""
 
 
 def scalable(unit: str) -> bool:
@@ -127,9 +127,11 @@ def quantity(value: float | int | None, unit: str, locale: str = "zh_CN", *,
     """An amount with its unit, the Chinese multiplier written into the unit.
 
     >>> quantity(130000, "万元"), quantity(56789, "吨"), quantity(13, "亿元"), quantity(5, "万元")
-    ('13.00 亿元', '5.68 万吨', '13 亿元', '5 万元')
+    ('13 亿元', '5.68 万吨', '13 亿元', '5 万元')
     >>> quantity(0.342, "吨/万元"), quantity(123456, "t CO₂e"), quantity(1234.5, "万元", "en")
     ('0.342 吨/万元', '12.35 万t CO₂e', '1,234 万元')
+    >>> quantity(123456789, "吨"), quantity(-2.5e12, "元"), quantity(850, "吨")
+    ('1.23 亿吨', '-2.5 万亿元', '850 吨')
     """
     if _missing(value):
         return MISSING
@@ -141,13 +143,8 @@ def quantity(value: float | int | None, unit: str, locale: str = "zh_CN", *,
         if unit.startswith(prefix) and len(unit) > len(prefix):
             base, held, own = unit[len(prefix):], scale, prefix
             break
-    total = float(value) * held
-    shown, prefix = _zh_scaled(total, digits)
-    if not prefix:
-        return f"{significant(total)} {base}"
-    if prefix == own:  # already in the unit's own multiplier: as given
-        return f"{significant(value)} {unit}"
-    return f"{shown} {prefix}{base}"
+    scaled, prefix = _zh_scaled(float(value) * held, digits)
+    return f"{significant(scaled)} {prefix}{base}"
 
 
 def percent(share: float | int | None, digits: int = 1) -> str:

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from tanzhi.kernel import fixed, significant
 from tanzhi.plan import Plan
 
 Tone = Literal["green", "yellow", "red", "grey"]
@@ -347,12 +348,9 @@ def format_value(value: Any, column: Column) -> str:
             return "—"
         if column.percent:
             number *= 100
-        if column.digits is None:
-            text = f"{number:,}"
-        else:
-            text = f"{number:,.{column.digits}f}"
-            if text.startswith("-") and float(text.replace(",", "")) == 0:
-                text = text[1:]
+        # A column without fixed decimals shows about three significant digits, never the
+        # raw float (20.243261450978324): tanzhi.kernel.numbers holds the rules.
+        text = significant(number) if column.digits is None else fixed(number, column.digits)
         return text + ("%" if column.percent else "")
     return str(value)
 
