@@ -58,9 +58,14 @@ ALLOWED = frozenset({
     "GDP", "UTC",
     # licence identifiers (SPDX) and the names of software a source was copied from
     "MIT", "CC0", "cnmaps",
-    # the file format names a download button offers
-    "Word", "HTML",
+    # the file format name a download button offers (Word)
+    "Word",
 })
+# English still shown, word by word, by route template (pages) and by document (reports): what
+# issue #11 item 7 has not translated yet. Listed so that the test fails on any new word, and on
+# a listed word that is gone (take it off): the lists only shrink. Never add to them to pass.
+NOT_YET_PAGES: dict[str, frozenset[str]] = {}
+NOT_YET_REPORTS: dict[str, frozenset[str]] = {}
 LATIN = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 # Elements whose text is a code by design (IPCC codes, region codes, identifiers, file names).
 CODE_CLASSES = {"mono", "code"}
@@ -155,13 +160,14 @@ def _is_page(path: str) -> bool:
         ("/logout", ".xlsx", ".csv", ".pdf", ".docx", ".zip", ".json", ".geojson", ".svg"))
 
 
-def test_every_page_reads_as_chinese(app: FastAPI, clients: dict,
-                                     catalogue: tuple) -> None:  # noqa: F811 — the fixture
+def page_words(app: FastAPI, clients: dict, catalogue: tuple  # noqa: F811 — the fixture
+               ) -> tuple[dict[str, set[str]], dict[str, list[str]], int]:
+    """(words by route template, words by page as role and URL, pages read)."""
     cases, _ = build_cases(app, catalogue)
     seen: set[tuple[Role, str]] = set()
-    offenders: dict[str, list[str]] = {}
+    by_route: dict[str, set[str]] = {}
+    by_page: dict[str, list[str]] = {}
     pages = 0
-    started = time.perf_counter()
     for case in cases:
         if case.method != "GET" or case.why != "own" or case.expect != "allow" \
                 or not _is_page(case.path) or (case.role, case.url) in seen:
@@ -175,12 +181,34 @@ def test_every_page_reads_as_chinese(app: FastAPI, clients: dict,
         if r.status_code >= 400:
             words.append(f"<status {r.status_code}>")
         if words:
-            offenders[f"{case.role.value} {case.url}"] = sorted(set(words))
-    elapsed = time.perf_counter() - started
-    print(f"\nzh_latin: {pages} pages (route × role) in {elapsed:.1f} s")
+            by_page[f"{case.role.value} {case.url}"] = sorted(set(words))
+            by_route.setdefault(case.path, set()).update(words)
+    return by_route, by_page, pages
+
+
+def ratchet(found: dict[str, set[str]], known: dict[str, frozenset[str]]) -> list[str]:
+    """What `found` holds beyond `known` (new English), and what `known` lists that is gone
+    (translated: take it off the list, so the list only shrinks)."""
+    out = []
+    for key in sorted(set(found) | set(known)):
+        new = found.get(key, set()) - known.get(key, frozenset())
+        gone = known.get(key, frozenset()) - found.get(key, set())
+        if new:
+            out.append(f"  {key}: new Latin words {' '.join(sorted(new))}")
+        if gone:
+            out.append(f"  {key}: no longer shown, take off NOT_YET: {' '.join(sorted(gone))}")
+    return out
+
+
+def test_every_page_reads_as_chinese(app: FastAPI, clients: dict,
+                                     catalogue: tuple) -> None:  # noqa: F811 — the fixture
+    started = time.perf_counter()
+    by_route, by_page, pages = page_words(app, clients, catalogue)
+    print(f"\nzh_latin: {pages} pages (route × role) in {time.perf_counter() - started:.1f} s")
     assert pages > 50
-    assert not offenders, "Latin words on Chinese pages:\n" + "\n".join(
-        f"  {page}: {' '.join(words)}" for page, words in sorted(offenders.items()))
+    wrong = ratchet(by_route, NOT_YET_PAGES)
+    assert not wrong, "Latin words on Chinese pages (issue #11 item 7):\n" + "\n".join(wrong) \
+        + "\n\nby page:\n" + "\n".join(f"  {p}: {' '.join(w)}" for p, w in by_page.items())
 
 
 # ---- the reports ---------------------------------------------------------------------------
@@ -218,11 +246,9 @@ def documents(settings: Settings) -> list[tuple[str, object]]:
     return out
 
 
-def test_reports_read_as_chinese(documents: list) -> None:
-    """Every document's HTML (what the PDF is printed from); the PDF and DOCX files of
-    Shaoxing's final evaluation read back (PDF printing is the slow part)."""
-    offenders = {}
-    started = time.perf_counter()
+def report_words(documents: list) -> dict[str, set[str]]:
+    """Latin words and raw floats by document and format."""
+    found: dict[str, set[str]] = {}
     for name, doc in documents:
         texts = {"html": visible_text(render_document(doc, "html").decode())}
         if name == "evaluation sx-fyp14-climate":
@@ -231,8 +257,17 @@ def test_reports_read_as_chinese(documents: list) -> None:
         for fmt, text in texts.items():
             words = latin_words(text) + RAW_FLOAT.findall(text)
             if words:
-                offenders[f"{name} ({fmt})"] = sorted(set(words))
+                found[f"{name} ({fmt})"] = set(words)
+    return found
+
+
+def test_reports_read_as_chinese(documents: list) -> None:
+    """Every document's HTML (what the PDF is printed from); the PDF and DOCX files of
+    Shaoxing's final evaluation read back (PDF printing is the slow part)."""
+    started = time.perf_counter()
+    found = report_words(documents)
     print(f"\nzh_latin reports: {len(documents)} documents in "
           f"{time.perf_counter() - started:.1f} s")
-    assert not offenders, "Latin words or raw floats in Chinese reports:\n" + "\n".join(
-        f"  {name}: {' '.join(words)}" for name, words in sorted(offenders.items()))
+    assert not any(RAW_FLOAT.fullmatch(w) for words in found.values() for w in words), found
+    wrong = ratchet(found, NOT_YET_REPORTS)
+    assert not wrong, "Latin words in Chinese reports (issue #11 item 7):\n" + "\n".join(wrong)

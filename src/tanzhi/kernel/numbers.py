@@ -9,8 +9,8 @@ Rules (issue #11 item 7):
 - **万/亿 only with their unit.** Chinese readers count in 万 (10⁴), 亿 (10⁸) and 万亿 (10¹²), as
   statistical yearbooks do. The multiplier is written as part of the unit — ``13 亿元``,
   ``5.68 万吨`` — and a unit that already carries one is promoted, not doubled: 130 000 万元 is
-  ``13 亿元``, never ``13.00 万 万元`` (`quantity`, with significant digits). Intensities (a unit with ``/``) and
-  percentages are never scaled.
+  ``13 亿元``, never ``13.00 万 万元`` (`quantity`, with significant digits). Intensities (a
+  unit with ``/``) and percentages are never scaled.
 - **Percentages and percentage points.** A share is ``45.6%``; a difference of two percentages
   is ``2.0 个百分点`` (``2.0 pp`` in English), never ``2.0%`` (`percentage_points`).
 - Missing values (None, NaN, ±inf) show as an em dash.
@@ -138,10 +138,10 @@ def quantity(value: float | int | None, unit: str, locale: str = "zh_CN", *,
     unit = unit or ""
     if not _chinese(locale) or not scalable(unit):
         return f"{significant(value)} {unit}".rstrip()
-    base, held, own = unit, 1.0, ""
+    base, held = unit, 1.0
     for scale, prefix in ZH_SCALES:
         if unit.startswith(prefix) and len(unit) > len(prefix):
-            base, held, own = unit[len(prefix):], scale, prefix
+            base, held = unit[len(prefix):], scale
             break
     scaled, prefix = _zh_scaled(float(value) * held, digits)
     return f"{significant(scaled)} {prefix}{base}"
