@@ -56,8 +56,9 @@ ALLOWED = frozenset({
     "Monte", "Carlo",
     # terms Chinese official texts write in Latin letters (单位GDP能耗; times in UTC)
     "GDP", "UTC",
-    # licence identifiers (SPDX) and the names of software a source was copied from
-    "MIT", "CC0", "cnmaps",
+    # licence identifiers (SPDX), names of software and publishers a source was copied from,
+    # and the name of the map datum (GCJ-02)
+    "MIT", "CC0", "cnmaps", "cnmetlab", "GCJ",
     # the file format name a download button offers (Word)
     "Word",
 })
@@ -109,9 +110,14 @@ def visible_text(html: str) -> str:
     return " ".join(parser.parts)
 
 
+# A file name or path a page points to (docs/decomposition.md, 模板.xlsx) is a name, not prose.
+FILE_NAME = re.compile(r"[\w./-]+\.(?:md|csv|xlsx|xls|json|yaml|pdf|docx|zip|txt)\b")
+
+
 def latin_words(text: str) -> list[str]:
     """Latin words of `text` outside the allow-list; a word glued to digits in front (an IPCC
     code such as 1A1a, a unit such as 10kV) is a code, not a word."""
+    text = FILE_NAME.sub(" ", text)
     found = []
     for m in LATIN.finditer(text):
         if m.start() > 0 and text[m.start() - 1].isdigit():
@@ -125,6 +131,7 @@ def latin_words(text: str) -> list[str]:
 def test_the_checker_itself() -> None:
     html = ("<html><head><style>p{color:red}</style><script>var x = 1</script></head><body>"
             "<p title='hidden words'>排放 12.5 万t CO2e（AR5，NE）</p><td class='mono'>330600</td>"
+            "<p>方法见 docs/decomposition.md</p>"
             "<code>count_mismatch</code><p>1A1a 能源工业 weighted</p>"
             "<a lang='en' href='?lang=en'>English</a></body></html>")
     assert latin_words(visible_text(html)) == ["weighted"]
