@@ -39,11 +39,11 @@ from .test_policy import LOGINS, _login, build_cases, catalogue  # noqa: F401 â€
 ALLOWED = frozenset({
     # the product and file formats a user downloads or uploads
     "tanzhi", "Excel", "CSV", "PDF", "DOCX", "XLSX", "xlsx", "csv", "pdf", "docx", "JSON", "API",
-    "HTML",
+    "HTML", "JPG", "PNG", "SHA",
     # units (SI and the field's)
     "t", "kt", "Mt", "Gg", "kg", "g", "tce", "kgce", "tCO", "kWh", "MWh", "GWh", "TWh", "kW",
     "MW", "GW", "TJ", "GJ", "PJ", "MJ", "km", "ha", "m", "h", "a", "e", "CO2e", "tCO2e",
-    "Nm", "L", "yr",
+    "Nm", "L", "yr", "MB",
     # chemical formulas and gas groups
     "CO", "CO2", "CH4", "N2O", "HFCs", "PFCs", "SF6", "NF3", "HFC", "PFC",
     # IPCC and GWP report names
