@@ -117,7 +117,8 @@ def test_html_card_shows_values_marks_and_badge(demo_client: TestClient) -> None
     assert '<span class="stat-value">846.60 万</span>' in html
     assert '规上工业煤炭消耗<small class="unit">原煤 · 吨</small>' in html
     assert 'title="规划文本数据 / stated in plan — 降至 2020年的 846.6 万吨' in html
-    assert "合成演示数据 / synthetic" in html and "规划文本数据 / stated in plan" in html
+    # Chinese only on the Chinese page (issue #11 item 7); the tooltips keep both.
+    assert ">合成演示数据</span>" in html and "规划文本数据</span>" in html
     assert "docs/demo-model.md" in html
     english = demo_client.get("/?region=330600&lang=en").text
     assert "Key statistics" in english and "constant 2020 prices, computed" in english

@@ -86,13 +86,18 @@ def test_synthetic_badge_and_provenance_footer_render(client) -> None:
         synthetic=True, json_url="/api/v1/x", provenance=[{
             "title": "Demo statistics", "title_zh": "演示统计", "edition": "2025",
             "publisher": "tanzhi", "licence": "CC0"}])
-    assert "合成演示数据 / synthetic demo data" in html
-    assert "Demo statistics" in html and "edition 2025" in html and "CC0" in html
+    # One language per page (issue #11 item 7): the English page says it in English.
+    assert "synthetic demo data" in html and "合成演示数据" not in html
+    assert "Demo statistics" in html and 'edition <span class="mono">2025</span>' in html
+    assert "CC0" in html
     zh = client.app.state.template_sets["zh_CN"].get_template("_provenance.html").render(
         synthetic=False, json_url=None, provenance=[{
             "title": "Demo statistics", "title_zh": "演示统计", "edition": "2025",
             "publisher": "tanzhi", "licence": "CC0"}])
     assert "演示统计" in zh and "合成演示数据" not in zh
+    marked = client.app.state.template_sets["zh_CN"].get_template("_provenance.html").render(
+        synthetic=True, json_url=None, provenance=[])
+    assert "合成演示数据 — 标为合成" in marked and "synthetic demo" not in marked
 
 
 def test_a_msgid_means_the_same_in_every_catalog() -> None:

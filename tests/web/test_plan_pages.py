@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tanzhi.config import Settings
+from tanzhi.kernel import significant
 from tanzhi.web import create_app
 
 from .conftest import demo_login
@@ -107,9 +108,10 @@ def test_indicator_page_shows_the_twins_target_and_latest_actual(clients: dict) 
     status = twin["status"]
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.text))
     assert "目标路径、实际值与即时预估" in text and "单位地区生产总值二氧化碳排放降低" in text
-    assert f"目标值 {status['target']:.4f}" in text or f"{status['target']:.4f}" in text
+    # Indicator figures follow the kernel's number rule (about three significant digits).
+    assert f"目标值 {significant(status['target'])}" in text
     latest = twin["actuals"][-1]
-    assert f"最新实际值 {latest['value']:.4f} ({latest['year']}" in text
+    assert f"最新实际值 {significant(latest['value'])} ({latest['year']}" in text
     assert f"完成进度 {100 * status['completion']:.1f}%" in text
     assert f"时间进度 {100 * status['time_progress']:.1f}%" in text
 

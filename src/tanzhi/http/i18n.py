@@ -1,29 +1,73 @@
-"""UI languages: gettext catalogs compiled at start-up, number formats, a Jinja env per locale."""
+"""UI languages: gettext catalogs compiled at start-up, number filters, a Jinja env per locale."""
 
 from __future__ import annotations
 
-import math
+import re
 from collections.abc import Sequence
 from io import BytesIO
 from pathlib import Path
 
 import jinja2
-from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
 from babel.support import Translations
+
+from tanzhi.access import DEPARTMENTS
+from tanzhi.kernel import (
+    format_number,
+    packaged_regions,
+    percent,
+    percentage_points,
+    quantity,
+    significant,
+)
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LOCALES = ("zh_CN", "en")
 DOMAIN = "messages"
-# Parsed once: babel re-parses a locale given by name on every call (a directory scan, ~4 ms
-# per number; 0.4 s of a page with 100 numbers, issue #11 item 10).
-_BABEL = {"zh_CN": Locale.parse("zh_CN"), "en": Locale.parse("en")}
 
-# Chinese readers count in 万 (10^4), 亿 (10^8) and 万亿 (10^12), largest first; statistical
-# yearbooks print figures this way, so the dashboard does too.
-_ZH_UNITS = ((1e12, "万亿"), (1e8, "亿"), (1e4, "万"))
+# "中文 / English" as the API's bilingual messages and the demo's notes are written: Chinese
+# (with at least one Han character) before " / ", English without any after it.
+_BILINGUAL = re.compile(r"^(?P<zh>.*[\u3400-\u9fff][^/]*?)\s*/\s+(?P<en>[^\u3400-\u9fff]+)$", re.S)
+
+
+def one_language(text: object, locale: str) -> str:
+    """The half of a bilingual "中文 / English" text that speaks `locale`; other text as is.
+
+    >>> one_language("无权访问 / access denied", "zh_CN"), one_language("GB/T 2260", "zh_CN")
+    ('无权访问', 'GB/T 2260')
+    """
+    value = "" if text is None else str(text)
+    found = _BILINGUAL.match(value)
+    if not found:
+        return value
+    return found["zh"].strip() if locale.startswith("zh") else found["en"].strip()
+
+
+def region_label(code: str | None, locale: str) -> str:
+    """A packaged region's name for `locale` (GB/T 2260); a code not in the package as is."""
+    if not code:
+        return ""
+    names = _region_names()
+    zh, en = names.get(code, (code, code))
+    return zh if locale.startswith("zh") else en
+
+
+_REGION_NAMES: dict[str, tuple[str, str]] = {}
+
+
+def _region_names() -> dict[str, tuple[str, str]]:
+    if not _REGION_NAMES:
+        _REGION_NAMES.update({r.code: (r.name_zh, r.name_en) for r in packaged_regions()})
+    return _REGION_NAMES
+
+
+def department_label(key: str | None, locale: str) -> str:
+    """A department's name for `locale` from its stable id (`tanzhi.access.DEPARTMENTS`)."""
+    if not key:
+        return ""
+    zh, en = DEPARTMENTS.get(key, (key, key))
+    return zh if locale.startswith("zh") else en
 
 
 def supported_locale(value: str | None) -> str | None:
@@ -64,35 +108,6 @@ def load_translations(locale: str, *, locale_dirs: Sequence[Path] = ()) -> Trans
     return merged
 
 
-def format_number(value: float | int | None, locale: str, *, digits: int = 2) -> str:
-    """A number as a reader of `locale` expects it.
-
-    Chinese: 万/亿/万亿 with `digits` decimals from 10 000 up, plain below; English: grouped
-    thousands.  ``None`` and NaN show as an em dash.
-
-    >>> format_number(123456789, "zh_CN")
-    '1.23 亿'
-    >>> format_number(56789, "zh_CN")
-    '5.68 万'
-    >>> format_number(123456789, "en")
-    '123,456,789'
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    if locale.startswith("zh"):
-        size = abs(value)
-        pattern = "0." + "0" * digits if digits else "0"
-        for index, (scale, unit) in enumerate(_ZH_UNITS):
-            if size >= scale:
-                # 99 999 999 rounds to 10000.00 万, which a reader expects as 1.00 亿.
-                if index > 0 and round(size / scale, digits) >= 1e4:
-                    scale, unit = _ZH_UNITS[index - 1]
-                shown = format_decimal(value / scale, format=pattern, locale=_BABEL["zh_CN"])
-                return f"{shown} {unit}"
-        return format_decimal(value, format="0." + "#" * max(digits, 0), locale=_BABEL["zh_CN"])
-    return format_decimal(value, format="#,##0." + "#" * max(digits, 0), locale=_BABEL["en"])
-
-
 def make_environment(directories: Sequence[Path], locale: str) -> jinja2.Environment:
     """A Jinja environment whose `_()` and `{% trans %}` speak `locale`, with a `num` filter."""
     env = jinja2.Environment(
@@ -106,10 +121,20 @@ def make_environment(directories: Sequence[Path], locale: str) -> jinja2.Environ
     locale_dirs = [d.parent / "locale" for d in directories if (d.parent / "locale").is_dir()]
     translations = load_translations(locale, locale_dirs=locale_dirs)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    # Number rules live in tanzhi.kernel.numbers (pages, Excel and reports share them):
+    # `num` a bare number, `qty` an amount with its unit (万/亿 joined to the unit), `sig` an
+    # indicator figure, `pct` a share, `pp` percentage points.
     env.filters["num"] = lambda value, digits=2: format_number(value, locale, digits=digits)
+    env.filters["qty"] = lambda value, unit: quantity(value, unit, locale)
+    env.filters["sig"] = significant
+    env.filters["pct"] = lambda share, digits=1: percent(share, digits)
+    env.filters["pp"] = lambda points, digits=1: percentage_points(points, locale, digits=digits)
     chinese = locale.startswith("zh")
     # Data carries both names (name_zh/name_en); `pick` shows the one for this language.
     env.globals["pick"] = lambda zh, en: (zh or en) if chinese else (en or zh)
     env.globals["locale"] = locale
+    env.filters["one_language"] = lambda text: one_language(text, locale)
+    env.globals["region_label"] = lambda code: region_label(code, locale)
+    env.globals["department_label"] = lambda key: department_label(key, locale)
     env.globals["html_lang"] = "zh-CN" if locale.startswith("zh") else "en"
     return env

@@ -71,6 +71,16 @@ from tanzhi.kernel.jobs import (
     progress_bar,
 )
 from tanzhi.kernel.keys import key_path, secret_key_configured, session_secret
+from tanzhi.kernel.numbers import (
+    MISSING,
+    fixed,
+    format_number,
+    percent,
+    percentage_points,
+    quantity,
+    round_significant,
+    significant,
+)
 from tanzhi.kernel.provenance import DatasetRef, dataset_dir, load_meta, read_dataset
 from tanzhi.kernel.regions import (
     Region,
@@ -97,6 +107,14 @@ from tanzhi.kernel.units import (
 )
 
 __all__ = [
+    "MISSING",
+    "fixed",
+    "format_number",
+    "percent",
+    "percentage_points",
+    "quantity",
+    "round_significant",
+    "significant",
     "COAL_CONTEXT",
     "NON_SPECIES_GASES",
     "SECTOR_EN",

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from tanzhi.kernel import fixed, significant
 from tanzhi.plan import Plan
 
 Tone = Literal["green", "yellow", "red", "grey"]
@@ -327,6 +328,20 @@ def document_from_dict(data: dict[str, Any]) -> Document:
         lineage=data.get("lineage", {}))
 
 
+# The licence notes sources carry (in English, for the pages and the API) as a Chinese report
+# prints them (issue #11 item 7).
+LICENCE_ZH = {
+    "public government document": "公开的政府文件",
+    "synthetic, not official": "合成数据，非官方统计",
+    "computed": "平台计算",
+}
+
+
+def licence_zh(licence: str) -> str:
+    """A source's licence note in Chinese; a licence name (CC0-1.0, MIT) as is."""
+    return LICENCE_ZH.get(licence, licence)
+
+
 def format_value(value: Any, column: Column) -> str:
     """A cell value as display text: numbers with the column's decimals, blanks as ``—``.
 
@@ -347,12 +362,9 @@ def format_value(value: Any, column: Column) -> str:
             return "—"
         if column.percent:
             number *= 100
-        if column.digits is None:
-            text = f"{number:,}"
-        else:
-            text = f"{number:,.{column.digits}f}"
-            if text.startswith("-") and float(text.replace(",", "")) == 0:
-                text = text[1:]
+        # A column without fixed decimals shows about three significant digits, never the
+        # raw float (20.243261450978324): tanzhi.kernel.numbers holds the rules.
+        text = significant(number) if column.digits is None else fixed(number, column.digits)
         return text + ("%" if column.percent else "")
     return str(value)
 

@@ -49,6 +49,12 @@ def _f(value: Any) -> float | None:
     return out if math.isfinite(out) else None
 
 
+def _records(status: pd.DataFrame) -> list[dict[str, Any]]:
+    """The status table's rows with NaN as None, so no cell ever prints "nan"."""
+    return [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
+            for r in status.to_dict("records")]
+
+
 def _counts(status: pd.DataFrame) -> dict[str, int]:
     s = status["status"].fillna("")
     return {k: int((s == k).sum()) for k in ("green", "yellow", "red")} | {
@@ -98,7 +104,7 @@ def _overview(inp: EvaluationInputs) -> Section:
 def _indicator_table(inp: EvaluationInputs) -> Table:
     base = inp.plan.base_year
     rows = []
-    for r in inp.status.to_dict("records"):
+    for r in _records(inp.status):
         actual = _f(r.get("actual"))
         actual_text = (f"{fmt(actual)}（{int(r['year'])}）" if actual is not None and r.get("year")
                        else "—")
@@ -113,7 +119,7 @@ def _indicator_table(inp: EvaluationInputs) -> Table:
     notes = ["目标值按规划文本原样列出；“完成进度”＝（实际值－基准值）÷（目标值－基准值），"
              "“预期进度”为评估年份按规划路径应达到的进度。",
              "“—”表示规划文本未载明或暂无数据；状态为灰色的指标说明见第五部分。"]
-    if any(r.get("derived") for r in inp.status.to_dict("records")):
+    if any(r.get("derived") for r in _records(inp.status)):
         notes.append("带有统计派生来源的实际值由平台按统计数据计算（如能耗强度＝能源消费总量÷不变价GDP）。")
     return Table(f"主要指标完成情况（基准年{base}年，评估年{inp.year}年）", [
         Column("序号", align="center", digits=None, width="4%"),
@@ -177,7 +183,7 @@ def _indicators(inp: EvaluationInputs) -> Section:
     sec = Section("主要指标完成情况")
     sec.sub("指标完成情况总表", _indicator_table(inp))
     detail = sec.sub("分指标评估")
-    order = sorted(inp.status.to_dict("records"),
+    order = sorted(_records(inp.status),
                    key=lambda r: (STATUS_ORDER.get(r.get("status") or "", 3), r.get("seq") or 99))
     shown = 0
     for r in order:
@@ -194,7 +200,7 @@ def _indicators(inp: EvaluationInputs) -> Section:
 
 def _problems(inp: EvaluationInputs) -> Section:
     sec = Section("存在问题")
-    lagging = [r for r in inp.status.to_dict("records") if r.get("status") in ("red", "yellow")]
+    lagging = [r for r in _records(inp.status) if r.get("status") in ("red", "yellow")]
     sub = sec.sub("进度滞后和预警的指标")
     if lagging:
         for r in sorted(lagging, key=lambda r: STATUS_ORDER[r["status"]]):
@@ -206,7 +212,7 @@ def _problems(inp: EvaluationInputs) -> Section:
                 + (f"，责任部门：{r['department']}" if r.get("department") else "") + "。"))
     else:
         sub.add(Paragraph("可量化评估的指标均达到预期进度。"))
-    pending = [r for r in inp.status.to_dict("records") if not r.get("status")]
+    pending = [r for r in _records(inp.status) if not r.get("status")]
     sub = sec.sub("暂不能量化评估的指标")
     if pending:
         sub.add(Table("暂不能量化评估的指标", [
@@ -236,7 +242,7 @@ def _problems(inp: EvaluationInputs) -> Section:
 
 def _next_steps(inp: EvaluationInputs) -> Section:
     plan = inp.plan
-    st = inp.status.to_dict("records")
+    st = _records(inp.status)
     red = [r["name"] for r in st if r.get("status") == "red"]
     yellow = [r["name"] for r in st if r.get("status") == "yellow"]
     pending = [r["name"] for r in st if not r.get("status")]

@@ -3,10 +3,10 @@ status notes and plan-text defects, the figure format, and the planned path char
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
+from tanzhi.kernel import significant
 from tanzhi.plan import planned_progress
 from tanzhi.report.model import Cell
 
@@ -56,14 +56,7 @@ def status_cell(row: dict[str, Any], kind: str) -> Cell:
 
 def fmt(value: float | None) -> str:
     """A figure as indicator tables print it: up to 3 significant decimals, no trailing zeros."""
-    if value is None or not math.isfinite(value):
-        return "—"
-    size = abs(value)
-    digits = 0 if size >= 1000 else 1 if size >= 100 else 2 if size >= 1 else 3
-    text = f"{value:,.{digits}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
+    return significant(value)
 
 
 def trajectory(baseline: float, target: float, base_year: int, end_year: int,

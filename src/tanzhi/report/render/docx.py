@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import io
 
-from tanzhi.report.model import Cell, Chart, Document, Paragraph, Section, Table, number_document
+from tanzhi.report.model import (
+    Cell,
+    Chart,
+    Document,
+    Paragraph,
+    Section,
+    Table,
+    licence_zh,
+    number_document,
+)
 from tanzhi.report.render.charts import chart_png
 
 BODY_FONT = "宋体"
@@ -252,7 +261,7 @@ def render_docx(doc: Document) -> bytes:
         document.add_heading("数据来源", level=1)
         for p in doc.provenance:
             parts = [p.title_zh or p.title, f"版本 {p.edition}" if p.edition else "",
-                     p.publisher, f"（{p.licence}）" if p.licence else ""]
+                     p.publisher, f"（{licence_zh(p.licence)}）" if p.licence else ""]
             document.add_paragraph("，".join(x for x in parts[:3] if x) + parts[3],
                                    style="List Number")
     buf = io.BytesIO()
