@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tanzhi.access import LoginThrottled
@@ -101,6 +102,28 @@ async def http_error_handler(request: Request, exc: Exception) -> Response:
     return response
 
 
+_BUSY = ("Service busy", "服务繁忙")
+# Seconds a client is asked to wait when every database connection is taken.
+BUSY_RETRY_AFTER_S = 5
+
+
+async def busy_error_handler(request: Request, exc: Exception) -> Response:
+    """Every pooled database connection taken for the pool's whole timeout: a 503 with
+    Retry-After, not a 500 — the request was valid, the server is saturated (seen with 50
+    simultaneous logins on PostgreSQL in `bench/bench_load.py`, issue #11 item 10)."""
+    assert isinstance(exc, PoolTimeout)
+    logger.warning("database pool exhausted on %s %s: %s", request.method, request.url.path, exc)
+    title_en, title_zh = _BUSY
+    detail = (f"服务繁忙，请 {BUSY_RETRY_AFTER_S} 秒后重试 / the server is busy; "
+              f"try again in {BUSY_RETRY_AFTER_S} s")
+    if wants_json(request):
+        response: Response = _problem(503, title_en, detail, title_zh=title_zh)
+    else:
+        response = _error_page(request, 503, title_en, title_zh, detail)
+    response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_S)
+    return response
+
+
 _INTERNAL = ("Internal server error", "服务器内部错误")
 
 
@@ -133,4 +156,5 @@ def install_error_handlers(app: FastAPI) -> None:
     """
     app.add_exception_handler(TanzhiError, tanzhi_error_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
+    app.add_exception_handler(PoolTimeout, busy_error_handler)
     app.add_exception_handler(Exception, unexpected_error_handler)
