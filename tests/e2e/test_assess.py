@@ -37,17 +37,23 @@ def test_self_assess_review_sign_off_and_publish(live_server, page, artifacts, p
     assert qualitative.count() == 4
     first = qualitative.first
     item_id = first.get_attribute("data-item")
+    # Scores typed first, evidence uploaded after, nothing saved in between: the upload keeps
+    # the typed scores (issue #11: it used to wipe them).
+    for i in range(qualitative.count()):
+        row = qualitative.nth(i)
+        row.locator("input[name^=score_]").fill("8.5")
+        row.locator("input[name^=note_]").fill("已按要求落实（演示）")
     evidence = tmp_path / "柯桥区工作专班文件.pdf"
     evidence.write_bytes(PDF)
     first.locator("input[type=file]").set_input_files(str(evidence))
-    first.locator("form.as-upload button[type=submit]").click()
+    first.locator(".as-upload button[type=submit]").click()
     page.wait_for_selector(f"#items-table tr[data-item='{item_id}'] .as-ev a")
     assert "柯桥区工作专班文件.pdf" in page.locator(
         f"#items-table tr[data-item='{item_id}'] .as-ev").inner_text()
     for i in range(qualitative.count()):
         row = qualitative.nth(i)
-        row.locator("input[name^=score_]").fill("8.5")
-        row.locator("input[name^=note_]").fill("已按要求落实（演示）")
+        assert row.locator("input[name^=score_]").input_value() == "8.5"
+        assert row.locator("input[name^=note_]").input_value() == "已按要求落实（演示）"
     page.click("#submit-self")
     page.wait_for_selector(".as-small:has-text('自评提交人')")
     page.screenshot(path=str(artifacts / "e2e-assess-01-county-self.png"), full_page=True)

@@ -163,3 +163,69 @@ def test_bad_inputs_are_refused_in_both_languages() -> None:
     assert "须为正数" in str(err.value) and "must be positive" in str(err.value)
     with pytest.raises(DataError, match="unknown method"):
         allocate(ch.assign(gdp0=1.0), kind="intensity", parent_target=10, method="fair", years=5)
+
+
+# ---- issue #11 item 3: no child frozen by accident; infeasible only through floors and caps
+
+def _industrial() -> pd.DataFrame:
+    """Three children; c has a secondary share of 0.9, above twice the mean of 0.4333."""
+    return pd.DataFrame({
+        "region_code": ["a", "b", "c"], "name_zh": ["甲县", "乙县", "丙县"],
+        "name_en": ["County A", "County B", "County C"], "gdp0": [100.0, 100.0, 100.0],
+        "gdp_growth": [0.05, 0.05, 0.05], "emissions0": [100.0, 100.0, 100.0],
+        "energy0": [50.0, 30.0, 20.0], "energy_growth": [0.0, 0.0, 0.0],
+        "share0": [0.25, 0.15, 0.10], "secondary_share": [0.2, 0.2, 0.9]})
+
+
+def test_a_very_industrial_child_still_carries_a_burden() -> None:
+    ch = _industrial()
+    # Hand values: mean 0.4333; n = 2x̄/(x̄+x) → a, b: 0.8667/0.6333 = 1.3684, c: 0.8667/1.3333
+    # = 0.65; rescaled to mean 1 (mean 1.12895): 1.2121, 1.2121, 0.5758.
+    idx = weighted_index(ch, {"structure": 1.0})["index"].to_numpy()
+    assert idx == pytest.approx([1.2121212, 1.2121212, 0.5757576], rel=1e-6)
+    a = allocate(ch, kind="intensity", parent_target=18.0, method="weighted", years=5,
+                 weights={"structure": 1.0})
+    t = a.children["target"].to_numpy()
+    # Same GDP growth and intensity everywhere: the aggregate cut is the mean cut, 18 %, and the
+    # cuts follow the index: 18 × (1.2121, 1.2121, 0.5758).
+    assert t == pytest.approx([21.818182, 21.818182, 10.363636], rel=1e-6)
+    assert (a.children["bound"] == "").all() and not a.notes
+    assert aggregate_of(a.children, kind="intensity", years=5) == pytest.approx(18.0, abs=1e-9)
+
+
+def test_share_rounds_meet_the_parent_exactly_when_the_base_is_already_above_it() -> None:
+    ch = _industrial()  # base share (energy-weighted) 0.25·.5 + .15·.3 + .10·.2 = 19.0 %
+    a = allocate(ch, kind="share", parent_target=1.2, method="weighted", years=5,
+                 weights={"structure": 1.0})
+    assert aggregate_of(a.children, kind="share", years=5) == pytest.approx(1.2, abs=1e-9)
+    # Everybody moves from its base (two reach the physical floor of 0 %): nobody is frozen.
+    assert (a.children["target"].to_numpy() < ch["share0"].to_numpy() * 100).all()
+    assert a.notes and "19.00%" in a.notes[0][0]
+    up = allocate(ch, kind="share", parent_target=25.0, method="weighted", years=5,
+                  weights={"structure": 1.0})
+    rise = up.children["target"].to_numpy() - ch["share0"].to_numpy() * 100
+    assert (rise > 0).all()
+    assert aggregate_of(up.children, kind="share", years=5) == pytest.approx(25.0, abs=1e-9)
+
+
+def test_infeasible_only_through_caps_and_the_message_names_them() -> None:
+    ch = _industrial()
+    a = allocate(ch, kind="intensity", parent_target=18.0, method="weighted", years=5,
+                 weights={"structure": 1.0}, caps={"c": 5.0})
+    assert a.children.loc[2, "bound"] == "cap" and a.children.loc[2, "target"] == 5.0
+    with pytest.raises(DataError) as err:
+        allocate(ch, kind="intensity", parent_target=18.0, method="equal", years=5,
+                 caps={"a": 15.0, "b": 15.0, "c": 15.0})
+    text = str(err.value)
+    assert "甲县、乙县、丙县" in text and "County A, County B, County C" in text
+    assert "15.00%" in text and "18.00%" in text  # what the caps allow, what is needed
+    with pytest.raises(DataError, match="below 100"):
+        allocate(ch, kind="intensity", parent_target=100.0, method="equal", years=5)
+
+
+def test_floors_that_overshoot_are_named_in_a_note() -> None:
+    a = allocate(_industrial(), kind="intensity", parent_target=10.0, method="equal", years=5,
+                 floors={"a": 20.0, "b": 20.0, "c": 20.0})
+    assert (a.children["bound"] == "floor").all()
+    assert a.aggregate_target == pytest.approx(20.0)
+    assert "甲县" in a.notes[0][0] and "floors given for County A" in a.notes[0][1]

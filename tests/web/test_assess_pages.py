@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from fastapi import FastAPI
@@ -106,7 +107,12 @@ def test_project_registry_totals_are_the_twins(clients: dict, username: str,
     assert f"项目 {len(twin)} " in text
     for project in twin:
         assert project["name_zh"] in text
-    invested = sum(p["investment_wan_yuan"] for p in twin) / 1e4  # 万元 → 亿元
+    # The tiles count started projects only (开工: under construction, completed or suspended,
+    # start year not after this year); a project 谋划中 is not started (issue #11).
+    started = [p for p in twin if p["status"] in ("under_construction", "completed", "suspended")
+               and p["start_year"] <= date.today().year]
+    invested = sum(p["investment_wan_yuan"] for p in started) / 1e4  # 万元 → 亿元
+    assert f"开工截至 {date.today().year} {len(started)} " in text
     assert f"总投资（亿元） {invested:.1f}" in text
     if not twin:
         assert "没有符合条件的项目" in text

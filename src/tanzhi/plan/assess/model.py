@@ -119,13 +119,16 @@ class ProgressBasis:
     status: str | None  # green / yellow / red, None when there is no actual
     met: bool = False
     source: str = ""
+    # Why the plan's status table has no status for it (its status note: no_actual,
+    # set_by_higher_level, not_decomposed, …); "" when it has one.
+    note: str = ""
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form kept with the score."""
         return {
             "indicator_id": self.indicator_id, "year": self.year, "actual": self.actual,
             "completion": self.completion, "progress": self.progress, "status": self.status,
-            "met": self.met, "source": self.source,
+            "met": self.met, "source": self.source, "note": self.note,
         }
 
 

@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from tanzhi.http import DbSession, OptionalUser, render, serve_script
 from tanzhi.kernel import DataError
@@ -113,12 +114,40 @@ async def review_form(request: Request, scheme_id: int, assessee_id: int, db: Db
 
 @router.post("/schemes/{scheme_id}/assessees/{assessee_id}/evidence")
 async def evidence_form(request: Request, scheme_id: int, assessee_id: int, db: DbSession,
-                        user: Viewer, item_id: Annotated[int, Form()],
-                        file: Annotated[UploadFile, File()]) -> Response:
-    """Upload one evidence file for one item."""
-    svc.add_evidence(db, scheme_id, assessee_id, item_id, user=user,
-                     filename=file.filename or "upload", content=await file.read(),
-                     data_dir=request.app.state.settings.data_dir)
+                        user: Viewer) -> Response:
+    """Upload evidence; the self-scores typed on the page are saved with it (issue #11).
+
+    The page's upload buttons submit the self-assessment form itself (``formaction``), so the
+    request carries every ``score_<item>`` / ``note_<item>`` field as typed and one
+    ``file_<item>`` field per row; scores and files are stored in one transaction, and an
+    upload no longer throws away scores typed but not yet saved. A plain form with ``item_id``
+    and ``file`` (one file, no scores) is accepted too.
+    """
+    form = await request.form()
+    files: list[tuple[int, StarletteUpload]] = []
+    for key, value in form.multi_items():
+        if not (key.startswith("file_") and isinstance(value, StarletteUpload) and value.filename):
+            continue
+        if not key[len("file_"):].isdigit():
+            raise DataError.at(f"无法识别的文件字段“{key}”", f"unknown file field {key!r}",
+                               column=key)
+        files.append((int(key[len("file_"):]), value))
+    single, item = form.get("file"), str(form.get("item_id") or "")
+    if isinstance(single, StarletteUpload) and single.filename:
+        if not item.isdigit():
+            raise DataError.at("缺少考核指标编号", "item_id is missing", column="item_id")
+        files.append((int(item), single))
+    if not files:
+        raise DataError.at("请选择要上传的佐证材料文件", "choose an evidence file to upload",
+                           column="file")
+    scores = _scores_from_form(
+        {k: v for k, v in form.items() if isinstance(v, str)}, "score_", "note_")
+    if scores:
+        svc.save_self_scores(db, scheme_id, assessee_id, user=user, scores=scores)
+    for item_id, upload in files:
+        svc.add_evidence(db, scheme_id, assessee_id, item_id, user=user,
+                         filename=upload.filename or "upload", content=await upload.read(),
+                         data_dir=request.app.state.settings.data_dir)
     return _back(scheme_id, assessee_id)
 
 

@@ -2,8 +2,9 @@
 
 The plan service (`tanzhi.plan.service.status_table`) computes completion, time progress and
 status per indicator and region; assessment sits above it (issue #10 layers). When it has no
-row (no actual for that region and year) the basis carries no status and the item has no
-automatic score.
+status for an indicator the basis carries none, the item has no automatic score, and the basis
+says why in the status table's own words (`note`: no actual, target set by the higher level
+and not yet assigned, …), so the page names the gap instead of "no data" (issue #11).
 """
 
 from __future__ import annotations
@@ -54,10 +55,16 @@ def progress_bases(
         actual = _num(record.get("actual"))
         if actual is None:
             status = None
+        note = record.get("status_note")
+        note = "" if status is not None else (
+            str(note) if isinstance(note, str) and note else
+            "no_status_table" if frame is None else "no_actual" if actual is None else "")
+        raw_year = record.get("year")
         out[indicator_id] = ProgressBasis(
-            indicator_id=indicator_id, year=int(record.get("year") or year), actual=actual,
+            indicator_id=indicator_id,
+            year=int(raw_year) if _num(raw_year) is not None else year, actual=actual,
             completion=completion, progress=progress, status=status,
             met=completion is not None and completion >= 1.0,
-            source=f"plan status table {plan_id} {region_code} {year}",
+            source=f"plan status table {plan_id} {region_code} {year}", note=note,
         )
     return out

@@ -45,6 +45,7 @@ from tanzhi.plan.store import (
     ProjectNoteRow,
     ProjectRow,
     pilot_in_force,
+    project_started,
     region_and_below,
 )
 
@@ -447,6 +448,9 @@ def pilots_as_of(session: Session, *, region_code: str, year: int) -> list[dict[
 
 
 def projects_as_of(session: Session, *, region_code: str, year: int) -> list[dict[str, Any]]:
-    """Major projects of `region_code` and below started by `year` (`project_dict`)."""
-    return [project_dict(row) for row in list_projects(session, region_code=region_code)
+    """Major projects of `region_code` and below whose start year is not after `year`
+    (`project_dict`), each with ``started``: whether it had started (开工) by then, by the
+    store's one rule (`tanzhi.plan.store.project_started`; a project 谋划中 has not)."""
+    return [{**project_dict(row), "started": project_started(row, year)}
+            for row in list_projects(session, region_code=region_code)
             if row.start_year <= year]

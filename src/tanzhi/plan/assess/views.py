@@ -20,6 +20,7 @@ from tanzhi.plan.assess.model import (
     PilotStage,
     SchemeState,
 )
+from tanzhi.plan.service.status import NOTES as STATUS_NOTES
 
 # Roles and the scope of every scheme, assessee, pilot and project named are checked app-wide
 # against the policy table (`tanzhi.http.policy.authorize`); the services check the finer rules
@@ -27,6 +28,20 @@ from tanzhi.plan.assess.model import (
 Viewer = CurrentUser
 SYNTHETIC_SOURCE = {"title": "tanzhi demo data (synthetic)", "title_zh": "tanzhi 演示数据（合成）",
                     "edition": "demo", "publisher": "tanzhi", "licence": "CC0-1.0"}
+
+
+# Why a quantitative item has no automatic score: the plan status table's notes, plus the case
+# where the plan has no status table for the assessee's region at all.
+BASIS_NOTES: dict[str, tuple[str, str]] = {
+    **STATUS_NOTES,
+    "no_status_table": ("本地区无规划指标状态表", "no plan status table for this region"),
+}
+
+
+RULE_LABELS: dict[str, tuple[str, str]] = {
+    "proportional": ("按完成进度比例计分", "proportional to progress"),
+    "status": ("按红黄绿状态计分", "by status light"),
+}
 
 
 def labels() -> dict[str, object]:
@@ -37,7 +52,8 @@ def labels() -> dict[str, object]:
             "stage_labels": {s.value: v for s, v in STAGE_LABELS.items()},
             "pilot_kinds": PILOT_KINDS, "carbon_levels": CARBON_LEVELS,
             "sectors": PROJECT_SECTORS, "project_statuses": PROJECT_STATUSES,
-            "states": [s.value for s in SchemeState],
+            "states": [s.value for s in SchemeState], "status_notes": BASIS_NOTES,
+            "rule_labels": RULE_LABELS,
             "pilot_moves": {s.value: [t.value for t in PilotStage if t in PILOT_MOVES[s]]
                             for s in PilotStage}}
 

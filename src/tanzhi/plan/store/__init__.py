@@ -23,6 +23,7 @@ from tanzhi.plan.store.registries import (
     ProjectRow,
     count_pilots,
     pilot_in_force,
+    project_started,
     project_totals,
     region_and_below,
 )
@@ -82,6 +83,7 @@ __all__ = [
     "outbox_by_key",
     "outbox_rows",
     "pilot_in_force",
+    "project_started",
     "project_totals",
     "proxy_rows",
     "region_and_below",

@@ -182,13 +182,24 @@ def count_pilots(
     return count
 
 
+# Project statuses that mean construction has begun (开工): a project 谋划中 (planned) has not,
+# a cancelled one never counts; a suspended one did start (issue #11).
+_STARTED = ("under_construction", "completed", "suspended")
+
+
+def project_started(row: ProjectRow, year: int) -> bool:
+    """Whether a project had started (开工) by the end of `year`: a started status and a
+    start year not after `year`."""
+    return row.status in _STARTED and row.start_year <= year
+
+
 def project_totals(session: Session, *, region_code: str, year: int) -> dict[str, float]:
     """Major projects of `region_code` and below as of `year`.
 
     Returns
     -------
     dict
-        ``projects`` (started by `year`, not cancelled), ``completed`` (status completed and
+        ``projects`` (started by `year`: `project_started`), ``completed`` (status completed and
         end year ≤ `year`), ``investment_wan_yuan`` (total investment of the started projects,
         万元), ``reduction_t`` (expected annual reduction of the completed ones, t CO2e).
     """
@@ -196,7 +207,7 @@ def project_totals(session: Session, *, region_code: str, year: int) -> dict[str
     rows = session.scalars(select(ProjectRow).where(ProjectRow.region_code.in_(codes)))
     out = {"projects": 0.0, "completed": 0.0, "investment_wan_yuan": 0.0, "reduction_t": 0.0}
     for row in rows:
-        if row.status == "cancelled" or row.start_year > year:
+        if not project_started(row, year):
             continue
         out["projects"] += 1
         out["investment_wan_yuan"] += row.investment_wan_yuan

@@ -79,7 +79,9 @@ def projects_section(inp: EvaluationInputs) -> Section:
              for p in listing], ["最多列出40个。"] if len(pilots) > 40 else []))
     else:
         sub.add(Paragraph("试点名录中尚无本地区的试点。", "note"))
-    projects = [p for p in inp.projects if p["status"] != "cancelled"]
+    # 开工 as the plan's registry decides it (`started`: a project 谋划中 has not started).
+    projects = [p for p in inp.projects if p["started"]]
+    planned = sum(1 for p in inp.projects if p["status"] == "planned")
     sub = sec.sub("重大项目")
     if projects:
         invest = sum(p["investment_wan_yuan"] or 0 for p in projects)
@@ -87,7 +89,8 @@ def projects_section(inp: EvaluationInputs) -> Section:
         cut = sum(p["reduction_t"] or 0 for p in done)
         sub.add(Paragraph(f"截至{inp.year}年，已开工重大项目{len(projects)}个，"
                           f"总投资{invest / 1e4:,.2f}亿元；建成{len(done)}个，"
-                          f"预计年减排{cut / 1e4:,.2f}万吨二氧化碳当量。"))
+                          f"预计年减排{cut / 1e4:,.2f}万吨二氧化碳当量。"
+                          + (f"另有谋划中项目{planned}个，未计入。" if planned else "")))
         rows = []
         for sector in sorted({p["sector"] for p in projects}):
             part = [p for p in projects if p["sector"] == sector]
@@ -109,6 +112,9 @@ def projects_section(inp: EvaluationInputs) -> Section:
                   (p["investment_wan_yuan"] or 0) / 1e4, f"{p['start_year']}—{p['end_year']}",
                   PROJECT_STATUS_ZH.get(p["status"], p["status"])]) for p in top],
             ["按投资额列出前20个。"] if len(projects) > 20 else []))
+    elif planned:
+        sub.add(Paragraph(f"截至{inp.year}年，本地区尚无已开工的重大项目；谋划中项目{planned}个。",
+                          "note"))
     else:
         sub.add(Paragraph("重大项目库中尚无本地区的项目。", "note"))
     return sec

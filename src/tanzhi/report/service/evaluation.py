@@ -85,7 +85,8 @@ def registries(session: Session, region_code: str, year: int
                "synthetic": bool(p["synthetic"])}
               for p in pilots_as_of(session, region_code=region_code, year=year)]
     projects = [{"name": p["name_zh"], "sector": p["sector"], "region_code": p["region_code"],
-                 "status": p["status"], "investment_wan_yuan": p["investment_wan_yuan"],
+                 "status": p["status"], "started": p["started"],
+                 "investment_wan_yuan": p["investment_wan_yuan"],
                  "reduction_t": p["reduction_t"], "start_year": p["start_year"],
                  "end_year": p["end_year"], "synthetic": bool(p["synthetic"])}
                 for p in projects_as_of(session, region_code=region_code, year=year)]

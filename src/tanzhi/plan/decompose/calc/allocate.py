@@ -38,32 +38,48 @@ Methods give each child a profile ``w_i ≥ 0`` (the burden it carries relative 
     of GDP), potential (intensity, coal share) and industrial structure (secondary-sector share,
     a higher share lowering the burden) — after Yi et al. (2011), *Energy Policy* 39(5):
     2407-2415, who build a comprehensive index from capacity, responsibility and potential
-    indicators to allocate China's 2020 intensity target to provinces.
+    indicators to allocate China's 2020 intensity target to provinces. Every normalised
+    criterion is strictly positive (`normalise_criterion`), so no criterion freezes a child.
 
-Optional floors and caps per child bound ``r_i`` (or ``σ_i``); if no scale can meet the parent
-within them, a bilingual `DataError` says so (the round is infeasible).
+Every profile is strictly positive: no method leaves a child without burden (issue #11). A
+child's rate is ``r_i = s · w_i``, so all rates share the sign of the scale ``s``; ``s`` is
+positive whenever the parent's target asks for more than the children reach with no cut at all
+(for an intensity target, uneven GDP growth alone moves the aggregate; a note says so when that
+alone meets the target).
+
+Optional floors and caps per child bound ``r_i`` (or ``σ_i``). Only they can make a round
+infeasible (or make the aggregate exceed the target, when every child at its floor already
+does better); the bilingual `DataError` or note then names the children and bounds that cause
+it. Without floors and caps the aggregate meets the parent's target exactly.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import brentq
 
 from tanzhi.kernel import DataError, Problem
+from tanzhi.plan.decompose.calc.solve import (
+    TOLERANCE,
+    Infeasible,
+    bound_labels,
+    floors_note,
+    infeasible_error,
+    problem,
+    root_meeting,
+    solve_scale,
+)
 
 Kind = Literal["intensity", "total", "share"]
 Method = Literal["equal", "intensity", "weighted"]
 KINDS: tuple[Kind, ...] = ("intensity", "total", "share")
 METHODS: tuple[Method, ...] = ("equal", "intensity", "weighted")
 
-# How close the aggregate must come to the parent's target (relative to the parent's value).
-TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -123,35 +139,50 @@ class Allocation:
     notes: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _problem(zh: str, en: str) -> DataError:
-    return DataError(Problem(zh, en))
-
-
 def normalised_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
     """Weights over `CRITERIA`, checked (known keys, ≥ 0, positive sum) and scaled to sum to 1."""
     raw = dict(DEFAULT_WEIGHTS if weights is None else weights)
     unknown = sorted(set(raw) - set(CRITERIA))
     if unknown:
-        raise _problem(f"未知的分解依据：{', '.join(unknown)}（可用：{', '.join(CRITERIA)}）",
+        raise problem(f"未知的分解依据：{', '.join(unknown)}（可用：{', '.join(CRITERIA)}）",
                        f"unknown criteria: {', '.join(unknown)} (known: {', '.join(CRITERIA)})")
     bad = sorted(k for k, v in raw.items() if not math.isfinite(float(v)) or float(v) < 0)
     if bad:
-        raise _problem(f"权重须为非负数：{', '.join(bad)}",
+        raise problem(f"权重须为非负数：{', '.join(bad)}",
                        f"weights must be ≥ 0: {', '.join(bad)}")
     total = sum(float(v) for v in raw.values())
     if total <= 0:
-        raise _problem("权重之和须大于 0", "the weights must sum to more than 0")
+        raise problem("权重之和须大于 0", "the weights must sum to more than 0")
     return {k: float(raw.get(k, 0.0)) / total for k in CRITERIA}
+
+
+def normalise_criterion(x: np.ndarray, sign: int) -> np.ndarray:
+    """A criterion's values as strictly positive burden factors, 1 at the children's mean.
+
+    More means more burden (``sign`` +1): ``n = (x̄ + x) / (2 x̄)``, in [½, ∞). More means less
+    burden (``sign`` −1, industrial structure): the reciprocal, ``n = 2 x̄ / (x̄ + x)``, in
+    (0, 2]. Both keep the children's order, equal 1 at the mean and are never 0 or negative for
+    x ≥ 0, so no criterion takes a child's burden away. The linear reflection used before,
+    ``max(0, 2 − x / x̄)``, reached 0 at twice the mean and left such a child at its base value
+    (issue #11). The ratio to the mean is the "distance to a reference" normalisation of the
+    OECD/JRC *Handbook on Constructing Composite Indicators* (2008, section 5); the half-shift
+    and the reciprocal for the reversed direction are tanzhi's choice (docs/decomposition.md).
+    A criterion that is (numerically) zero everywhere says nothing: every child gets 1.
+    """
+    mean = float(x.mean())
+    if mean <= 1e-12:
+        return np.ones_like(x, dtype=float)
+    shifted = (mean + x) / (2.0 * mean)
+    return shifted if sign > 0 else 1.0 / shifted
 
 
 def weighted_index(children: pd.DataFrame, weights: Mapping[str, float] | None = None
                    ) -> pd.DataFrame:
     """Normalised criteria and the comprehensive index of each child (index mean 1).
 
-    Each criterion is normalised to its ratio to the children's mean, ``n = x / x̄`` for a
-    criterion where more means more burden, and reflected, ``n = max(0, 2 − x / x̄)``, where
-    more means less (industrial structure); both have mean 1 before clipping. The index is
-    ``Σ ω_k n_k`` with weights summing to 1, then rescaled to mean 1.
+    Each criterion is normalised by `normalise_criterion` (strictly positive, 1 at the mean);
+    the index is ``Σ ω_k n_k`` with weights summing to 1, rescaled to mean 1. Every index is
+    therefore > 0: each child carries part of the burden whatever the weights.
     """
     omega = normalised_weights(weights)
     out = pd.DataFrame({"region_code": children["region_code"].to_numpy()})
@@ -160,53 +191,61 @@ def weighted_index(children: pd.DataFrame, weights: Mapping[str, float] | None =
         if omega[key] == 0:
             continue
         if crit.column not in children.columns:
-            raise _problem(f"缺少分解依据数据：{crit.label_zh}",
+            raise problem(f"缺少分解依据数据：{crit.label_zh}",
                            f"missing input for criterion {crit.label_en}")
         x = children[crit.column].to_numpy(dtype=float)
         if not np.all(np.isfinite(x)) or np.any(x < 0):
-            raise _problem(f"分解依据“{crit.label_zh}”有缺失或负值",
-                           f"criterion '{crit.label_en}' has missing or negative values")
-        mean = float(x.mean())
-        # A criterion that is (numerically) zero everywhere says nothing about the children.
-        ratio = x / mean if mean > 1e-12 else np.ones_like(x)
-        norm = ratio if crit.sign > 0 else np.clip(2.0 - ratio, 0.0, None)
+            bad = ~np.isfinite(x) | (np.nan_to_num(x, nan=-1.0) < 0)
+            codes = ", ".join(children.loc[bad, "region_code"].astype(str).tolist()[:5])
+            raise problem(f"分解依据“{crit.label_zh}”有缺失或负值（地区 {codes}）",
+                           f"criterion '{crit.label_en}' has missing or negative values "
+                           f"(regions {codes})")
+        norm = normalise_criterion(x, crit.sign)
         out[key] = norm
         index += omega[key] * norm
-    mean_index = float(index.mean())
-    out["index"] = index / mean_index if mean_index > 0 else np.ones_like(index)
+    out["index"] = index / float(index.mean())
     return out
+
+
+# The intensity method's exponent: beyond this a ratio of intensities of 1:100 would give
+# profiles 10^-20 apart, which freezes the lighter child in practice.
+MAX_ALPHA = 5.0
 
 
 def profile(children: pd.DataFrame, method: Method, *, alpha: float = 1.0,
             weights: Mapping[str, float] | None = None) -> np.ndarray:
-    """The burden profile ``w_i ≥ 0`` of each child under `method` (see the module docstring)."""
+    """The burden profile ``w_i > 0`` of each child under `method` (see the module docstring)."""
     n = len(children)
     if method == "equal":
         return np.ones(n)
     if method == "intensity":
-        if not math.isfinite(alpha) or alpha < 0:
-            raise _problem("强度指数 α 须为非负数", "the intensity exponent α must be ≥ 0")
+        if not math.isfinite(alpha) or not 0 <= alpha <= MAX_ALPHA:
+            raise problem(f"强度指数 α 须在 0 到 {MAX_ALPHA:g} 之间",
+                           f"the intensity exponent α must lie between 0 and {MAX_ALPHA:g}")
         e0 = children["emissions0"].to_numpy(dtype=float)
         g0 = children["gdp0"].to_numpy(dtype=float)
         rel = (e0 / g0) / (e0.sum() / g0.sum())
-        return rel**alpha
+        return _checked_profile(rel**alpha, children)
     if method == "weighted":
-        return weighted_index(children, weights)["index"].to_numpy(dtype=float)
-    raise _problem(f"未知的分解方法：{method}",
+        return _checked_profile(weighted_index(children, weights)["index"].to_numpy(float),
+                                children)
+    raise problem(f"未知的分解方法：{method}",
                    f"unknown method: {method!r} ({', '.join(METHODS)})")
 
 
-def _clean_profile(w: np.ndarray) -> np.ndarray:
-    """Profile with negligible entries (below 1e-9 of the largest) set to 0; all ones if all 0.
+def _checked_profile(w: np.ndarray, children: pd.DataFrame) -> np.ndarray:
+    """`w` if every entry is finite and > 0; a located `DataError` naming the children if not.
 
-    A child with a zero profile keeps its base value (rate 0); a profile that is zero
-    everywhere carries no information, and the method falls back to equal shares.
+    No silent zeroing: a child whose profile vanished would keep its base value (issue #11).
     """
-    w = np.nan_to_num(np.asarray(w, dtype=float), nan=0.0, posinf=0.0, neginf=0.0)
-    top = float(w.max()) if len(w) else 0.0
-    if top <= 0:
-        return np.ones_like(w)
-    return np.where(w > 1e-9 * top, w, 0.0)
+    w = np.asarray(w, dtype=float)
+    bad = ~np.isfinite(w) | (np.nan_to_num(w, nan=0.0) <= 0)
+    if bad.any():
+        codes = ", ".join(children.loc[bad, "region_code"].astype(str).tolist()[:5])
+        raise problem(f"分解系数无法计算或为零（地区 {codes}），请检查输入数据或强度指数 α",
+                       f"the burden profile is undefined or zero for {codes}; check the inputs "
+                       "or the intensity exponent α")
+    return w
 
 
 def projected(value0: np.ndarray | float, growth: np.ndarray | float, years: int) -> np.ndarray:
@@ -216,10 +255,10 @@ def projected(value0: np.ndarray | float, growth: np.ndarray | float, years: int
 
 def _check_children(children: pd.DataFrame, columns: tuple[str, ...]) -> None:
     if len(children) == 0:
-        raise _problem("没有下级地区可分解", "there are no child regions to allocate to")
+        raise problem("没有下级地区可分解", "there are no child regions to allocate to")
     missing = [c for c in columns if c not in children.columns]
     if missing:
-        raise _problem(f"缺少输入列：{', '.join(missing)}", f"missing inputs: {', '.join(missing)}")
+        raise problem(f"缺少输入列：{', '.join(missing)}", f"missing inputs: {', '.join(missing)}")
     problems = []
     for column in columns:
         values = children[column].to_numpy(dtype=float)
@@ -240,74 +279,8 @@ def _bounds(children: pd.DataFrame, floors: Mapping[str, float] | None,
     hi = np.array([float((caps or {}).get(c, hi_default)) for c in codes])
     bad = [c for c, a, b in zip(codes, lo, hi, strict=True) if a > b]
     if bad:
-        raise _problem(f"下限高于上限：{', '.join(bad)}", f"floor above cap for {', '.join(bad)}")
+        raise problem(f"下限高于上限：{', '.join(bad)}", f"floor above cap for {', '.join(bad)}")
     return lo, hi
-
-
-def _solve(level: Callable[[float], float], required: float, lo: np.ndarray, hi: np.ndarray,
-           w: np.ndarray,
-           start: float, increasing: bool) -> float:
-    """The scale s with level(s) = required, level monotone in s, rates clip(s·w, lo, hi)."""
-    active = w > 0
-    # Beyond these scales every active rate sits at a bound: the level cannot move further.
-    finite_lo = np.where(np.isfinite(lo[active]), lo[active] / w[active], np.nan)
-    finite_hi = np.where(np.isfinite(hi[active]), hi[active] / w[active], np.nan)
-    a = float(np.nanmin(finite_lo)) if active.any() and np.isfinite(finite_lo).all() else None
-    b = float(np.nanmax(finite_hi)) if active.any() and np.isfinite(finite_hi).all() else None
-    a = a if a is not None else start - 1.0
-    b = b if b is not None else start + 1.0
-    a, b = min(a, start), max(b, start)
-
-    def gap(s: float) -> float:
-        value = level(s) - required
-        return value if increasing else -value
-
-    # Expand an unbounded side until the gap changes sign (rates unbounded below, e.g. a rise).
-    for _ in range(200):
-        if gap(a) <= 0 or np.isfinite(lo[active]).all():
-            break
-        a -= 2.0 * (b - a)
-    for _ in range(200):
-        if gap(b) >= 0 or np.isfinite(hi[active]).all():
-            break
-        b += 2.0 * (b - a)
-    ga, gb = gap(a), gap(b)
-    scale = abs(required) if required else 1.0
-    if gb < -TOLERANCE * scale:
-        raise _problem(
-            "在给定的下限/上限内无法达到上级目标（本轮分解不可行），请放宽下限或上限",
-            "the parent's target cannot be met within the given floors and caps (the round is "
-            "infeasible); relax a floor or a cap")
-    if ga >= 0:  # even at every floor the children do better than the parent needs
-        return a
-    if gb <= 0:
-        return b
-    return _root(gap, a, b)
-
-
-def _root(f: Callable[[float], float], a: float, b: float) -> float:
-    """Root of an increasing f on [a, b] (f(a) < 0 < f(b)), taken on the side where f ≥ 0.
-
-    f ≥ 0 is "the children meet the parent"; Brent's root may land a rounding step short of it
-    (the property test found −1e-9 percentage points), so the bracket is then narrowed from the
-    root to the first point that meets the target, which is what the allocation must guarantee.
-    """
-    try:
-        x = float(brentq(f, a, b, xtol=1e-13, rtol=1e-13, maxiter=500))
-        if f(x) >= 0:
-            return x
-        a = x
-    except RuntimeError:
-        pass
-    for _ in range(400):
-        mid = 0.5 * (a + b)
-        if f(mid) < 0:
-            a = mid
-        else:
-            b = mid
-        if b - a <= 1e-15 * max(1.0, abs(a)):
-            break
-    return b
 
 
 def allocate(
@@ -346,15 +319,16 @@ def allocate(
         Missing or non-positive inputs, unknown method or criteria, or an infeasible round.
     """
     if kind not in KINDS:
-        raise _problem(f"未知的目标类型：{kind}", f"unknown target kind: {kind!r}")
+        raise problem(f"未知的目标类型：{kind}", f"unknown target kind: {kind!r}")
     if not math.isfinite(parent_target):
-        raise _problem("上级目标须为数值", "the parent's target must be a number")
+        raise problem("上级目标须为数值", "the parent's target must be a number")
     children = children.reset_index(drop=True)
     if kind == "share":
         return _allocate_share(children, parent_target=parent_target, method=method, years=years,
                                weights=weights, alpha=alpha, floors=floors, caps=caps)
     _check_children(children, ("gdp0", "emissions0"))
-    w = _clean_profile(profile(children, method, alpha=alpha, weights=weights))
+    w = profile(children, method, alpha=alpha, weights=weights)
+    codes = children["region_code"].astype(str)
     g0 = children["gdp0"].to_numpy(dtype=float)
     e0 = children["emissions0"].to_numpy(dtype=float)
     growth = children.get("gdp_growth", pd.Series(0.0, index=children.index)).to_numpy(float)
@@ -362,21 +336,27 @@ def allocate(
     i0 = e0 / g0
     base_intensity = e0.sum() / g0.sum()
     if kind == "intensity":
+        if parent_target >= 100:
+            raise problem("强度降低目标须小于 100%", "an intensity reduction must be below 100 %")
         required = (1.0 - parent_target / 100.0) * base_intensity
         lo, hi = _bounds(children, _pct(floors), _pct(caps), -np.inf, 1.0)
+        # A floor bounds the cut from below, a cap from above.
+        user_lo, user_hi = codes.isin(list(floors or {})), codes.isin(list(caps or {}))
+        lo_name, hi_name = "floor", "cap"
     else:
         if parent_target <= 0:
-            raise _problem("总量目标须为正数", "a total cap must be positive")
+            raise problem("总量目标须为正数", "a total cap must be positive")
+        _bounds(children, floors, caps, 0.0, np.inf)  # floor ≤ cap per child
         required = parent_target / gT.sum()
         bau = e0 * gT / g0  # each child's end quantity at constant intensity
-        # A cap C_i bounds the rate: r_i = 1 − C_i / BAU_i.
-        lo, hi = _bounds(children, None, None, -np.inf, 1.0)
-        if caps:
-            lo = np.maximum(lo, [1 - caps[c] / b if c in caps else -np.inf
-                                 for c, b in zip(children["region_code"], bau, strict=True)])
-        if floors:
-            hi = np.minimum(hi, [1 - floors[c] / b if c in floors else 1.0
-                                 for c, b in zip(children["region_code"], bau, strict=True)])
+        # A cap C_i bounds the rate from below, r_i ≥ 1 − C_i / BAU_i; a floor from above.
+        lo = np.array([1 - caps[c] / q if c in (caps or {}) else -np.inf
+                       for c, q in zip(codes, bau, strict=True)])
+        hi = np.array([1 - floors[c] / q if c in (floors or {}) else 1.0
+                       for c, q in zip(codes, bau, strict=True)])
+        user_lo, user_hi = codes.isin(list(caps or {})), codes.isin(list(floors or {}))
+        lo_name, hi_name = "cap", "floor"
+    user_lo, user_hi = user_lo.to_numpy(), user_hi.to_numpy()
 
     def rates(s: float) -> np.ndarray:
         return np.clip(s * w, lo, hi)
@@ -384,8 +364,18 @@ def allocate(
     def level(s: float) -> float:
         return float(((1.0 - rates(s)) * i0 * gT).sum() / gT.sum())
 
+    def shown(lvl: float) -> str:  # a level in the indicator's unit, for messages
+        if kind == "intensity":
+            return f"{(1.0 - lvl / base_intensity) * 100.0:.2f}%"
+        return f"{lvl * gT.sum():.6g}"
+
+    target_shown = f"{parent_target:.2f}%" if kind == "intensity" else f"{parent_target:.6g}"
     start = parent_target / 100.0 if kind == "intensity" else 1 - required / base_intensity
-    s = _solve(level, required, lo, hi, w, start, increasing=False)
+    try:
+        s = solve_scale(level, required, lo, hi, w, start, increasing=False)
+    except Infeasible as exc:
+        raise infeasible_error(children, user_hi, bound=hi_name, best=shown(exc.best_level),
+                                target=target_shown) from None
     r = rates(s)
     achieved = level(s)
     out = children.copy()
@@ -394,9 +384,18 @@ def allocate(
     out["base_intensity"] = i0
     out["rate"] = r
     out["emissions_T"] = (1.0 - r) * i0 * gT
-    out["bound"] = np.where(np.isclose(r, lo) & np.isfinite(lo) & (w > 0), "floor",
-                            np.where(np.isclose(r, hi) & (w > 0) & (hi < 1.0), "cap", ""))
+    out["bound"] = bound_labels(r, lo, hi, user_lo, user_hi, lo_name, hi_name)
     notes: list[tuple[str, str]] = []
+    if user_lo.any() and level(s) < required - TOLERANCE * abs(required):
+        notes.append(floors_note(children, user_lo & np.isclose(r, lo), bound=lo_name,
+                                  reached=shown(achieved), target=target_shown))
+    if s <= 0 < parent_target and not user_lo.any():
+        notes.append((
+            f"各地不降低强度时，因各地 GDP 增速不同，汇总强度已下降 {shown(level(0.0))}，"
+            f"达到上级目标 {target_shown}；本轮各地目标为零或负值（允许强度上升）。",
+            f"With no cut anywhere, uneven GDP growth alone lowers the aggregate intensity by "
+            f"{shown(level(0.0))}, meeting the parent's {target_shown}; this round's child "
+            "targets are zero or negative (intensity may rise)."))
     if kind == "intensity":
         out["target"] = r * 100.0
         aggregate = (1.0 - achieved / base_intensity) * 100.0
@@ -433,8 +432,11 @@ def _allocate_share(children: pd.DataFrame, *, parent_target: float, method: Met
                     ) -> Allocation:
     _check_children(children, ("gdp0", "emissions0", "energy0", "share0"))
     if not 0 <= parent_target <= 100:
-        raise _problem("比重目标须在 0–100% 之间", "a share target must lie between 0 and 100 %")
-    w = _clean_profile(profile(children, method, alpha=alpha, weights=weights))
+        raise problem("比重目标须在 0–100% 之间", "a share target must lie between 0 and 100 %")
+    w = profile(children, method, alpha=alpha, weights=weights)
+    codes = children["region_code"].astype(str)
+    user_lo = codes.isin(list(floors or {})).to_numpy()
+    user_hi = codes.isin(list(caps or {})).to_numpy()
     e0 = children["energy0"].to_numpy(dtype=float)
     growth = children.get("energy_growth", pd.Series(0.0, index=children.index)).to_numpy(float)
     eT = projected(e0, growth, years)
@@ -448,21 +450,19 @@ def _allocate_share(children: pd.DataFrame, *, parent_target: float, method: Met
     def level(s: float) -> float:
         return float((shares(s) * eT).sum() / eT.sum())
 
-    # Bounds on s for the solver: every share at its floor / at its cap.
-    active = w > 0
-    a = float(np.min((lo[active] - sigma0[active]) / w[active])) if active.any() else 0.0
-    b = float(np.max((hi[active] - sigma0[active]) / w[active])) if active.any() else 0.0
+    # Bounds on s for the solver: every share at its floor / at its cap (every w_i > 0).
+    a = float(np.min((lo - sigma0) / w))
+    b = float(np.max((hi - sigma0) / w))
     ga, gb = level(a) - required, level(b) - required
     if gb < -TOLERANCE:
-        raise _problem(
-            "在给定的下限/上限内无法达到上级比重目标（本轮分解不可行）",
-            "the parent's share cannot be met within the given floors and caps (infeasible)")
+        raise infeasible_error(children, user_hi, bound="cap", best=f"{level(b) * 100:.2f}%",
+                                target=f"{parent_target:.2f}%")
     if ga >= 0:
         s = a
     elif gb <= 0:
         s = b
     else:
-        s = _root(lambda x: level(x) - required, a, b)
+        s = root_meeting(lambda x: level(x) - required, a, b)
     sig = shares(s)
     achieved = level(s)
     out = children.copy()
@@ -470,14 +470,25 @@ def _allocate_share(children: pd.DataFrame, *, parent_target: float, method: Met
     out["energy_T"] = eT
     out["rate"] = sig
     out["target"] = sig * 100.0
-    out["bound"] = np.where(np.isclose(sig, lo) & (w > 0) & (sig < sigma0 + s * w), "floor",
-                            np.where(np.isclose(sig, hi) & (w > 0) & (sig > sigma0 + s * w - 1e-15)
-                                     & (hi < 1.0), "cap", ""))
+    out["bound"] = bound_labels(sig, lo, hi, user_lo, user_hi, "floor", "cap")
+    notes: list[tuple[str, str]] = []
+    if user_lo.any() and achieved > required + TOLERANCE:
+        notes.append(floors_note(children, user_lo & np.isclose(sig, lo), bound="floor",
+                                  reached=f"{achieved * 100:.2f}%",
+                                  target=f"{parent_target:.2f}%"))
+    if s < 0 and not user_lo.any():
+        notes.append((
+            f"各地保持基期比重时汇总已达 {level(0.0) * 100:.2f}%，"
+            f"高于上级目标 {parent_target:.2f}%；"
+            "本轮按同一比例系数下调各地目标，使汇总恰好等于上级目标。",
+            f"At their base-year shares the children already reach {level(0.0) * 100:.2f}%, "
+            f"above the parent's {parent_target:.2f}%; this round lowers every child's target by "
+            "the same scale so that the aggregate equals the parent's target."))
     base = float((sigma0 * e0).sum() / e0.sum())
     return Allocation(kind="share", method=method, parent_target=float(parent_target), scale=s,
                       children=out, parent_base=base, required=required, achieved=achieved,
                       aggregate_target=achieved * 100.0,
-                      meets=bool(achieved >= required - TOLERANCE), notes=[])
+                      meets=bool(achieved >= required - TOLERANCE), notes=notes)
 
 
 def aggregate_of(children: pd.DataFrame, *, kind: Kind, years: int) -> float:
