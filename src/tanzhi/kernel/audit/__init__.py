@@ -23,6 +23,14 @@ from tanzhi.kernel.audit.checkpoint import (
     verify_checkpoints,
     write_checkpoint,
 )
+from tanzhi.kernel.audit.log import (
+    AuditFilter,
+    AuditLine,
+    audit_actors,
+    audit_tables,
+    count_entries,
+    list_entries,
+)
 from tanzhi.kernel.audit.images import REDACTED_PREFIX, canonical
 from tanzhi.kernel.audit.rows import verify_rows
 
@@ -31,12 +39,18 @@ __all__ = [
     "REDACTED_PREFIX",
     "AuditCheckpoint",
     "AuditEntry",
+    "AuditFilter",
     "AuditFinding",
     "AuditHead",
+    "AuditLine",
     "Checkpoint",
+    "audit_actors",
+    "audit_tables",
     "canonical",
+    "count_entries",
     "entry_hash",
     "is_audited",
+    "list_entries",
     "make_session_factory",
     "record",
     "unkeyed_hash",
