@@ -275,6 +275,9 @@ POLICY: dict[tuple[str, str], Rule] = {
                                               until=PLAIN, page=PLAIN),
     ("GET", "/admin/audit/export.csv"): AUDIT.but(table=PLAIN, user=PLAIN, since=PLAIN,
                                                   until=PLAIN),
+    # Excel of the plan status table and of an assessment's scores (as the pages show them).
+    ("GET", "/plans/{plan_id}/status.xlsx"): READ,
+    ("GET", "/assess/schemes/{scheme_id}/scores.xlsx"): READ,
 }
 # Rows for routes not mounted yet (kept so a route is covered the moment it is mounted); the
 # policy test does not require them mounted. Empty since the password page landed.

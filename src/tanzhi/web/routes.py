@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from tanzhi import inventory, plan
 from tanzhi.report import api_router as report_api_router
 from tanzhi.report import pages_router as report_pages_router
-from tanzhi.web import admin, api, audit, jobs, pages, search, system
+from tanzhi.web import admin, api, audit, downloads, jobs, pages, search, system
 
 ROUTES: list[tuple[APIRouter, str]] = [
     (system.router, "/api/v1"),
@@ -31,4 +31,5 @@ ROUTES: list[tuple[APIRouter, str]] = [
     (admin.pages, "/admin"),
     (audit.api, "/api/v1/admin"),
     (audit.pages, "/admin"),
+    (downloads.router, ""),
 ]
