@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+
 from tanzhi.access import find_user
 from tanzhi.config import Settings
 from tanzhi.kernel import (
@@ -130,7 +130,8 @@ def test_create_change_reset_disable_enable_all_audited(app, admin, settings) ->
                                                    "region_code": "330603"})
     assert r.status_code == 303
     assert _user(settings, "shangyu").region_code == "330603"
-    assert victim.get("/api/v1/me").json()["authenticated"] is False  # the role change ended its session
+    # The role change ended the user's session.
+    assert victim.get("/api/v1/me").json()["authenticated"] is False
 
     victim = _client(app, "shangyu", "first-pass-1")
     r = _post(admin, "/admin/users/shangyu/password", {"password": "second-pass-2",

@@ -84,8 +84,8 @@ PageNo = Annotated[int, Query(ge=1, le=10_000_000)]
 
 
 @api.get("/audit")
-def audit_json(db: DbSession, user: CurrentUser, table: Table = None, user_: Actor = None, since: Since = None, until: Until = None,
-        page: PageNo = 1) -> dict[str, Any]:
+def audit_json(db: DbSession, user: CurrentUser, table: Table = None, user_: Actor = None,
+               since: Since = None, until: Until = None, page: PageNo = 1) -> dict[str, Any]:
     """One page of the filtered audit log, newest first, with the chain's verification."""
     where = audit_filter(table, user_, since, until)
     total = count_entries(db, where)

@@ -23,6 +23,7 @@ from tanzhi.kernel.audit.checkpoint import (
     verify_checkpoints,
     write_checkpoint,
 )
+from tanzhi.kernel.audit.images import REDACTED_PREFIX, canonical
 from tanzhi.kernel.audit.log import (
     AuditFilter,
     AuditLine,
@@ -31,7 +32,6 @@ from tanzhi.kernel.audit.log import (
     count_entries,
     list_entries,
 )
-from tanzhi.kernel.audit.images import REDACTED_PREFIX, canonical
 from tanzhi.kernel.audit.rows import verify_rows
 
 __all__ = [
