@@ -108,7 +108,8 @@ def seeded(tmp_path_factory: pytest.TempPathFactory, migrated_copy):
             save=True, name=EVIL, actor="test").round_id
         run_id = inventory_service.compile_inventory(
             s, region_codes=["330600", "330602"], years=[2020], label=EVIL).id
-        scheme_id = create_scheme(s, plan_id="sx-fyp14-climate", year=2025, user=ADMIN).id
+        scheme_id = create_scheme(s, plan_id="sx-fyp14-climate", year=2025, user=User(
+            2, "sx.exports", "绍兴", Role.CITY_OFFICER, "330600")).id
     app = create_app(settings)
     client = TestClient(app)
     page = client.get("/login").text
