@@ -68,6 +68,11 @@ def _line_dict(line: AuditLine) -> dict[str, Any]:
             "before_json": line.before_json, "after_json": line.after_json}
 
 
+def shown_time(at: str) -> str:
+    """An entry's time as the page shows it: ``2026-12-03 18:03:15`` (UTC, to the second)."""
+    return at[:19].replace("T", " ")
+
+
 def _chain(db: Session) -> dict[str, Any]:
     findings = verify_chain(db)
     return {"ok": not findings, "findings": len(findings),
@@ -91,7 +96,8 @@ def audit_json(db: DbSession, user: CurrentUser, table: Table = None, user_: Act
     total = count_entries(db, where)
     lines = list_entries(db, where, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     return {"total": total, "page": page, "page_size": PAGE_SIZE,
-            "entries": [_line_dict(x) for x in lines], "chain": _chain(db)}
+            "entries": [{**_line_dict(x), "time_utc": shown_time(x.at)} for x in lines],
+            "chain": _chain(db)}
 
 
 @pages.get("/audit")
@@ -104,7 +110,7 @@ def audit_page(request: Request, db: DbSession, user: CurrentUser, table: Table 
     query = urlencode({k: v for k, v in values.items() if v})
     context: dict[str, Any] = {"values": values, "tables": audit_tables(db),
                                "actors": audit_actors(db), "query": query,
-                               "actions": ACTION_LABELS,
+                               "actions": ACTION_LABELS, "shown_time": shown_time,
                                "json_url": "/api/v1/admin/audit" + (f"?{query}" if query else "")}
     try:
         where = audit_filter(table, user_, since, until)
