@@ -31,6 +31,7 @@ from tanzhi.kernel.regions import RegionRow
 from tanzhi.plan import (
     create_pilot,
     create_project,
+    create_scheme,
     get_plan,
     run_round,
     save_plan,
@@ -107,6 +108,8 @@ def seeded(tmp_path_factory: pytest.TempPathFactory, migrated_copy):
             save=True, name=EVIL, actor="test").round_id
         run_id = inventory_service.compile_inventory(
             s, region_codes=["330600", "330602"], years=[2020], label=EVIL).id
+        scheme_id = create_scheme(s, plan_id="sx-fyp14-climate", year=2025, user=User(
+            2, "sx.exports", "绍兴", Role.CITY_OFFICER, "330600")).id
     app = create_app(settings)
     client = TestClient(app)
     page = client.get("/login").text
@@ -114,7 +117,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory, migrated_copy):
     r = client.post("/login", data={"username": "zj.exports", "password": PASSWORD,
                                     "csrf_token": token, "next": "/"})
     assert r.status_code == 200
-    yield app, client, {"round_id": round_id, "run_id": run_id}
+    yield app, client, {"round_id": round_id, "run_id": run_id, "scheme_id": scheme_id}
     engine.dispose()
 
 
@@ -135,6 +138,13 @@ def cases(ids: dict[str, int]) -> dict[str, list[str]]:
         "/api/v1/assess/projects/export.xlsx": ["/api/v1/assess/projects/export.xlsx"],
         "/assess/pilots/export.xlsx": ["/assess/pilots/export.xlsx?region=330600"],
         "/assess/projects/export.xlsx": ["/assess/projects/export.xlsx?region=330600"],
+        # issue #11 item 9: the status table, an assessment's scores, the audit log
+        "/plans/{plan_id}/status.xlsx": ["/plans/sx-fyp14-climate/status.xlsx",
+                                         "/plans/sx-fyp14-climate/status.xlsx?region=330602"],
+        "/assess/schemes/{scheme_id}/scores.xlsx": [
+            f"/assess/schemes/{ids['scheme_id']}/scores.xlsx"],
+        "/admin/audit/export.csv": ["/admin/audit/export.csv",
+                                    "/admin/audit/export.csv?table=plan_pilot"],
     }
 
 
@@ -183,7 +193,8 @@ def test_no_download_cell_is_a_live_formula(seeded) -> None:
     # The seeded text reached the downloads that carry names (so the check above meant it).
     for route in ("/api/v1/plans/{plan_id}/workbook", "/api/v1/assess/pilots/export.xlsx",
                   "/api/v1/assess/projects/export.xlsx",
-                  "/api/v1/decompose/rounds/{round_id}/workbook.xlsx"):
+                  "/api/v1/decompose/rounds/{round_id}/workbook.xlsx",
+                  "/plans/{plan_id}/status.xlsx", "/admin/audit/export.csv"):
         assert route in seen_marker, route
 
 

@@ -66,7 +66,7 @@ SAMPLE_SQL = {
     "evidence_id": "SELECT min(id) FROM plan_assess_evidence",
 }
 PLAIN = {"plan_id": "sx-fyp14-climate", "indicator_id": "co2_intensity_reduction",
-         "parent": "330600", "fmt": "html"}
+         "parent": "330600", "fmt": "html", "username": "hz.city"}
 NUMBER = re.compile(r"(?<![\w.])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])-?\d+(?:\.\d+)?")
 
 

@@ -424,3 +424,61 @@ def scope_codes(session: Session, user: User) -> list[str]:
     if user.region_code is None:
         return []
     return [user.region_code] + [r.code for r in list_regions(session, parent=user.region_code)]
+
+
+def find_user(session: Session, username: str) -> User | None:
+    """The account `username`, active or disabled (for administration), or None."""
+    row = store.get_user_row(session, username)
+    return row.to_model() if row is not None else None
+
+
+def grantable_roles(admin: User) -> tuple[Role, ...]:
+    """The roles `admin` may give (issue #11 item 9).
+
+    A province administrator gives every role that has accounts. A city officer administers
+    the users of its city and counties, one level down (DESIGN.md “Who uses it”): city, county
+    and department officers and analysts; never a province administrator, and none of the roles
+    without a region (enterprise reporter, verifier, citizen), whose accounts are the province's.
+    """
+    if not admin.active:
+        return ()
+    if admin.role is Role.PROVINCE_ADMIN:
+        return tuple(r for r in Role if r is not Role.PUBLIC)
+    if admin.role is Role.CITY_OFFICER:
+        return (Role.CITY_OFFICER, Role.COUNTY_OFFICER, Role.DEPARTMENT_OFFICER, Role.ANALYST)
+    return ()
+
+
+def may_administer(session: Session, admin: User, target: User) -> bool:
+    """Whether `admin` may change the account `target`: a role it may grant, in its scope.
+
+    A province administrator administers every account, a city officer those of its city and
+    its counties holding a role it may grant; nobody changes their own account here (a lapse
+    could lock the last administrator out; one's own password has its own page).
+    """
+    if admin.id == target.id or target.role not in grantable_roles(admin):
+        return False
+    if admin.role is Role.PROVINCE_ADMIN:
+        return True
+    return target.region_code is not None and in_scope(session, admin, target.region_code)
+
+
+def require_may_grant(session: Session, admin: User, role: Role,
+                      region_code: str | None) -> None:
+    """Raise `PermissionDenied` unless `admin` may give `role` with scope `region_code`."""
+    role = Role(role)
+    if role not in grantable_roles(admin):
+        raise PermissionDenied(f"您不能授予角色“{role.label_zh}” / you may not grant the role "
+                               f"'{role.label_en}'")
+    if admin.role is not Role.PROVINCE_ADMIN and region_code:
+        if get_region(session, region_code) is None:
+            raise DataError.at(f"未知地区代码 {region_code}", f"unknown region code {region_code}",
+                               column="region_code")
+        require_in_scope(session, admin, region_code)
+
+
+def administered_users(session: Session, admin: User) -> list[User]:
+    """The accounts `admin` may administer, disabled ones included, by user name."""
+    rows = (store.list_user_rows(session) if admin.role is Role.PROVINCE_ADMIN
+            else store.list_user_rows(session, region_codes=scope_codes(session, admin)))
+    return [u for u in (r.to_model() for r in rows) if may_administer(session, admin, u)]

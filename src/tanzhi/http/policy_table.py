@@ -87,6 +87,9 @@ DISCLOSE = _rule("disclose", _OFFICES)                   # publishing to the pub
 HOME = Rule("home", {**{role: Access.OWN for role in _REGION},
                      **{role: Access.ALL for role in _LOGINS - _REGION}})
 
+# The audit log spans every region: only the province administrator reads it (issue #11 item 9).
+AUDIT = Rule("audit", {Role.PROVINCE_ADMIN: Access.ALL})
+
 # Rows by path template (with the router prefix), then method.
 POLICY: dict[tuple[str, str], Rule] = {
     # shell: session, regions, dashboard (tanzhi.web)
@@ -270,6 +273,32 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("POST", "/public/plans/{plan_id}/{region}/publish"): DISCLOSE,
     ("POST", "/public/reports/{report_id}/publish"): DISCLOSE,
     ("POST", "/public/publications/{publication_id}/withdraw"): DISCLOSE,
+
+    # search, user administration, audit viewer (issue #11 item 9, tanzhi.web search/admin/audit).
+    # Search: every login may ask; each hit is offered only where this table admits the user.
+    ("GET", "/search"): SIGNED_IN.but(q=PLAIN),
+    ("GET", "/api/v1/search"): SIGNED_IN.but(q=PLAIN),
+    # Accounts: the account named ({username}) must lie in the administrator's scope; which
+    # roles may be given, and where, is `tanzhi.access.grantable_roles` / `require_may_grant`.
+    ("GET", "/admin/users"): ADMIN,
+    ("GET", "/api/v1/admin/users"): ADMIN,
+    ("GET", "/admin/users/new"): ADMIN,
+    ("POST", "/admin/users/new"): ADMIN,
+    ("GET", "/admin/users/{username}"): ADMIN.but(done=PLAIN),
+    ("GET", "/api/v1/admin/users/{username}"): ADMIN,
+    ("POST", "/admin/users/{username}/role"): ADMIN,
+    ("POST", "/admin/users/{username}/password"): ADMIN,
+    ("POST", "/admin/users/{username}/disable"): ADMIN,
+    ("POST", "/admin/users/{username}/enable"): ADMIN,
+    ("GET", "/admin/audit"): AUDIT.but(table=PLAIN, user=PLAIN, since=PLAIN, until=PLAIN,
+                                       page=PLAIN),
+    ("GET", "/api/v1/admin/audit"): AUDIT.but(table=PLAIN, user=PLAIN, since=PLAIN,
+                                              until=PLAIN, page=PLAIN),
+    ("GET", "/admin/audit/export.csv"): AUDIT.but(table=PLAIN, user=PLAIN, since=PLAIN,
+                                                  until=PLAIN),
+    # Excel of the plan status table and of an assessment's scores (as the pages show them).
+    ("GET", "/plans/{plan_id}/status.xlsx"): READ,
+    ("GET", "/assess/schemes/{scheme_id}/scores.xlsx"): READ,
 }
 # Rows for routes not mounted yet (kept so a route is covered the moment it is mounted); the
 # policy test does not require them mounted. Empty since the password page landed.

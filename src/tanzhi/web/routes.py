@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from tanzhi import disclosure, inventory, plan
 from tanzhi.report import api_router as report_api_router
 from tanzhi.report import pages_router as report_pages_router
-from tanzhi.web import api, jobs, pages, system
+from tanzhi.web import admin, api, audit, downloads, jobs, pages, search, system
 
 ROUTES: list[tuple[APIRouter, str]] = [
     (system.router, "/api/v1"),
@@ -27,4 +27,11 @@ ROUTES: list[tuple[APIRouter, str]] = [
     (report_pages_router, "/reports"),
     (disclosure.api_router, "/api/v1/public"),
     (disclosure.pages_router, "/public"),
+    (search.api, "/api/v1"),
+    (search.pages, ""),
+    (admin.api, "/api/v1/admin"),
+    (admin.pages, "/admin"),
+    (audit.api, "/api/v1/admin"),
+    (audit.pages, "/admin"),
+    (downloads.router, ""),
 ]

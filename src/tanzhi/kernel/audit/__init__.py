@@ -25,6 +25,14 @@ from tanzhi.kernel.audit.checkpoint import (
     write_checkpoint,
 )
 from tanzhi.kernel.audit.images import REDACTED_PREFIX, canonical
+from tanzhi.kernel.audit.log import (
+    AuditFilter,
+    AuditLine,
+    audit_actors,
+    audit_tables,
+    count_entries,
+    list_entries,
+)
 from tanzhi.kernel.audit.rows import verify_rows
 
 __all__ = [
@@ -32,13 +40,19 @@ __all__ = [
     "REDACTED_PREFIX",
     "AuditCheckpoint",
     "AuditEntry",
+    "AuditFilter",
     "AuditFinding",
     "AuditHead",
+    "AuditLine",
     "Checkpoint",
+    "audit_actors",
+    "audit_tables",
     "canonical",
     "content_version",
+    "count_entries",
     "entry_hash",
     "is_audited",
+    "list_entries",
     "make_session_factory",
     "record",
     "unkeyed_hash",
