@@ -35,6 +35,48 @@ os.environ.setdefault("TANZHI_PASSWORD_HASH_PROFILE", "test-cheapest")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+# ---- scheduling under pytest-xdist (`make test`: `-n 2 --dist loadgroup`) ------------------
+
+# The longest work units first (longest-processing-time-first: what is left for the end are
+# short modules, so the two workers finish together), measured with --durations (docs/
+# performance.md, "Test suite").  The demo build tests split by backend: the SQLite half builds
+# the run's shared demo (`_demo_cli_build`) while the other worker builds the PostgreSQL demo.
+HEAVY_FIRST = (
+    "tests/demo/test_service.py[sqlite]",
+    "tests/demo/test_service.py[postgresql]",
+    "tests/web/test_fuzz.py",
+    "tests/web/test_policy.py",
+    "tests/test_backup.py",
+)
+_SPLIT_BY_BACKEND = {"tests/demo/test_service.py"}
+
+
+def _work_unit(item: pytest.Item) -> str:
+    """The module of `item` (its path from the repository root), or for a module split by
+    backend the module and the backend."""
+    module = item.nodeid.split("::", 1)[0]
+    if module in _SPLIT_BY_BACKEND:
+        return f"{module}[{item.callspec.params['demo_storage']}]"
+    return module
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Order the work units longest first and name each one an xdist group (one group per
+    module, as `--dist loadfile` would, so module fixtures are built once); the other units keep
+    xdist's own order, most tests first.  Within a module the order is unchanged."""
+    units: dict[str, int] = {}
+    for item in items:
+        unit = _work_unit(item)
+        units[unit] = units.get(unit, 0) + 1
+    rank = {unit: i for i, unit in enumerate(HEAVY_FIRST)}
+    order = {unit: (rank.get(unit, len(rank)), -count, i)
+             for i, (unit, count) in enumerate(units.items())}
+    items.sort(key=lambda item: order[_work_unit(item)])
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(_work_unit(item)))
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Settings on a fresh, empty SQLite file in a temporary data directory."""
