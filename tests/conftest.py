@@ -38,15 +38,14 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 # ---- scheduling under pytest-xdist (`make test`: `-n 2 --dist loadgroup`) ------------------
 
 # The longest work units first (longest-processing-time-first: what is left for the end are
-# short modules, so the two workers finish together), measured with --durations (docs/
-# performance.md, "Test suite").  The demo build tests split by backend: the SQLite half builds
+# short modules, so the two workers finish together), by their --durations figures in docs/
+# performance.md, "Test suite".  The demo build tests split by backend: the SQLite half builds
 # the run's shared demo (`_demo_cli_build`) while the other worker builds the PostgreSQL demo.
 HEAVY_FIRST = (
     "tests/demo/test_service.py[sqlite]",
     "tests/demo/test_service.py[postgresql]",
     "tests/web/test_fuzz.py",
     "tests/web/test_policy.py",
-    "tests/test_backup.py",
 )
 _SPLIT_BY_BACKEND = {"tests/demo/test_service.py"}
 
@@ -154,9 +153,9 @@ def run_tanzhi(*args: str, settings: Settings | None = None,
     (`tanzhi.cli.main`: the same error handling and exit codes), with TANZHI_DATA_DIR /
     TANZHI_DATABASE_URL taken from `settings` and `env` as further environment overrides.
 
-    A subprocess costs about 6 s of imports (loaded machine) before the command starts; the
-    suite keeps one subprocess smoke test of the installed script (tests/test_cli.py) and
-    runs every other command here (issue #10 item 6).
+    A subprocess costs about 6 s of imports before the command starts (1–3 min when the
+    machine is loaded); the suite keeps one subprocess smoke test of the installed script
+    (tests/test_cli.py) and runs every other command here (issue #10 item 6).
     """
     environ: dict[str, str | None] = {}
     if settings is not None:
