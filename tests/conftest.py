@@ -42,8 +42,8 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 # performance.md, "Test suite".  The demo build tests split by backend: the SQLite half builds
 # the run's shared demo (`_demo_cli_build`) while the other worker builds the PostgreSQL demo.
 HEAVY_FIRST = (
-    "tests/demo/test_service.py[sqlite]",
-    "tests/demo/test_service.py[postgresql]",
+    "tests/demo/test_service.py:sqlite",
+    "tests/demo/test_service.py:postgresql",
     "tests/web/test_fuzz.py",
     "tests/web/test_policy.py",
 )
@@ -52,10 +52,11 @@ _SPLIT_BY_BACKEND = {"tests/demo/test_service.py"}
 
 def _work_unit(item: pytest.Item) -> str:
     """The module of `item` (its path from the repository root), or for a module split by
-    backend the module and the backend."""
+    backend `module:backend` (no "]" in a group name: xdist then takes the test's nodeid as its
+    group, and the module's tests would be scattered over the workers)."""
     module = item.nodeid.split("::", 1)[0]
     if module in _SPLIT_BY_BACKEND:
-        return f"{module}[{item.callspec.params['demo_storage']}]"
+        return f"{module}:{item.callspec.params['demo_storage']}"
     return module
 
 
