@@ -45,9 +45,10 @@ serve: env assets
 	$(UV) run tanzhi serve
 
 ## Two workers on a 2-core machine (pytest-xdist); a module's tests stay on one worker, so its
-## module-scoped fixtures (demo copies, live servers) are built once (issue #10 item 6)
+## module-scoped fixtures (demo copies, live servers) are built once (issue #10 item 6); the
+## longest modules go first (tests/conftest.py HEAVY_FIRST), each module is one xdist group
 test: env assets system-deps
-	$(UV) run pytest -n 2 --dist loadfile
+	$(UV) run pytest -n 2 --dist loadgroup --no-loadscope-reorder
 
 # lint-imports runs from the repo root, where it finds lint/faces.py (the faces contract type)
 lint: env

@@ -15,12 +15,16 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, make_url, text
+from typer.testing import CliRunner
 
+from tanzhi import cli
 from tanzhi.config import Settings
+from tanzhi.demo import cli as demo_cli
 from tanzhi.demo.service import DemoSummary, build_demo
 from tanzhi.migrate import upgrade
 
@@ -29,6 +33,48 @@ POSTGRES_URL = os.environ.get("TANZHI_TEST_POSTGRES_URL")
 # keeps RFC 9106's profile (tanzhi.access.service.password_hasher).
 os.environ.setdefault("TANZHI_PASSWORD_HASH_PROFILE", "test-cheapest")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+# ---- scheduling under pytest-xdist (`make test`: `-n 2 --dist loadgroup`) ------------------
+
+# The longest work units first (longest-processing-time-first: what is left for the end are
+# short modules, so the two workers finish together), by their --durations figures in docs/
+# performance.md, "Test suite".  The demo build tests split by backend: the SQLite half builds
+# the run's shared demo (`_demo_cli_build`) while the other worker builds the PostgreSQL demo.
+HEAVY_FIRST = (
+    "tests/demo/test_service.py:sqlite",
+    "tests/demo/test_service.py:postgresql",
+    "tests/web/test_fuzz.py",
+    "tests/web/test_policy.py",
+)
+_SPLIT_BY_BACKEND = {"tests/demo/test_service.py"}
+
+
+def _work_unit(item: pytest.Item) -> str:
+    """The module of `item` (its path from the repository root), or for a module split by
+    backend `module:backend` (no "]" in a group name: xdist then takes the test's nodeid as its
+    group, and the module's tests would be scattered over the workers)."""
+    module = item.nodeid.split("::", 1)[0]
+    if module in _SPLIT_BY_BACKEND:
+        return f"{module}:{item.callspec.params['demo_storage']}"
+    return module
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Order the work units longest first and name each one an xdist group (one group per
+    module, as `--dist loadfile` would, so module fixtures are built once); the other units keep
+    xdist's own order, most tests first.  Within a module the order is unchanged."""
+    units: dict[str, int] = {}
+    for item in items:
+        unit = _work_unit(item)
+        units[unit] = units.get(unit, 0) + 1
+    rank = {unit: i for i, unit in enumerate(HEAVY_FIRST)}
+    order = {unit: (rank.get(unit, len(rank)), -count, i)
+             for i, (unit, count) in enumerate(units.items())}
+    items.sort(key=lambda item: order[_work_unit(item)])
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(_work_unit(item)))
 
 
 @pytest.fixture
@@ -89,6 +135,47 @@ def storage_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+# ---- the `tanzhi` command, in process -----------------------------------------------------
+
+@dataclass(frozen=True)
+class CliResult:
+    """What a `tanzhi` command left: its exit code and what it printed on each stream."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_tanzhi(*args: str, settings: Settings | None = None,
+               env: dict[str, str | None] | None = None) -> CliResult:
+    """Run `tanzhi ARGS` in this process through the console script's own entry point
+    (`tanzhi.cli.main`: the same error handling and exit codes), with TANZHI_DATA_DIR /
+    TANZHI_DATABASE_URL taken from `settings` and `env` as further environment overrides.
+
+    A subprocess costs about 6 s of imports before the command starts (1–3 min when the
+    machine is loaded); the suite keeps one subprocess smoke test of the installed script
+    (tests/test_cli.py) and runs every other command here (issue #10 item 6).
+    """
+    environ: dict[str, str | None] = {}
+    if settings is not None:
+        environ["TANZHI_DATA_DIR"] = str(settings.data_dir)
+        environ["TANZHI_DATABASE_URL"] = settings.database_url or None
+    environ.update(env or {})
+    with CliRunner().isolation(env=environ) as (out, err, _mixed):
+        try:
+            cli.main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        return CliResult(code, out.getvalue().decode(), err.getvalue().decode())
+
+
+@pytest.fixture(scope="session")
+def tanzhi_cli() -> Callable[..., CliResult]:
+    """`run_tanzhi`: `tanzhi_cli("audit", "verify", settings=s)` → `CliResult`."""
+    return run_tanzhi
 
 
 # ---- migrated once, copied per test (issue #10 item 6) -------------------------------------
@@ -200,10 +287,10 @@ def migrated_storage_settings(request: pytest.FixtureRequest, tmp_path: Path
 # ---- the demo, built once per run ----------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def demo_build(tmp_path_factory: pytest.TempPathFactory, worker_id: str
-               ) -> tuple[Path, DemoSummary, list[tuple[str, int, int]]]:
-    """(data directory, summary, progress reports) of the run's one demo build (`tanzhi demo`
-    on an empty SQLite file). Never write here: use `demo_settings` or `copy_demo`.
+def _demo_cli_build(tmp_path_factory: pytest.TempPathFactory, worker_id: str
+                    ) -> tuple[Path, DemoSummary, list[tuple[str, int, int]], CliResult]:
+    """The run's one demo build: `tanzhi db upgrade` then `tanzhi demo` on an empty SQLite
+    file, run in process (`run_tanzhi`); see `demo_build` and `demo_cli_output`.
 
     Under pytest-xdist (`make test` runs two workers) the workers share one build: the first to
     take the lock builds it in the run's shared temporary folder, the other reads it.
@@ -220,11 +307,47 @@ def demo_build(tmp_path_factory: pytest.TempPathFactory, worker_id: str
         return pickle.loads(done.read_bytes())
 
 
-def _build_demo(data_dir: Path) -> tuple[Path, DemoSummary, list[tuple[str, int, int]]]:
+def _build_demo(data_dir: Path
+                ) -> tuple[Path, DemoSummary, list[tuple[str, int, int]], CliResult]:
+    """`tanzhi db upgrade` and `tanzhi demo` as a user runs them; the command's call of
+    `build_demo` is watched (not replaced) to keep its summary and progress reports."""
     stages: list[tuple[str, int, int]] = []
-    summary = build_demo(Settings(data_dir=data_dir, secret_key="test-secret"),
-                         progress=lambda *a: stages.append(a))
-    return data_dir, summary, stages
+    summaries: list[DemoSummary] = []
+
+    def watched_build(settings: Settings, progress: Callable[[str, int, int], None]
+                      ) -> DemoSummary:
+        def report(stage: str, done: int, total: int) -> None:
+            stages.append((stage, done, total))
+            progress(stage, done, total)
+
+        summaries.append(build_demo(settings, progress=report))
+        return summaries[-1]
+
+    # A wide terminal, so the printed table of logins cuts no name.
+    env: dict[str, str | None] = {"TANZHI_DATA_DIR": str(data_dir), "TANZHI_DATABASE_URL": None,
+                                  "TANZHI_SECRET_KEY": "test-secret", "COLUMNS": "200"}
+    upgraded = run_tanzhi("db", "upgrade", env=env)
+    assert upgraded.returncode == 0, upgraded.stderr
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(demo_cli, "build_demo", watched_build)
+        printed = run_tanzhi("demo", env=env)
+    assert printed.returncode == 0, printed.stderr
+    assert len(summaries) == 1
+    return data_dir, summaries[0], stages, printed
+
+
+@pytest.fixture(scope="session")
+def demo_build(_demo_cli_build: tuple
+               ) -> tuple[Path, DemoSummary, list[tuple[str, int, int]]]:
+    """(data directory, summary, progress reports) of the run's one demo build (`tanzhi demo`
+    on an empty SQLite file). Never write here: use `demo_settings` or `copy_demo`."""
+    return _demo_cli_build[:3]
+
+
+@pytest.fixture(scope="session")
+def demo_cli_output(_demo_cli_build: tuple) -> CliResult:
+    """What `tanzhi demo` printed while building the run's demo (tests/test_cli.py)."""
+    return _demo_cli_build[3]
 
 
 @pytest.fixture(scope="session")

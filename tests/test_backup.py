@@ -4,10 +4,7 @@ on the source."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 import tarfile
 from pathlib import Path
 
@@ -157,29 +154,21 @@ def read_counts(settings: Settings) -> dict[str, int]:
     return found
 
 
-TANZHI = str(Path(sys.executable).with_name("tanzhi"))
-
-
-def test_cli_backup_restore_into_another_data_directory(settings: Settings,
-                                                        tmp_path: Path) -> None:
+def test_cli_backup_restore_into_another_data_directory(settings: Settings, tmp_path: Path,
+                                                        tanzhi_cli) -> None:
+    """`tanzhi backup|restore`, run in process (tests/conftest.py `tanzhi_cli`)."""
     _populate(settings)
     before = _verify(settings)
     archive = tmp_path / "a.backup"
-    env = {**os.environ, "TANZHI_DATA_DIR": str(settings.data_dir)}
-    env.pop("TANZHI_DATABASE_URL", None)
-    made = subprocess.run([TANZHI, "backup", str(archive)], env=env, capture_output=True,
-                          text=True, check=False)
+    made = tanzhi_cli("backup", str(archive), settings=settings)
     assert made.returncode == 0, made.stderr
     target = Settings(data_dir=tmp_path / "new" / "data", secret_key="t")
     # The keys authenticate the chain and are kept apart from the archive: a new machine gets
     # a copy of <data_dir>/keys/ from where they are kept safe.
     shutil.copytree(settings.data_dir / "keys", target.data_dir / "keys")
-    env["TANZHI_DATA_DIR"] = str(target.data_dir)
-    done = subprocess.run([TANZHI, "restore", str(archive)], env=env, capture_output=True,
-                          text=True, check=False)
+    done = tanzhi_cli("restore", str(archive), settings=target)
     assert done.returncode == 0, done.stderr
     assert "恢复完成" in done.stdout
     assert _verify(target) == before
-    again = subprocess.run([TANZHI, "restore", str(archive)], env=env, capture_output=True,
-                           text=True, check=False)
+    again = tanzhi_cli("restore", str(archive), settings=target)
     assert again.returncode == 2 and "--force" in again.stderr

@@ -228,11 +228,14 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     uvicorn.Server(config).run()
 
 
-def main() -> None:
-    """Entry point: run the app, turning tanzhi errors into a clear message and exit code 2."""
+def main(args: list[str] | None = None) -> None:
+    """Entry point: run the app, turning tanzhi errors into a clear message and exit code 2.
+
+    `args` defaults to the command line; the test suite passes its own to run a command in
+    process (tests/conftest.py `tanzhi_cli`)."""
     try:
         # With standalone_mode off, click returns (not raises) the code of a `typer.Exit`.
-        code = cli_app()(standalone_mode=False)
+        code = cli_app()(args=args, standalone_mode=False)
         if isinstance(code, int) and code:
             sys.exit(code)
     except TanzhiError as exc:

@@ -5,12 +5,8 @@ caught by a checkpoint signed before it."""
 from __future__ import annotations
 
 import json
-import os
 import stat
-import subprocess
-import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
@@ -151,29 +147,19 @@ def test_configured_audit_key_is_used(tmp_path) -> None:
     assert not (tmp_path / "data" / "keys" / "audit-hmac").exists()
 
 
-TANZHI = str(Path(sys.executable).with_name("tanzhi"))
-
-
-def _cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TANZHI_DATA_DIR": str(settings.data_dir)}
-    env.pop("TANZHI_DATABASE_URL", None)
-    if settings.database_url:
-        env["TANZHI_DATABASE_URL"] = settings.database_url
-    return subprocess.run([TANZHI, *args], capture_output=True, text=True, env=env, check=False)
-
-
-def test_cli_checkpoint_then_verify_reports_edits(db) -> None:
+def test_cli_checkpoint_then_verify_reports_edits(db, tanzhi_cli) -> None:
+    """`tanzhi audit checkpoint|verify`, run in process (tests/conftest.py `tanzhi_cli`)."""
     settings, engine, _factory = db
-    made = _cli(settings, "audit", "checkpoint")
+    made = tanzhi_cli("audit", "checkpoint", settings=settings)
     assert made.returncode == 0, made.stderr
     printed = json.loads(made.stdout)
     assert printed["key_id"] and len(printed["signature"]) == 128
-    ok = _cli(settings, "audit", "verify")
+    ok = tanzhi_cli("audit", "verify", settings=settings)
     assert ok.returncode == 0, ok.stderr
     assert "1 checkpoint(s) valid" in ok.stdout
     with engine.begin() as conn:
         conn.execute(text("UPDATE plan_actual SET value = 7"))
-    bad = _cli(settings, "audit", "verify")
+    bad = tanzhi_cli("audit", "verify", settings=settings)
     assert bad.returncode == 1
     assert "plan_actual" in bad.stderr and "changed outside the app" in bad.stderr
 
