@@ -30,8 +30,7 @@ from tanzhi.plan import (
 )
 from tanzhi.plan.ingest.model import FIELDS
 from tanzhi.web import create_app
-
-from ..web.conftest import demo_login
+from tests.web.conftest import demo_login
 
 ZJ = "zj-fyp14-climate"
 ZJ_REGIONS = ["330000", "330100", "330200", "330300", "330400", "330500", "330600", "330700",
