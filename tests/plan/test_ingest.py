@@ -127,7 +127,7 @@ def test_round_trip_stores_the_changed_value_as_a_revision(app: FastAPI, clients
         "released_on": "2026-03-01"}})
     job = _upload(app, client, filled)
     assert job["status"] == "succeeded", job
-    assert job["message"].startswith("写入 1 个值"), job["message"]
+    assert job["message"].startswith("写入 1 个值，未变 143 行"), job["message"]
     with read_transaction(app.state.session_factory) as db:
         after = actual_history(db, ZJ, "forest_stock", "330000")
         plan = get_plan(db, ZJ)

@@ -81,7 +81,7 @@ async def submit_upload(request: Request, db: Session, user: User, plan: Plan,
                            f"the file exceeds {MAX_UPLOAD_BYTES // 1024 // 1024} MB", file=name)
     return int(request.app.state.jobs.submit(
         db, ingest_job(data, filename=name, plan_id=plan.id, user=user), kind="plan.ingest",
-        title=f"导入实际值 {name}（{plan.title_zh}） / import actuals {plan.id}",
+        title=f"导入实际值 {name}（{plan.title_zh}）",
         submitter=user.username, region_code=plan.region_code))
 
 

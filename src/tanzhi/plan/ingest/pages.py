@@ -70,6 +70,6 @@ def derive(request: Request, plan_id: str, db: DbSession, user: CurrentUser) -> 
                                "region's climate office may refresh derived indicators")
     job_id = request.app.state.jobs.submit(
         db, derive_job(plan.id, actor=user.username), kind="plan.derive",
-        title=f"更新派生指标（{plan.title_zh}） / refresh derived indicators {plan.id}",
+        title=f"更新派生指标（{plan.title_zh}）",
         submitter=user.username, region_code=plan.region_code)
     return RedirectResponse(f"/jobs/{job_id}?follow=1", status_code=303)

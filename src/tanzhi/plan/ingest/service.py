@@ -15,7 +15,9 @@
   re-rates each touched indicator and region once and warns its owner once when the light
   worsened (`indicator_status`, `warn_if_worse`), instead of once per row.
 - `ingest_job` and `derive_job` run these as background jobs (`tanzhi.kernel.jobs`): the
-  slow reading and checking in a read transaction, the writes in the job's one write.
+  slow reading and checking in a read transaction, the writes in the job's one write. A job
+  row stores one text for its title and progress, so these are written in Chinese, the
+  platform's working language; the located problems of a failed upload carry both languages.
 """
 
 from __future__ import annotations
@@ -309,7 +311,7 @@ def check_upload(session: Session, plan: Plan, user: User, file: str, rows: Sequ
             else:
                 unchanged += 1
         if index % 50 == 0:
-            progress(index, len(rows), f"已校验 {index} 行 / {index} rows checked")
+            progress(index, len(rows), f"已校验 {index} 行")
     if checker.problems:
         raise DataError(checker.problems)
     return entries, unchanged, blank
@@ -342,29 +344,26 @@ def record_entries(session: Session, plan: Plan, entries: Sequence[Entry], *, ac
             written += 1
         after = indicator_status(session, plan, ind, region, year=last)
         warned += warn_if_worse(session, plan, ind, region, last, before, after, actor=actor)
-        progress(done, len(groups), f"已写入 {written} 个值 / {written} values written")
+        progress(done, len(groups), f"已写入 {written} 个值")
     return written, warned
 
 
 def ingest_job(data: bytes, *, filename: str, plan_id: str, user: User) -> JobFunction:
     """The upload as a job: read and check every row, then write all of them or none."""
     def run(ctx: JobContext) -> None:
-        ctx.progress(0, 1, "读取文件 / reading the file")
+        ctx.progress(0, 1, "读取文件")
         file, rows = read_upload(data, filename=filename)
         with ctx.read() as db:
             plan = get_plan(db, plan_id)
             entries, unchanged, blank = check_upload(db, plan, user, file, rows, ctx.progress)
-        ctx.progress(0, max(len(entries), 1), f"校验通过，写入 {len(entries)} 个值 / checked; "
-                     f"writing {len(entries)} values")
+        ctx.progress(0, max(len(entries), 1), f"校验通过，写入 {len(entries)} 个值")
         with ctx.write(reason=f"actuals template {file}") as db:
             plan = get_plan(db, plan_id)
             written, warned = record_entries(db, plan, entries, actor=user.username,
                                              progress=ctx.progress)
             summary = IngestSummary(len(rows), written, unchanged, blank, warned)
             ctx.progress(1, 1, f"写入 {summary.written} 个值，未变 {summary.unchanged} 行，"
-                         f"空白 {summary.blank} 行，预警记录 {summary.warned} 条 / "
-                         f"{summary.written} written, {summary.unchanged} unchanged, "
-                         f"{summary.blank} blank, {summary.warned} warning rows")
+                         f"空白 {summary.blank} 行，预警记录 {summary.warned} 条")
             ctx.result_url = f"/plans/{plan_id}"
 
     return run
@@ -375,13 +374,13 @@ def derive_job(plan_id: str, *, actor: str) -> JobFunction:
     registry) as a job, with warnings: `tanzhi.plan.workflow.refresh_derived` over the plan's
     regions and years."""
     def run(ctx: JobContext) -> None:
-        ctx.progress(0, 1, "计算派生指标 / computing derived indicators")
+        ctx.progress(0, 1, "计算派生指标")
         with ctx.write(reason=f"derive {plan_id}") as db:
             plan = get_plan(db, plan_id)
             written = refresh_derived(db, plan_id, region_codes=plan_regions(db, plan),
                                       years=list(range(plan.base_year, plan.period_end + 1)),
                                       actor=actor)
-            ctx.progress(1, 1, f"更新 {written} 个派生值 / {written} derived values updated")
+            ctx.progress(1, 1, f"更新 {written} 个派生值")
             ctx.result_url = f"/plans/{plan_id}"
 
     return run
