@@ -238,6 +238,15 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/assess/projects/export.xlsx"): READ,
     ("GET", "/assess/projects/{project_id}"): READ,
     ("POST", "/assess/projects/{project_id}/progress"): EDIT,
+    # actuals template (issue #11 item 2, plan.ingest): department officers and the climate
+    # offices; which rows of the plan a user fills is checked per row (`can_record`).
+    ("GET", "/api/v1/ingest/{plan_id}"): RECORD.but(department=PLAIN),
+    ("GET", "/api/v1/ingest/{plan_id}/template.xlsx"): RECORD.but(department=PLAIN),
+    ("POST", "/api/v1/ingest/{plan_id}"): RECORD,
+    ("GET", "/ingest/{plan_id}"): RECORD.but(department=PLAIN),
+    ("GET", "/ingest/{plan_id}/template.xlsx"): RECORD.but(department=PLAIN),
+    ("POST", "/ingest/{plan_id}"): RECORD,
+    ("POST", "/ingest/{plan_id}/derive"): EDIT,
     # background jobs (issue #8 item 7): a job is its submitter's; web/jobs.py answers 404 to
     # anyone else except a province admin whose scope holds the job's region.
     ("GET", "/jobs/{job_id}"): SIGNED_IN.but(job_id=PLAIN, follow=PLAIN),

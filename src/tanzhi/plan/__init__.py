@@ -88,6 +88,11 @@ from tanzhi.plan.decompose.service import (
 from tanzhi.plan.decompose.service import (
     demo_seed as decompose_demo_seed,
 )
+# Actuals template (issue #11 item 2)
+from tanzhi.plan.ingest.api import router as ingest_api_router
+from tanzhi.plan.ingest.pages import router as ingest_pages_router
+from tanzhi.plan.ingest.service import check_upload, record_entries, template_rows
+from tanzhi.plan.ingest.workbook import read_upload, template_workbook
 from tanzhi.plan.model import (
     Baseline,
     Defect,
@@ -225,6 +230,14 @@ __all__ = [
     "derivation_for",
     "derived_lineage",
     "ensure_plans",
+    # actuals template (issue #11 item 2)
+    "check_upload",
+    "ingest_api_router",
+    "ingest_pages_router",
+    "read_upload",
+    "record_entries",
+    "template_rows",
+    "template_workbook",
     "get_pilot",
     "get_plan",
     "get_plan_record",

@@ -21,6 +21,8 @@ ROUTES: list[tuple[APIRouter, str]] = [
     (plan.pages_router, "/plans"),
     (plan.decompose_api_router, "/api/v1/decompose"),
     (plan.decompose_pages_router, "/decompose"),
+    (plan.ingest_api_router, "/api/v1/ingest"),
+    (plan.ingest_pages_router, "/ingest"),
     (plan.assess_api_router, "/api/v1/assess"),
     (plan.assess_pages_router, "/assess"),
     (report_api_router, "/api/v1/reports"),
