@@ -35,7 +35,7 @@ WARNING_LIGHTS = ("yellow", "red")
 class Finding:
     """One warning to deliver: what happened, to which indicator and region, and its texts."""
 
-    event: str  # status_worsened | report_overdue | …
+    event: str  # status_warning | report_overdue | …
     key: str  # idempotency key: the same finding is delivered once
     plan: Plan
     indicator: Indicator

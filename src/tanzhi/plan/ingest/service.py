@@ -13,7 +13,7 @@
 - `record_entries` writes all values in the caller's one transaction through the tracking
   services (`write_actual` keeps the revision history as the single-value form does), then
   re-rates each touched indicator and region once and warns its owner once when the light
-  worsened (`indicator_status`, `warn_if_worse`), instead of once per row.
+  worsened (`indicator_status`, `apply_light_rules`), instead of once per row.
 - `ingest_job` and `derive_job` run these as background jobs (`tanzhi.kernel.jobs`): the
   slow reading and checking in a read transaction, the writes in the job's one write. A job
   row stores one text for its title and progress, so these are written in Chinese, the
@@ -64,7 +64,7 @@ from tanzhi.plan.service.actuals import check_actual, current_actuals, write_act
 from tanzhi.plan.service.derive import plan_regions
 from tanzhi.plan.service.registry import get_plan
 from tanzhi.plan.service.status import indicator_status
-from tanzhi.plan.service.warnings import can_record, department_id, warn_if_worse
+from tanzhi.plan.service.warnings import can_record, department_id, apply_light_rules
 from tanzhi.plan.workflow import refresh_derived
 
 OFFICE_ROLES = (Role.PROVINCE_ADMIN, Role.CITY_OFFICER, Role.COUNTY_OFFICER)
@@ -343,7 +343,7 @@ def record_entries(session: Session, plan: Plan, entries: Sequence[Entry], *, ac
                          note=e.note, actor=actor, derived=False, lineage=lineage)
             written += 1
         after = indicator_status(session, plan, ind, region, year=last)
-        warned += warn_if_worse(session, plan, ind, region, last, before, after, actor=actor)
+        warned += apply_light_rules(session, plan, ind, region, last, before, after, actor=actor)
         progress(done, len(groups), f"已写入 {written} 个值")
     return written, warned
 
