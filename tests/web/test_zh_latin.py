@@ -126,7 +126,7 @@ NOT_YET_PAGES: dict[str, frozenset[str]] = {
     '/login': frozenset('data'.split()),
     '/plans/{plan_id}': frozenset('baseline nature target unit'.split()),
     '/plans/{plan_id}/indicators/{indicator_id}': frozenset((
-        'I_base I_y M10 Q3 actual are assigned at base by calibre climate constant cumulative '
+        'I_base I_y M10 Q3 actual are at base by calibre climate constant cumulative '
         'cuts decomposition electricity energy from fyp14 imported intensity inventory is '
         'last missing net prices proxies reduction rolled round s since target targets the '
         'with year zj').split()),

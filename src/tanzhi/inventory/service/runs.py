@@ -34,7 +34,7 @@ from tanzhi.kernel import (
 
 METHOD = (f"tanzhi {tanzhi.__version__} inventory engine: IPCC 2006 Guidelines (Vol.2-5, Tier 1/2) "
           "and 省级温室气体清单编制指南（试行）2011; docs/methods/inventory.md")
-DEMO_LABEL = "演示清单 demo inventory"
+DEMO_LABEL = "演示清单 / demo inventory"  # shown through one_language
 STATISTICS_NOTES = (
     "活动水平来自统计数据（docs/demo-model.md），映射见 inventory/service/mapping.py / activity "
     "data from the stored statistics, mapped as inventory/service/mapping.py documents",
