@@ -61,48 +61,77 @@ class Derivation:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-_POLICY_REDUCTION = ("十四五 intensity targets are cumulative cuts from the base year at "
+# Each reason is "中文 / English" (shown through `one_language`, both kept in the lineage).
+_POLICY_REDUCTION = ("“十四五”强度目标是按不变价计算的较基年累计降低率：100 × (1 − 当年强度 ÷ 基年强度)",
+                     "five-year-plan intensity targets are cumulative cuts from the base year at "
                      "constant prices: 100 × (1 − I_y ÷ I_base)")
+_GDP = ("地区生产总值（2020年不变价）", "GDP at 2020 prices")
+
+
+def _bilingual(zh: str, en: str) -> str:
+    return f"{zh} / {en}"
+
+
 # indicator id → derivation; applied to every plan holding that id unless `not_derived_reason`
 # names why not.
 DERIVATIONS: dict[str, Derivation] = {
     "co2_intensity_reduction": Derivation(
-        "co2_intensity_reduction", "energy CO2 (inventory, intensity-target calibre with net "
-        "imported electricity) ÷ GDP at 2020 prices; " + _POLICY_REDUCTION, "%"),
+        "co2_intensity_reduction", _bilingual(
+            f"能源活动二氧化碳排放（清单，强度目标口径，含净调入电力）÷ {_GDP[0]}；"
+            + _POLICY_REDUCTION[0],
+            "energy CO2 (inventory, intensity-target calibre with net imported electricity) ÷ "
+            f"{_GDP[1]}; " + _POLICY_REDUCTION[1]), "%"),
     "energy_intensity_reduction": Derivation(
-        "energy_intensity_reduction", "total energy ÷ GDP at 2020 prices; " + _POLICY_REDUCTION,
-        "%"),
+        "energy_intensity_reduction", _bilingual(
+            f"能源消费总量 ÷ {_GDP[0]}；" + _POLICY_REDUCTION[0],
+            f"total energy ÷ {_GDP[1]}; " + _POLICY_REDUCTION[1]), "%"),
     "energy_intensity": Derivation(
-        "energy_intensity", "total energy ÷ GDP at 2020 prices (单位 GDP 综合能耗)",
+        "energy_intensity", _bilingual(f"单位GDP综合能耗：能源消费总量 ÷ {_GDP[0]}",
+                                       f"total energy ÷ {_GDP[1]}"),
         "吨标准煤/万元"),
     "non_fossil_share": Derivation(
-        "non_fossil_share", "non-fossil generation plus net inflow of non-fossil power, at the "
-        "year's coal rate of thermal power (statistic thermal_coal_rate, else the national "
-        "series cn-coal-rate), ÷ total energy", "%"),
+        "non_fossil_share", _bilingual(
+            "非化石能源发电量加非化石电力净调入量，按当年火电供电煤耗（本地统计，缺省时用全国序列）"
+            "折算，÷ 能源消费总量",
+            "non-fossil generation plus net inflow of non-fossil power, at the year's coal rate "
+            "of thermal power (statistic thermal_coal_rate, else the national series "
+            "cn-coal-rate), ÷ total energy"), "%"),
     "coal_share": Derivation(
-        "coal_share", "raw coal and coke burnt or transformed, in 万tce, ÷ total energy", "%"),
+        "coal_share", _bilingual("原煤和焦炭的燃烧与加工转换量（万吨标准煤）÷ 能源消费总量",
+                                 "raw coal and coke burnt or transformed, in 10^4 tce, ÷ total "
+                                 "energy"), "%"),
     "renewable_generation_share": Derivation(
-        "renewable_generation_share", "local hydro, wind, solar and biomass generation ÷ "
-        "all local generation", "%"),
+        "renewable_generation_share", _bilingual(
+            "本地水电、风电、光伏和生物质发电量 ÷ 本地全部发电量",
+            "local hydro, wind, solar and biomass generation ÷ all local generation"), "%"),
     "forest_stock": Derivation(
-        "level", "the statistic forest_stock (森林蓄积量)", None, {"variable": "forest_stock"}),
+        "level", _bilingual("统计指标：森林蓄积量", "the statistic forest_stock"), None,
+        {"variable": "forest_stock"}),
     "wetland_area": Derivation(
-        "level", "the statistic wetland_area (湿地保有量)", None, {"variable": "wetland_area"}),
+        "level", _bilingual("统计指标：湿地保有量", "the statistic wetland_area"), None,
+        {"variable": "wetland_area"}),
     "zero_carbon_pilots": Derivation(
-        "pilots", "zero-carbon pilots in force (pilot registry)", "个",
+        "pilots", _bilingual("在册零碳试点数（试点名录）",
+                             "zero-carbon pilots in force (pilot registry)"), "个",
         {"carbon_levels": ("zero_carbon",)}),
     "low_carbon_industrial_parks": Derivation(
-        "pilots", "park pilots in force (pilot registry)", "个", {"kinds": ("park",)}),
+        "pilots", _bilingual("在册园区试点数（试点名录）", "park pilots in force (pilot registry)"),
+        "个", {"kinds": ("park",)}),
     "low_carbon_demo_counties": Derivation(
-        "pilots", "county pilots in force (pilot registry)", "个", {"kinds": ("county",)}),
+        "pilots", _bilingual("在册县（市、区）试点数（试点名录）",
+                             "county pilots in force (pilot registry)"), "个",
+        {"kinds": ("county",)}),
     "low_zero_carbon_pilot_towns": Derivation(
-        "pilots", "town pilots in force (pilot registry)", "个", {"kinds": ("town",)}),
+        "pilots", _bilingual("在册乡镇试点数（试点名录）", "town pilots in force (pilot registry)"),
+        "个", {"kinds": ("town",)}),
     "low_zero_carbon_pilot_villages": Derivation(
-        "pilots", "village and community pilots in force (pilot registry)", "个",
+        "pilots", _bilingual("在册村和社区试点数（试点名录）",
+                             "village and community pilots in force (pilot registry)"), "个",
         {"kinds": ("village", "community")}),
     "zero_carbon_public_institutions": Derivation(
-        "pilots", "zero-carbon public-institution pilots in force (pilot registry)", "家",
-        {"kinds": ("public_institution",), "carbon_levels": ("zero_carbon",)}),
+        "pilots", _bilingual("在册零碳公共机构试点数（试点名录）",
+                             "zero-carbon public-institution pilots in force (pilot registry)"),
+        "家", {"kinds": ("public_institution",), "carbon_levels": ("zero_carbon",)}),
 }
 
 # indicator id → why the data cannot give it in any plan (shown on the detail page). What one

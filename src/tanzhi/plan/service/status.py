@@ -172,12 +172,12 @@ def _apply_assignment(ind: Indicator, a: store.Assignment, baseline: float | Non
 
 def _baseline(ctx: _Context, ind: Indicator) -> tuple[float | None, str]:
     if ind.accumulation == "cumulative":
-        return 0.0, "cumulative since the base year"
+        return 0.0, "自基年起累计 / cumulative since the base year"
     if ctx.own and ind.baseline.value is not None:
-        return float(ind.baseline.value), "printed"
+        return float(ind.baseline.value), "规划文本所载 / printed"
     row = ctx.actuals.get(ind.id, {}).get(ctx.plan.base_year)
     if row is not None:
-        return float(row.value), f"{ctx.plan.base_year} actual"
+        return float(row.value), f"{ctx.plan.base_year}年实际值 / {ctx.plan.base_year} actual"
     return None, ""
 
 
