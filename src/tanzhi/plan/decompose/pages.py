@@ -31,7 +31,7 @@ from tanzhi.plan.decompose.api import (
 )
 from tanzhi.plan.decompose.calc import CRITERIA, DEFAULT_WEIGHTS, METHODS
 from tanzhi.plan.decompose.inputs import child_regions
-from tanzhi.plan.decompose.model import RoundResult
+from tanzhi.plan.decompose.model import METHOD_LABELS, RoundResult
 from tanzhi.plan.service import get_plan
 
 router = APIRouter(include_in_schema=False)
@@ -109,7 +109,7 @@ def _page(request: Request, db: DbSession, user: User, *, result: RoundResult | 
     return render(request, "plan/decompose_index.html", {
         "options": opts, "options_json": opts, "params": params, "result": result,
         "data": round_json(result) if result is not None else None,
-        "rounds": rounds, "methods": METHODS, "criteria": CRITERIA,
+        "rounds": rounds, "methods": METHODS, "method_labels": METHOD_LABELS, "criteria": CRITERIA,
         "weights": {k: weights.get(k, 0.0) for k in CRITERIA},
         "problems": problems or [], "can_write": user.role in WRITE_ROLES,
         "json_url": (f"/api/v1/decompose/rounds/{result.round_id}"

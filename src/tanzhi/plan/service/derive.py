@@ -62,7 +62,8 @@ class Derivation:
 
 
 # Each reason is "中文 / English" (shown through `one_language`, both kept in the lineage).
-_POLICY_REDUCTION = ("“十四五”强度目标是按不变价计算的较基年累计降低率：100 × (1 − 当年强度 ÷ 基年强度)",
+_POLICY_REDUCTION = ("“十四五”强度目标是按不变价计算的较基年累计降低率："
+                     "100 × (1 − 当年强度 ÷ 基年强度)",
                      "five-year-plan intensity targets are cumulative cuts from the base year at "
                      "constant prices: 100 × (1 − I_y ÷ I_base)")
 _GDP = ("地区生产总值（2020年不变价）", "GDP at 2020 prices")
