@@ -75,6 +75,8 @@ def _assigned_from_parent(session: Session, plan: Plan) -> dict[str, tuple[float
     region = get_region(session, plan.region_code)
     if region is None or region.parent_code is None:
         return {}
+    parent = get_region(session, region.parent_code)
+    parent_name = parent.name_zh if parent else region.parent_code
     out: dict[str, tuple[float, str]] = {}
     for row in store.current_edition_rows(session):
         if row.region_code != region.parent_code:
@@ -82,7 +84,7 @@ def _assigned_from_parent(session: Session, plan: Plan) -> dict[str, tuple[float
         frame = adopted_child_targets(session, row.plan_id)
         for rec in frame[frame["region_code"] == plan.region_code].itertuples(index=False):
             out[rec.indicator_id] = (float(rec.target),
-                                     f"上级分解方案第 {rec.round_id} 轮（{row.plan_id}，已采纳）")
+                                     f"上级分解方案第 {rec.round_id} 轮（{parent_name}，已采纳）")
     return out
 
 
@@ -114,7 +116,7 @@ class _Context:
         else:
             self.assigned = {}
             frame = adopted_child_targets(session, plan.id)
-            self.child = {rec.indicator_id: (float(rec.target), f"round {rec.round_id}")
+            self.child = {rec.indicator_id: (float(rec.target), f"第 {rec.round_id} 轮")
                           for rec in frame[frame["region_code"] == region_code].itertuples(
                               index=False)}
 
@@ -126,12 +128,12 @@ def _target(ctx: _Context, ind: Indicator, baseline: float | None, seen: tuple[s
     if not ctx.own:
         if ind.id in ctx.child:
             value, basis = ctx.child[ind.id]
-            return value, f"decomposition {basis}", None
+            return value, f"目标分解{basis}", None
         return None, "", "not_decomposed"
     if t.kind == "value" or (t.kind == "comparator" and t.value is not None):
-        return float(t.value), "printed", None  # type: ignore[arg-type]
+        return float(t.value), "规划文本所载", None  # type: ignore[arg-type]
     if t.kind == "comparator":  # 不减少: keep the base-year level
-        return baseline, "keep the baseline (不减少)", None if baseline is not None else (
+        return baseline, "保持基年水平（不减少）", None if baseline is not None else (
             "no_baseline")
     if t.kind == "set_by_higher_level":
         entered = ctx.assignments.get(ind.id)
@@ -147,7 +149,7 @@ def _target(ctx: _Context, ind: Indicator, baseline: float | None, seen: tuple[s
         ref = ctx.plan.indicator(t.relative_to)
         ref_value, ref_basis, _note = _target(ctx, ref, 0.0, (*seen, ind.id))
         if ref_value is not None and t.value is not None:
-            return ref_value + t.value, f"{t.relative_to} target ({ref_basis}) + {t.value}", None
+            return ref_value + t.value, f"{ref.name_zh}目标（{ref_basis}）+ {t.value:g}", None
         return None, "", "relative"
     return None, "", t.kind
 
