@@ -23,6 +23,7 @@ from sqlalchemy import update
 
 from tanzhi.access import Role, User, create_user
 from tanzhi.config import Settings
+from tanzhi.disclosure import publish_inventory, publish_plan_status
 from tanzhi.http import authorize
 from tanzhi.inventory import service as inventory_service
 from tanzhi.kernel import unit_of_work
@@ -55,6 +56,10 @@ EXEMPT = {
     "/assess/evidence/{evidence_id}": "the uploaded file itself, returned unchanged",
     "/api/v1/reports/{report_id}/{fmt}": "html/pdf/docx documents",
     "/reports/{report_id}/download/{fmt}": "html/pdf/docx documents",
+    "/public/reports/{report_id}/download/{fmt}": "html/pdf/docx documents",
+    # A signed-off scheme's public ranking goes through the same table writer as the status
+    # table above (disclosure.service._table_bytes), which the plan cases exercise.
+    "/public/assess/{scheme_id}/download/{fmt}": "same writer as /public/plans/…/download",
     "/api/v1/plans/import": "an upload (answers JSON)",
     "/plans/{plan_id}/upload": "an upload (answers a page)",
 }
@@ -110,6 +115,11 @@ def seeded(tmp_path_factory: pytest.TempPathFactory, migrated_copy):
             s, region_codes=["330600", "330602"], years=[2020], label=EVIL).id
         scheme_id = create_scheme(s, plan_id="sx-fyp14-climate", year=2025, user=User(
             2, "sx.exports", "绍兴", Role.CITY_OFFICER, "330600")).id
+        # The public portal's downloads (issue #11 item 6) carry the same names.
+        publish_inventory(s, run_id=run_id, region_code="330602", as_of=date(2026, 12, 1),
+                          actor="test", actor_name=EVIL)
+        publish_plan_status(s, plan_id="sx-fyp14-climate", region_code="330600",
+                            as_of=date(2026, 12, 1), year=None, actor="test", actor_name=EVIL)
     app = create_app(settings)
     client = TestClient(app)
     page = client.get("/login").text
@@ -145,6 +155,12 @@ def cases(ids: dict[str, int]) -> dict[str, list[str]]:
             f"/assess/schemes/{ids['scheme_id']}/scores.xlsx"],
         "/admin/audit/export.csv": ["/admin/audit/export.csv",
                                     "/admin/audit/export.csv?table=plan_pilot"],
+        "/public/inventory/{run_id}/{region}/download/{fmt}": [
+            f"/public/inventory/{run}/330602/download/csv",
+            f"/public/inventory/{run}/330602/download/xlsx"],
+        "/public/plans/{plan_id}/{region}/download/{fmt}": [
+            "/public/plans/sx-fyp14-climate/330600/download/csv",
+            "/public/plans/sx-fyp14-climate/330600/download/xlsx"],
     }
 
 
@@ -309,8 +325,11 @@ def test_unexpected_errors_are_a_bilingual_500_without_details(settings: Setting
     client = TestClient(app, raise_server_exceptions=False)
     page = client.get("/boom", headers={"accept": "text/html"})
     assert page.status_code == 500
-    assert "服务器出错" in page.text and "the server failed" in page.text
+    # The page speaks the UI's language (issue #11 item 7: no bilingual pages); the JSON problem
+    # below keeps both languages.
+    assert "服务器出错" in page.text and "the server failed" not in page.text
     assert "secret internal detail" not in page.text and "Traceback" not in page.text
     problem = client.get("/api/v1/boom")
     assert problem.status_code == 500 and problem.json()["title_zh"] == "服务器内部错误"
     assert "secret" not in problem.text and problem.json()["reference"]
+    assert "the server failed" in problem.json()["detail"]
