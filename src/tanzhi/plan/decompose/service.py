@@ -35,7 +35,8 @@ from tanzhi.plan.decompose.inputs import (
 from tanzhi.plan.decompose.model import RoundResult, calc_method_zh
 from tanzhi.plan.decompose.workbook import allocation_workbook as build
 from tanzhi.plan.model import load_plan
-from tanzhi.plan.service.registry import get_plan
+from tanzhi.plan.service.registry import get_plan, list_plan_records
+from tanzhi.plan.service.warnings import sync_warnings
 from tanzhi.plan.store import RoundRow, TargetRow
 
 WEIGHTS_SCHEMA = TableSchema(
@@ -233,7 +234,17 @@ def adopt_round(session: Session, round_id: int, *, actor: str) -> RoundResult:
                                 "this round does not meet the parent's target; it cannot be "
                                 "adopted"))
     store.set_adopted(session, row, actor=actor, at=utcnow())
+    # The children's targets moved, and so may the parent's (a provincial round sets the
+    # city's): re-light the plans whose status reads this round (issue #11 item 5).
+    sync_warnings(session, plan_ids=_plans_reading(session, row), actor=actor)
     return get_round(session, round_id)
+
+
+def _plans_reading(session: Session, row: RoundRow) -> list[str]:
+    """The round's plan and the plans of its child regions (whose own targets it assigns)."""
+    children = {t.region_code for t in row.targets}
+    return [row.plan_id, *sorted(r.plan_id for r in list_plan_records(session)
+                                 if r.region_code in children and r.plan_id != row.plan_id)]
 
 
 def compare_rounds(session: Session, round_ids: list[int]) -> pd.DataFrame:

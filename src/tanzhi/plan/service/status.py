@@ -1,7 +1,8 @@
 """Status of plan indicators: completion, time progress, traffic light, rate still required.
 
 One row per indicator for a plan's own region, or for one of its child regions when the
-decomposition helper has adopted child targets (`adopted_child_targets`). The maths is
+decomposition helper has adopted child targets (`adopted_child_targets`) or an assignment
+entered for the child region (`store.entered_assignments`, e.g. the demo's). The maths is
 `tanzhi.plan.calc`; this module picks what goes in:
 
 - baseline: 0 for cumulative indicators (reductions and counts since the base year); the
@@ -113,6 +114,9 @@ class _Context:
             self.child: dict[str, tuple[float, str]] = {}
         else:
             self.assigned = {}
+            # Targets the plan's region assigned to this child outside a decomposition round.
+            self.assignments = {a.indicator_id: a for a in store.entered_assignments(
+                session, plan.id, region_code)}
             frame = adopted_child_targets(session, plan.id)
             self.child = {rec.indicator_id: (float(rec.target), f"round {rec.round_id}")
                           for rec in frame[frame["region_code"] == region_code].itertuples(
@@ -127,6 +131,8 @@ def _target(ctx: _Context, ind: Indicator, baseline: float | None, seen: tuple[s
         if ind.id in ctx.child:
             value, basis = ctx.child[ind.id]
             return value, f"decomposition {basis}", None
+        if ind.id in ctx.assignments:
+            return _apply_assignment(ind, ctx.assignments[ind.id], baseline)
         return None, "", "not_decomposed"
     if t.kind == "value" or (t.kind == "comparator" and t.value is not None):
         return float(t.value), "printed", None  # type: ignore[arg-type]
