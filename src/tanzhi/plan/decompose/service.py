@@ -265,11 +265,16 @@ DEMO_ROUNDS = (
     ("zj-fyp14-climate", "co2_intensity_reduction", "weighted", "演示：省对设区市 综合指数法"),
     ("sx-fyp14-climate", "co2_intensity_reduction", "weighted",
      "演示：绍兴市对县（市、区） 综合指数法"),
+    # The city's 16.5 % energy-intensity cut (assigned_targets.csv) to its counties (issue #11
+    # item 4): status applies each county's cut to its base-year intensity.
+    ("sx-fyp14-climate", "energy_intensity", "weighted",
+     "演示：绍兴市对县（市、区） 单位GDP能耗 综合指数法"),
 )
 
 
 def demo_seed(session: Session) -> int:
-    """One adopted round for Zhejiang → cities and one for Shaoxing → counties (CO2 intensity)."""
+    """The adopted `DEMO_ROUNDS`: Zhejiang → cities (CO2 intensity), Shaoxing → counties (CO2
+    and energy intensity)."""
     written = 0
     for plan_id, indicator_id, method, name in DEMO_ROUNDS:
         result = run_round(session, plan_id=plan_id, indicator_id=indicator_id, method=method,
