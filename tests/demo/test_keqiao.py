@@ -9,8 +9,21 @@ import pytest
 from sqlalchemy import select
 
 from tanzhi.config import Settings
-from tanzhi.kernel import list_regions, make_engine, make_session_factory, read_statistics
-from tanzhi.plan import adopt_round, list_rounds, scheme_results, status_table, store
+from tanzhi.kernel import (
+    DataError,
+    list_regions,
+    make_engine,
+    make_session_factory,
+    read_statistics,
+)
+from tanzhi.plan import (
+    adopt_round,
+    enter_assignment,
+    list_rounds,
+    scheme_results,
+    status_table,
+    store,
+)
 from tanzhi.plan.assess import store as assess_store
 from tanzhi.plan.assess.workflow import assessees_of, items_of, scores_of
 
@@ -111,4 +124,21 @@ def test_adopting_a_round_relights_the_warnings(session) -> None:
     after = {(w.indicator_id, w.region_code) for w in store.open_warning_rows(
         session, plan_id=PLAN)}
     assert after == before
+    session.rollback()
+
+
+def test_a_city_enters_a_county_target_and_status_uses_it(session) -> None:
+    # The Shaoxing plan's text sets 新昌县 its own sponge-city figure: "新昌县建成区30%以上面积
+    # 达到海绵城市目标要求" (seed 000, the plan's adaptation chapter); the city enters it.
+    source = "绍兴市规划正文：新昌县建成区30%以上面积达到海绵城市目标要求"
+    enter_assignment(session, plan_id=PLAN, indicator_id="sponge_city_share", value=30,
+                     source=source, actor="test", region_code="330624")
+    row = status_table(session, PLAN, region_code="330624", year=2025).set_index(
+        "indicator_id").loc["sponge_city_share"]
+    assert row["target"] == 30 and source in row["target_basis"]
+    assert "演示合成" not in row["target_basis"]  # the entered figure supersedes the demo's
+    with pytest.raises(DataError) as caught:
+        enter_assignment(session, plan_id=PLAN, indicator_id="sponge_city_share", value=30,
+                         source=source, actor="test", region_code="330100")  # 杭州市
+    assert any(p.location.column == "region_code" for p in caught.value.problems)
     session.rollback()

@@ -56,16 +56,16 @@ NOTES = {
 def adopted_child_targets(session: Session, plan_id: str) -> pd.DataFrame:
     """Children's targets of the adopted decomposition rounds of a plan.
 
-    Columns: indicator_id, region_code, target (in the round's unit), round_id, unit (the
-    round's: % for an intensity round, a cut even on a level indicator such as 单位 GDP 综合能耗
-    in tce/万元, which status applies to the child's baseline). The rounds are written by
+    Columns: indicator_id, region_code, target (in the round's unit: % for an intensity
+    round, a cut even on a level indicator such as 单位 GDP 综合能耗 in tce/万元, which status
+    applies to the child's baseline), round_id. The rounds are written by
     `tanzhi.plan.decompose` into `tanzhi.plan.store`, where status reads them (issue #10: status
     does not import the decomposition package).
     """
     rows = store.adopted_rows(session, plan_id=plan_id)
     return pd.DataFrame(
-        [(r.indicator_id, t.region_code, float(t.target), r.id, r.unit) for r, t in rows],
-        columns=["indicator_id", "region_code", "target", "round_id", "unit"])
+        [(r.indicator_id, t.region_code, float(t.target), r.id) for r, t in rows],
+        columns=["indicator_id", "region_code", "target", "round_id"])
 
 
 def part_key(indicator_id: str, part: str) -> str:
@@ -119,11 +119,9 @@ class _Context:
             # Targets the plan's region assigned to this child outside a decomposition round.
             self.assignments = {a.indicator_id: a for a in store.entered_assignments(
                 session, plan.id, region_code)}
-            frame = adopted_child_targets(session, plan.id)
-            self.child = {rec.indicator_id: (float(rec.target), f"round {rec.round_id}",
-                                             rec.unit)
-                          for rec in frame[frame["region_code"] == region_code].itertuples(
-                              index=False)}
+            self.child = {r.indicator_id: (float(t.target), f"round {r.id}", r.unit)
+                          for r, t in store.adopted_rows(session, plan_id=plan.id,
+                                                         child_code=region_code)}
 
 
 def _target(ctx: _Context, ind: Indicator, baseline: float | None, seen: tuple[str, ...] = ()
