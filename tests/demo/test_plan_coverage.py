@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from tanzhi.access import list_users
 from tanzhi.cli import cli_app
 from tanzhi.config import Settings
-from tanzhi.kernel import make_engine, make_session_factory
+from tanzhi.kernel import list_regions, make_engine, make_session_factory
 from tanzhi.plan import (
     adopted_child_targets,
     get_plan,
@@ -24,6 +24,7 @@ from tanzhi.plan import (
     plan_coverage,
     region_statuses,
     status_table,
+    store,
     warning_count,
 )
 
@@ -88,7 +89,13 @@ def _lit(session) -> set[tuple[str, str, str]]:
         lit |= {(record.plan_id, r.indicator_id, r.region_code)
                 for r in table.itertuples() if r.status in LIGHTS}
         adopted = set(adopted_child_targets(session, record.plan_id)["indicator_id"])
-        for ind in adopted:
+        # and the children the plan's region entered a target for (the demo's counties)
+        plan = get_plan(session, record.plan_id)
+        children = [r.code for r in list_regions(session, parent=plan.region_code)
+                    if r.parent_code == plan.region_code]
+        adopted |= {a.indicator_id for child in children
+                    for a in store.entered_assignments(session, plan.id, child)}
+        for ind in sorted(adopted):
             regions = region_statuses(session, record.plan_id, ind)
             lit |= {(record.plan_id, ind, r.region_code)
                     for r in regions.itertuples() if r.status in LIGHTS}

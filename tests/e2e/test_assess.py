@@ -78,6 +78,12 @@ def test_self_assess_review_sign_off_and_publish(live_server, page, artifacts, p
     page.wait_for_selector("#workflow[data-state=signed_off]")
     assert page.locator("#ranking tbody tr").count() == 6
     assert page.locator("#rectifications").count() == 1
+    # 柯桥区 passes on the demo's own (synthetic-marked) county data: all 12 quantitative items
+    # score from its indicator status (issue #11 item 4).
+    keqiao = page.locator("#ranking tbody tr", has_text="柯桥区")
+    assert keqiao.locator(".as-grade").get_attribute("class").split()[-1] in (
+        "as-grade-pass", "as-grade-good", "as-grade-excellent")
+    assert float(keqiao.locator("td.num .alt-name").inner_text().rstrip("%")) >= 60
     page.screenshot(path=str(artifacts / "e2e-assess-03-signed-off.png"), full_page=True)
     assert page.js_errors == []
     _logout(page)

@@ -173,11 +173,11 @@ def test_round_storage_on_each_backend(migrated_storage_settings: Settings) -> N
     try:
         with unit_of_work(factory, actor="t") as s:
             written = service.demo_seed(s)
-        assert written == 2 + 11 + 6
+        assert written == 3 + 11 + 6 + 6  # rounds, then each round's children
         with unit_of_work(factory, actor="t") as s:
             zj = plan_service.adopted_child_targets(s, "zj-fyp14-climate")
             sx = plan_service.adopted_child_targets(s, "sx-fyp14-climate")
-            assert len(zj) == 11 and len(sx) == 6
+            assert len(zj) == 11 and len(sx) == 6 + 6  # CO2 and energy intensity
             sx_parent = float(zj.set_index("region_code").loc["330600", "target"])
             assert service.get_round(s, int(sx["round_id"].iloc[0])).parent_target == (
                 pytest.approx(sx_parent))

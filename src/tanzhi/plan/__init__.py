@@ -108,6 +108,7 @@ from tanzhi.plan.model import (
 from tanzhi.plan.pages import router as pages_router
 from tanzhi.plan.seed import (
     demo_seed,
+    fill_county_demo,
     fill_demo_gaps,
 )
 from tanzhi.plan.service import (
@@ -219,6 +220,7 @@ __all__ = [
     "demo_seed",
     "OpenWarning",
     "enter_assignment",
+    "fill_county_demo",
     "fill_demo_gaps",
     "open_warnings",
     "sync_warnings",

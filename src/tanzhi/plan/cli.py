@@ -11,6 +11,7 @@ Contract (README):
         -> plan_id,quantitative,with_status,missing_with_owner
            (--detail: plan_id,indicator_id,name,status,year,missing_zh,missing_en,owner,since)
     tanzhi plan assign PLAN_ID INDICATOR_ID VALUE --source DOC [--basis value|reduction_pct]
+        [--region CHILD]
 
 Commands work on the configured database (``TANZHI_*`` settings); when it holds no plan yet,
 the packaged seed plans are synced first.
@@ -184,6 +185,9 @@ def assign_command(
                                        "reduction_pct (a % cut of the base-year level).")
                      ] = "value",
     provisional: Annotated[bool, typer.Option("--provisional")] = False,
+    region: Annotated[str | None, typer.Option(
+        "--region", help="A direct child region the plan's region assigns the target to "
+                         "(default: the plan's own region).")] = None,
 ) -> None:
     """Enter the target the level above assigned (上级下达); status uses it from now on."""
     from tanzhi.plan.service import enter_assignment
@@ -192,7 +196,7 @@ def assign_command(
         with unit_of_work(_factory(), actor="cli", reason="plan assign") as session:
             row = enter_assignment(session, plan_id=plan_id, indicator_id=indicator_id,
                                    value=value, source=source, basis=basis,
-                                   provisional=provisional, actor="cli")
+                                   provisional=provisional, actor="cli", region_code=region)
             out.print(f"{row.plan_id} {row.indicator_id} {row.region_code} = {row.value:g} "
                       f"({row.basis})")
     except TanzhiError as exc:

@@ -27,6 +27,22 @@ Called by `tanzhi demo` after the statistics, users, inventory and pilots (`demo
      per-indicator performance p drawn in [0.75, 1.25] from the demo seed, derived rows whose
      lineage names the ``demo`` dataset, as the statistics-derived actuals do. A missing
      baseline is 85 % of the target for a rising indicator and target ÷ 0.85 for a falling one.
+   - `DEMO_STAND_INS`: a set-by-the-higher-level target no parent figure covers, given a stand-in
+     the plan itself states (named in the assignment's source);
+5. county figures of the plans the demo assesses counties against (`COUNTY_PLANS`, issue #11
+   item 4), each marked synthetic (`fill_county_demo`): where no derivation gives a county's
+   actual, a synthetic series from the city's own series (lineage dataset ``demo``), consistent
+   with it — a share in % is the city's value plus a county offset in percentage points whose
+   2020-GDP-weighted mean is 0 (so the GDP-weighted average of the counties is the city's value,
+   before clipping to [0, 100]); a ratio or a cumulative % cut is the city's value times a county
+   factor whose 2020-GDP-weighted mean is 1; an additive quantity (万亩, 万立方米) is the city's
+   value times a county share, the shares summing to 1 (the counties add up to the city).
+   Where no adopted decomposition round gives a county's target, a synthetic assignment of the
+   city (`store.PlanAssignmentRow`, source shown) carries the city's planned step to the county:
+   a share in % moves the county's baseline by the city's step in points (a keep-the-level
+   target keeps the county's baseline), a ratio or a level quantity scales the county's baseline
+   by the city's target ÷ baseline, a cumulative % cut is the city's cut, a cumulative quantity
+   is the city's target times the county's share.
 """
 
 from __future__ import annotations
@@ -56,6 +72,17 @@ SOURCE = "演示代理数据（合成） / synthetic demo proxy"
 ACTUAL_SOURCE = "演示数据（合成，规划未载实际值） / synthetic demo value"
 ASSIGNMENT_SOURCE = "演示数据（合成）：{rule}"
 NOT_RATED = ("qualitative", "not_stated")
+# Set-by-the-higher-level targets no parent figure covers: (plan, indicator) → (value, rule);
+# the stand-in is a figure the plan itself states.
+DEMO_STAND_INS: dict[tuple[str, str], tuple[float, str]] = {
+    ("sx-fyp14-climate", "industrial_energy_intensity_reduction"): (
+        16.5, "省下达数未公开，暂用本规划总体目标“单位地区生产总值能源消耗降低 16.5%”"
+              "（种子 000 第88行）作工业增加值能耗降低目标"),
+}
+# Plans whose counties the demo's assessment scheme scores (`tanzhi.plan.assess.seed`).
+COUNTY_PLANS = ("sx-fyp14-climate",)
+COUNTY_RATED = ("value", "comparator", "set_by_higher_level", "relative")
+COUNTY_SOURCE = "演示数据（合成，由市级数据按县区系数推算） / synthetic demo county value"
 
 
 def _noisy(profile: np.ndarray, key: str, sigma: float) -> np.ndarray:
@@ -119,6 +146,8 @@ def _parent_plan(session: Session, plan: Plan) -> Plan | None:
 
 def _demo_assignment(session: Session, plan: Plan, ind: Indicator) -> tuple[float, str] | None:
     """(value, rule) of a synthetic assignment for a set-by-the-higher-level target, or None."""
+    if (plan.id, ind.id) in DEMO_STAND_INS:
+        return DEMO_STAND_INS[(plan.id, ind.id)]
     row = indicator_status(session, plan, ind, plan.region_code)
     baseline = row["baseline"]
     parent = _parent_plan(session, plan)
@@ -217,6 +246,137 @@ def _synthetic_actuals(session: Session, plan: Plan) -> int:
                                  "target": target, "baseline": base})
                 written += 1
     return written
+
+
+def _county_mode(ind: Indicator) -> str:
+    """How a county's figure relates to the city's (module docstring, step 5)."""
+    if ind.unit == "%":
+        return "pct_cumulative" if ind.accumulation == "cumulative" else "pct_level"
+    return "ratio" if "/" in (ind.unit or "") else "additive"
+
+
+def _county_weights(session: Session, plan: Plan, children: list[str]) -> dict[str, float]:
+    """Each county's share of the counties' base-year GDP (constant prices), summing to 1."""
+    stats = read_statistics(session, region_codes=children, variables=["gdp"],
+                            years=[plan.base_year])
+    gdp = stats[stats["item"] == "constant_2020"].groupby("region_code")["value"].sum()
+    if set(gdp.index) != set(children) or float(gdp.sum()) <= 0:
+        return {c: 1.0 / len(children) for c in children}  # equal weights, said in the lineage
+    return {c: float(gdp[c]) / float(gdp.sum()) for c in children}
+
+
+def _county_coefficients(plan: Plan, ind: Indicator, children: list[str],
+                         weights: dict[str, float]) -> dict[str, float]:
+    """Offsets (points), factors or shares per county, normalised as the mode requires."""
+    mode = _county_mode(ind)
+    raw = {c: _rng(f"{plan.id}:{ind.id}:{c}") for c in children}
+    if mode == "pct_level":
+        u = {c: float(g.uniform(-4.0, 4.0)) for c, g in raw.items()}
+        mean = sum(weights[c] * u[c] for c in children)
+        return {c: u[c] - mean for c in children}  # GDP-weighted mean 0
+    if mode == "additive":
+        g = {c: float(r.uniform(0.5, 1.5)) for c, r in raw.items()}
+        return {c: g[c] / sum(g.values()) for c in children}  # shares summing to 1
+    g = {c: float(r.uniform(0.9, 1.1)) for c, r in raw.items()}
+    mean = sum(weights[c] * g[c] for c in children)
+    return {c: g[c] / mean for c in children}  # GDP-weighted mean 1
+
+
+def _county_value(mode: str, city_value: float, k: float) -> float:
+    if mode == "pct_level":
+        return min(100.0, max(0.0, city_value + k))
+    return city_value * k
+
+
+def _county_target(mode: str, ind: Indicator, city: dict, county_base: float | None, k: float
+                   ) -> tuple[float, str] | None:
+    """(target, rule) of a county from the city's target (module docstring, step 5)."""
+    target, base = city["target"], city["baseline"]
+    if target is None:
+        return None
+    if mode == "pct_cumulative":
+        return float(target), f"市级目标 {target:g}% 同样下达"
+    if mode == "additive" and ind.accumulation == "cumulative":
+        return float(target) * k, f"市级累计目标 {target:g} 按本县区份额 {k:.4f} 分配"
+    if county_base is None or base is None:
+        return None
+    if mode == "pct_level":
+        step = float(target) - float(base)
+        return min(100.0, county_base + step), (
+            f"本县区基期 {county_base:.4g}% 加市级规划增幅 {step:g} 个百分点" if step else
+            f"保持本县区基期水平 {county_base:.4g}%")
+    if not base:
+        return None
+    ratio = float(target) / float(base)
+    return county_base * ratio, (f"本县区基期 {county_base:.4g} 乘市级目标与基期之比 "
+                                 f"{ratio:.4f}（{base:g} → {target:g}）")
+
+
+def _city_series(session: Session, plan: Plan, ind: Indicator, city: dict) -> dict[int, float]:
+    series = {r.year: float(r.value) for r in store.actual_rows(
+        session, plan.id, region_codes=[plan.region_code]) if r.indicator_id == ind.id}
+    if plan.base_year not in series and city["baseline"] is not None:
+        series[plan.base_year] = float(city["baseline"])
+    return series
+
+
+def fill_county_demo(session: Session) -> int:
+    """Step 5 of the module docstring: county actuals and targets of `COUNTY_PLANS`; rows."""
+    written = 0
+    for plan_id in COUNTY_PLANS:
+        plan = get_plan(session, plan_id)
+        children = [r.code for r in list_regions(session, parent=plan.region_code)
+                    if r.parent_code == plan.region_code and r.level == "county"]
+        if not children:
+            continue
+        weights = _county_weights(session, plan, children)
+        for ind in plan.indicators:
+            if ind.target.kind not in COUNTY_RATED:
+                continue
+            city = indicator_status(session, plan, ind, plan.region_code)
+            series = _city_series(session, plan, ind, city)
+            mode = _county_mode(ind)
+            coeff = _county_coefficients(plan, ind, children, weights)
+            for code in children:
+                written += _fill_county(session, plan, ind, code, city, series, mode,
+                                        coeff[code], weights[code])
+    return written
+
+
+def _fill_county(session: Session, plan: Plan, ind: Indicator, code: str, city: dict,
+                 series: dict[int, float], mode: str, k: float, weight: float) -> int:
+    written = 0
+    row = indicator_status(session, plan, ind, code)
+    have = {r.year for r in store.actual_rows(session, plan.id, region_codes=[code])
+            if r.indicator_id == ind.id}
+    if row["actual"] is None and plan.base_year + 1 in series:
+        for year, value in sorted(series.items()):
+            if year in have or year < plan.base_year:
+                continue
+            value = _county_value(mode, value, k)
+            write_actual(session, plan_id=plan.id, indicator_id=ind.id, region_code=code,
+                         year=year, value=round(value, 4 if abs(value) < 10 else 2),
+                         source=COUNTY_SOURCE, released_on=None, note="", actor="demo",
+                         derived=True, lineage={
+                             "method": "synthetic", "datasets": ["demo"], "synthetic": True,
+                             "rule": f"county from city ({mode})", "coefficient": round(k, 6),
+                             "gdp_weight": round(weight, 6), "city_value": series[year]})
+            written += 1
+        row = indicator_status(session, plan, ind, code)
+    if row["target"] is not None or store.current_assignment_row(
+            session, plan.id, ind.id, code) is not None:
+        return written
+    found = _county_target(mode, ind, city, row["baseline"], k)
+    if found is None:
+        return written
+    value, rule = found
+    session.add(store.PlanAssignmentRow(
+        plan_id=plan.id, indicator_id=ind.id, region_code=code, value=round(value, 6),
+        basis="value", source_zh=ASSIGNMENT_SOURCE.format(rule=rule),
+        source_en="synthetic demo assignment of the city to the county", provisional=True,
+        synthetic=True, actor="demo"))
+    session.flush()
+    return written + 1
 
 
 def fill_demo_gaps(session: Session) -> int:

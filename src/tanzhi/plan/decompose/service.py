@@ -35,7 +35,8 @@ from tanzhi.plan.decompose.inputs import (
 from tanzhi.plan.decompose.model import RoundResult, calc_method_zh
 from tanzhi.plan.decompose.workbook import allocation_workbook as build
 from tanzhi.plan.model import load_plan
-from tanzhi.plan.service.registry import get_plan
+from tanzhi.plan.service.registry import get_plan, list_plan_records
+from tanzhi.plan.service.warnings import sync_warnings
 from tanzhi.plan.store import RoundRow, TargetRow
 
 WEIGHTS_SCHEMA = TableSchema(
@@ -233,7 +234,17 @@ def adopt_round(session: Session, round_id: int, *, actor: str) -> RoundResult:
                                 "this round does not meet the parent's target; it cannot be "
                                 "adopted"))
     store.set_adopted(session, row, actor=actor, at=utcnow())
+    # The children's targets moved, and so may the parent's (a provincial round sets the
+    # city's): re-light the plans whose status reads this round (issue #11 item 5).
+    sync_warnings(session, plan_ids=_plans_reading(session, row), actor=actor)
     return get_round(session, round_id)
+
+
+def _plans_reading(session: Session, row: RoundRow) -> list[str]:
+    """The round's plan and the plans of its child regions (whose own targets it assigns)."""
+    children = {t.region_code for t in row.targets}
+    return [row.plan_id, *sorted(r.plan_id for r in list_plan_records(session)
+                                 if r.region_code in children and r.plan_id != row.plan_id)]
 
 
 def compare_rounds(session: Session, round_ids: list[int]) -> pd.DataFrame:
@@ -254,11 +265,16 @@ DEMO_ROUNDS = (
     ("zj-fyp14-climate", "co2_intensity_reduction", "weighted", "演示：省对设区市 综合指数法"),
     ("sx-fyp14-climate", "co2_intensity_reduction", "weighted",
      "演示：绍兴市对县（市、区） 综合指数法"),
+    # The city's 16.5 % energy-intensity cut (assigned_targets.csv) to its counties (issue #11
+    # item 4): status applies each county's cut to its base-year intensity.
+    ("sx-fyp14-climate", "energy_intensity", "weighted",
+     "演示：绍兴市对县（市、区） 单位GDP能耗 综合指数法"),
 )
 
 
 def demo_seed(session: Session) -> int:
-    """One adopted round for Zhejiang → cities and one for Shaoxing → counties (CO2 intensity)."""
+    """The adopted `DEMO_ROUNDS`: Zhejiang → cities (CO2 intensity), Shaoxing → counties (CO2
+    and energy intensity)."""
     written = 0
     for plan_id, indicator_id, method, name in DEMO_ROUNDS:
         result = run_round(session, plan_id=plan_id, indicator_id=indicator_id, method=method,

@@ -1,7 +1,8 @@
 """Status of plan indicators: completion, time progress, traffic light, rate still required.
 
 One row per indicator for a plan's own region, or for one of its child regions when the
-decomposition helper has adopted child targets (`adopted_child_targets`). The maths is
+decomposition helper has adopted child targets (`adopted_child_targets`) or an assignment
+entered for the child region (`store.entered_assignments`, e.g. the demo's). The maths is
 `tanzhi.plan.calc`; this module picks what goes in:
 
 - baseline: 0 for cumulative indicators (reductions and counts since the base year); the
@@ -55,9 +56,11 @@ NOTES = {
 def adopted_child_targets(session: Session, plan_id: str) -> pd.DataFrame:
     """Children's targets of the adopted decomposition rounds of a plan.
 
-    Columns: indicator_id, region_code, target (in the indicator's unit), round_id. The rounds
-    are written by `tanzhi.plan.decompose` into `tanzhi.plan.store`, where status reads them
-    (issue #10: status does not import the decomposition package).
+    Columns: indicator_id, region_code, target (in the round's unit: % for an intensity
+    round, a cut even on a level indicator such as 单位 GDP 综合能耗 in tce/万元, which status
+    applies to the child's baseline), round_id. The rounds are written by
+    `tanzhi.plan.decompose` into `tanzhi.plan.store`, where status reads them (issue #10: status
+    does not import the decomposition package).
     """
     rows = store.adopted_rows(session, plan_id=plan_id)
     return pd.DataFrame(
@@ -112,13 +115,15 @@ class _Context:
         if self.own:
             self.assigned = _assigned_from_parent(session, plan)
             self.assignments = _assignments(session, plan)
-            self.child: dict[str, tuple[float, str]] = {}
+            self.child: dict[str, tuple[float, str, str]] = {}
         else:
             self.assigned = {}
-            frame = adopted_child_targets(session, plan.id)
-            self.child = {rec.indicator_id: (float(rec.target), f"第 {rec.round_id} 轮")
-                          for rec in frame[frame["region_code"] == region_code].itertuples(
-                              index=False)}
+            # Targets the plan's region assigned to this child outside a decomposition round.
+            self.assignments = {a.indicator_id: a for a in store.entered_assignments(
+                session, plan.id, region_code)}
+            self.child = {r.indicator_id: (float(t.target), f"第 {r.id} 轮", r.unit)
+                          for r, t in store.adopted_rows(session, plan_id=plan.id,
+                                                         child_code=region_code)}
 
 
 def _target(ctx: _Context, ind: Indicator, baseline: float | None, seen: tuple[str, ...] = ()
@@ -127,8 +132,15 @@ def _target(ctx: _Context, ind: Indicator, baseline: float | None, seen: tuple[s
     t = ind.target
     if not ctx.own:
         if ind.id in ctx.child:
-            value, basis = ctx.child[ind.id]
+            value, basis, unit = ctx.child[ind.id]
+            if unit == "%" and ind.unit != "%":  # an intensity cut on a level indicator
+                if baseline is None:
+                    return None, "", "no_baseline"
+                return baseline * (1 - value / 100), (
+                    f"目标分解{basis}：{baseline:g} × (1 − {value:g}%)"), None
             return value, f"目标分解{basis}", None
+        if ind.id in ctx.assignments:
+            return _apply_assignment(ind, ctx.assignments[ind.id], baseline)
         return None, "", "not_decomposed"
     if t.kind == "value" or (t.kind == "comparator" and t.value is not None):
         return float(t.value), "规划文本所载", None  # type: ignore[arg-type]

@@ -42,7 +42,12 @@ from tanzhi.plan.checks import (
 )
 from tanzhi.plan.model import Indicator, Plan
 from tanzhi.plan.service.registry import get_plan, list_plan_records
-from tanzhi.plan.service.status import adopted_child_targets, indicator_status, status_table
+from tanzhi.plan.service.status import (
+    adopted_child_targets,
+    child_regions,
+    indicator_status,
+    status_table,
+)
 
 SIGNATURE_HEADER = "X-Tanzhi-Signature"
 TIMESTAMP_HEADER = "X-Tanzhi-Timestamp"
@@ -145,7 +150,8 @@ def apply_light_rules(session: Session, plan: Plan, ind: Indicator, region_code:
 
 def rated_rows(session: Session, plan: Plan) -> list[dict[str, Any]]:
     """Every status row the plan's pages light: its own region's table, and each child region
-    for the indicators an adopted decomposition gives child targets (the map)."""
+    for the indicators an adopted decomposition or an entered assignment gives child targets
+    (the map)."""
     rows = status_table(session, plan.id).to_dict("records")
     rows = [{k: (None if not isinstance(v, str) and v != v else v) for k, v in r.items()}
             for r in rows]  # NaN → None
@@ -154,6 +160,12 @@ def rated_rows(session: Session, plan: Plan) -> list[dict[str, Any]]:
             index=False):
         rows.append(indicator_status(session, plan, plan.indicator(rec.indicator_id),
                                      rec.region_code))
+    decomposed = set(adopted[["indicator_id", "region_code"]].itertuples(index=False, name=None))
+    for child in child_regions(session, plan):
+        for a in store.entered_assignments(session, plan.id, child):
+            if (a.indicator_id, child) not in decomposed:
+                rows.append(indicator_status(session, plan, plan.indicator(a.indicator_id),
+                                             child))
     return rows
 
 
