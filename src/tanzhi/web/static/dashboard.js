@@ -51,8 +51,10 @@
       state.features = {};
       geo.features.forEach(function (f) { state.features[f.properties.code] = f.properties; });
       chart.hideLoading();
-      return window.tanzhiWhenSized(el, chart).then(function () { return geo; });
-    }).then(function (geo) {
+      return window.tanzhiDrawMap(el, chart, function () { paint(geo); });
+    });
+
+    function paint(geo) {
       var many = geo.features.length > 30;
       chart.setOption({
         tooltip: {
@@ -90,7 +92,7 @@
       el.dataset.featureCount = String(geo.features.length);
       el.dataset.selected = "";
       el.dataset.ready = "1";
-    });
+    }
   }
 
   function select(code) {

@@ -181,7 +181,7 @@
         var name = "inv" + D.map.region;
         echarts.registerMap(name, geo);
         mc.hideLoading();
-        return window.tanzhiWhenSized(mapBox, mc).then(function () { drawMap(geo, data, values, byCode, name); });
+        return window.tanzhiDrawMap(mapBox, mc, function () { drawMap(geo, data, values, byCode, name); });
       })
       .catch(function (err) {
         mc.hideLoading();
