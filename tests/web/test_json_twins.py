@@ -17,6 +17,7 @@ import math
 import re
 import sqlite3
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 from fastapi import FastAPI
@@ -159,6 +160,14 @@ def _numbers_of(value: object) -> set[float]:
                 found.add(float(item))
         elif isinstance(item, str):
             found.update(float(t.replace(",", "")) for t in NUMBER.findall(item))
+            # An ISO time carries the hour and minute a page prints ("19:03" of
+            # "2026-12-03T19:03:00"), which NUMBER does not split off the "T".
+            try:
+                moment = datetime.fromisoformat(item)
+            except ValueError:
+                continue
+            found.update(float(getattr(moment, part, 0)) for part in (
+                "year", "month", "day", "hour", "minute", "second"))
         elif isinstance(item, dict):
             stack.extend(item.values())
             stack.extend(item.keys())
