@@ -109,6 +109,7 @@ from tanzhi.kernel.units import (
     implausible,
     parse_quantity,
     parse_unit,
+    pin_iam_units_cache,
     registry,
     same_dimension,
 )
@@ -123,6 +124,7 @@ __all__ = [
     "round_significant",
     "significant",
     "COAL_CONTEXT",
+    "pin_iam_units_cache",
     "NON_SPECIES_GASES",
     "SECTOR_EN",
     "STATISTIC_ITEM",

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
+import os
 import re
+import sys
 import tokenize
 from functools import lru_cache
+from pathlib import Path
 
 import pint
 from openscm_units import ScmUnitRegistry
@@ -86,6 +90,33 @@ _DEFINITIONS = (
 # pint's `ton` is the US short ton; a Chinese "吨" is always the metric tonne, so `ton` and its
 # siblings are refused instead of silently converted (cf. Kausal's `ton` fix, aesthetics §7.3).
 AMBIGUOUS_UNITS = frozenset({"ton", "tons", "short_ton", "long_ton", "tonne_us"})
+
+
+def pin_iam_units_cache() -> Path:
+    """Keep iam_units' pint disk cache inside this installation; call before importing pyam.
+
+    iam_units (imported by pyam) builds its registry with a pint disk cache in the *user's* cache
+    folder, and the cached definitions hold the absolute paths of the pint files that made them.
+    A second checkout on the same machine then reads a cache made by another virtualenv, and once
+    that one is deleted, every IAMC export fails with FileNotFoundError on
+    ``…/pint/default_en.txt/constants_en.txt`` (CI stop 17, issue #10). A cache under
+    ``sys.prefix`` lives and dies with the files it points to. An explicit ``IAM_UNITS_CACHE``
+    is left alone.
+    """
+    chosen = os.environ.get("IAM_UNITS_CACHE")
+    if chosen:
+        return Path(chosen)
+    folder = Path(sys.prefix) / "var" / "cache" / "iam-units"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        # A read-only installation: a user folder of its own, named by the installation's path.
+        key = hashlib.sha256(sys.prefix.encode()).hexdigest()[:16]
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        folder = base / "tanzhi" / "iam-units" / key
+        folder.mkdir(parents=True, exist_ok=True)
+    os.environ["IAM_UNITS_CACHE"] = str(folder)
+    return folder
 
 
 @lru_cache(maxsize=1)

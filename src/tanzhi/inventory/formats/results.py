@@ -35,6 +35,7 @@ from tanzhi.kernel import (
     ipcc_category,
     neutralise_csv,
     neutralise_frame,
+    pin_iam_units_cache,
 )
 
 # Columns every export leads with (the CLI contract), then lineage.
@@ -484,7 +485,11 @@ def iamc_long(frame: pd.DataFrame, *, region_names: Mapping[str, str] | None = N
 
 def results_iamc(frame: pd.DataFrame, *, model: str, scenario: str,
                  region_names: Mapping[str, str] | None = None, gwp: str | None = None):
-    """The inventory as a `pyam.IamDataFrame` (see `iamc_long`; pyam is imported here only)."""
+    """The inventory as a `pyam.IamDataFrame` (see `iamc_long`).
+
+    pyam is imported here only: it adds about 5 s to the app's start, and only this export uses it.
+    """
+    pin_iam_units_cache()
     import pyam
 
     long = iamc_long(frame, region_names=region_names, gwp=gwp)
