@@ -16,6 +16,12 @@ from tanzhi.inventory.checks import (
     check_lineage,
     check_time_series,
 )
+from tanzhi.inventory.formats.results import (
+    factor_lineage,
+    results_csv,
+    results_workbook,
+    with_lineage,
+)
 from tanzhi.inventory.model import (
     ActivityRecord,
     BalanceFlow,
@@ -27,12 +33,6 @@ from tanzhi.inventory.model import (
     FactorValue,
     InventoryOptions,
     NotationKey,
-)
-from tanzhi.inventory.formats.results import (
-    factor_lineage,
-    results_csv,
-    results_workbook,
-    with_lineage,
 )
 from tanzhi.inventory.pages import router as pages_router
 from tanzhi.inventory.service import (

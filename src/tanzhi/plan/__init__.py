@@ -12,7 +12,6 @@ from tanzhi.plan.assess.api import router as assess_api_router
 from tanzhi.plan.assess.pages import router as assess_pages_router
 from tanzhi.plan.assess.registry import pilots_as_of, projects_as_of
 from tanzhi.plan.assess.results import current_schemes, item_scores, latest_signed_off
-from tanzhi.plan.service.status import NOTES as STATUS_NOTES
 from tanzhi.plan.assess.service import (
     PILOT_SCHEMA,
     PROJECT_SCHEMA,
@@ -88,6 +87,7 @@ from tanzhi.plan.decompose.service import (
 from tanzhi.plan.decompose.service import (
     demo_seed as decompose_demo_seed,
 )
+
 # Actuals template (issue #11 item 2)
 from tanzhi.plan.ingest.api import router as ingest_api_router
 from tanzhi.plan.ingest.pages import router as ingest_pages_router
@@ -157,6 +157,7 @@ from tanzhi.plan.service import (
     verify_signature,
     warning_count,
 )
+from tanzhi.plan.service.status import NOTES as STATUS_NOTES
 from tanzhi.plan.store import (
     pilot_in_force,
     region_and_below,

@@ -64,7 +64,7 @@ from tanzhi.plan.service.actuals import check_actual, current_actuals, write_act
 from tanzhi.plan.service.derive import plan_regions
 from tanzhi.plan.service.registry import get_plan
 from tanzhi.plan.service.status import indicator_status
-from tanzhi.plan.service.warnings import can_record, department_id, apply_light_rules
+from tanzhi.plan.service.warnings import apply_light_rules, can_record, department_id
 from tanzhi.plan.workflow import refresh_derived
 
 OFFICE_ROLES = (Role.PROVINCE_ADMIN, Role.CITY_OFFICER, Role.COUNTY_OFFICER)
