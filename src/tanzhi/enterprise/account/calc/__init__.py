@@ -38,7 +38,6 @@ from tanzhi.kernel import (
     FactorLibrary,
     Finding,
     Location,
-    Problem,
     canonical_set,
     default_library,
     to_co2e,
@@ -89,9 +88,8 @@ def account_report(
     gwp_set = canonical_set(gwp)
     lib = library or default_library()
     grid = grid or GridFactors()
-    parsed = read_lines(lines, file=file)
+    parsed, problems = read_lines(lines, file=file)
     findings: list[Finding] = []
-    problems: list[Problem] = []
     needs_grid = any(ln.kind in (SourceKind.ELECTRICITY, SourceKind.GREEN_POWER) for ln in parsed)
     factor = None
     if needs_grid:

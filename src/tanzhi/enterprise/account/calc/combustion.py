@@ -10,7 +10,8 @@ same parameters (``ncv``, ``carbon_content``, ``oxidation``) the inventory's fue
 path reads.  By default the NDRC enterprise-guideline families (``cn-ndrc-2015``, then
 ``cn-ndrc-2013``) are asked first, each only for a fuel it covers entirely, then the library's
 own precedence (``cn-prov-2011`` …): an enterprise report follows the guideline tables, and one
-fuel's NCV and carbon content come from one family where possible.
+fuel's NCV and carbon content come from one family where possible.  A user factor set given
+with the library (`FactorLibrary.with_overrides`) comes before all of them.
 
 Biomass fuels: their CO2 is reported as a memo line and left out of the total
 (GB/T 32150-2015 §7, "生物质燃料燃烧产生的二氧化碳排放单独报告").
@@ -67,14 +68,18 @@ def _physical_base(line: Line) -> str:
 
 def _dataset_order(library: FactorLibrary, fuel: str, needed: Sequence[str],
                    preferred: Sequence[str | None]) -> list[str | None]:
-    """Preferred datasets that hold every needed parameter for the fuel, then the library."""
+    """Datasets to ask, in order: user factor sets (``user:…``) first, as everywhere in the
+    library; then the first preferred dataset holding every needed parameter for the fuel;
+    then the library's own precedence (None)."""
+    users: list[str | None] = [d for d in library.datasets() if d.startswith("user:")]
+    factors = library.select(item=fuel)
     for dataset in preferred:
         if dataset is None:
             break
-        have = {f.parameter for f in library.select(item=fuel) if f.dataset == dataset}
+        have = {f.parameter for f in factors if f.dataset == dataset}
         if set(needed) <= have:
-            return [dataset, None]
-    return [None]
+            return [*users, dataset, None]
+    return [*users, None]
 
 
 def account_combustion(line: Line, library: FactorLibrary, *,

@@ -44,15 +44,18 @@ def _number(value: object, row: int, column: str, problems: list[Problem]) -> fl
     return number
 
 
-def read_lines(frame: pd.DataFrame, *, file: str | None = None) -> list[Line]:
-    """Validated lines of `frame` (`INPUT_COLUMNS`); rows are spreadsheet rows (header = 1).
+def read_lines(frame: pd.DataFrame, *,
+               file: str | None = None) -> tuple[list[Line], list[Problem]]:
+    """The valid lines of `frame` (`INPUT_COLUMNS`) and the problems of the others.
+
+    Rows are spreadsheet rows (header = 1).  Problems: an unknown column or source kind, an
+    empty item, a quantity that is missing, not a number or negative, a unit that does not
+    parse, a measured value out of range — each located; a line with any is left out.
 
     Raises
     ------
     DataError
-        Listing every problem: a missing column, an unknown source kind, an empty item, a
-        quantity that is missing, not a number or negative, a unit that does not parse, a
-        measured value out of range.
+        A required column is missing (nothing can be read).
     """
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
@@ -119,6 +122,4 @@ def read_lines(frame: pd.DataFrame, *, file: str | None = None) -> list[Line]:
             row=row, kind=kind, item=item, quantity=quantity, unit=unit,
             facility=_text(record.get("facility")), variant=_text(record.get("variant")),
             evidence=_text(record.get("evidence")), measured=measured, measured_units=units))
-    if problems:
-        raise DataError(problems)
-    return lines
+    return lines, problems
