@@ -24,6 +24,11 @@ measured or default, with its factor id), ``totals`` per source kind, ``total_co
 grid factor of an earlier year, implausible measured carbon content, assumed carbonate purity).
 
 Methods: `tanzhi.enterprise.account.calc` (combustion, process, electricity, heat).
+
+The reporting template (monthly or annual, `REPORT_SCHEMA`): `write_report_template(path)`
+writes it (.xlsx or .csv); `read_report_workbook(source, filename=)` reads a filled one into the
+frame above plus ``period`` and ``row`` (located errors, nothing returned on any problem);
+`split_periods(frame)` gives one frame per period for `account_report`.
 """
 
 from tanzhi.enterprise.account.calc import ENTERPRISE_FUEL_DATASETS, account_report
@@ -46,6 +51,12 @@ from tanzhi.enterprise.account.model import (
     GridFactors,
     SourceKind,
 )
+from tanzhi.enterprise.account.workbook import (
+    REPORT_SCHEMA,
+    read_report_workbook,
+    split_periods,
+    write_report_template,
+)
 
 __all__ = [
     "ENTERPRISE_FUEL_DATASETS",
@@ -54,6 +65,7 @@ __all__ = [
     "OPTIONAL_COLUMNS",
     "PARAMETER_COLUMNS",
     "PROCESS_ITEMS",
+    "REPORT_SCHEMA",
     "REQUIRED_COLUMNS",
     "SOURCE_KIND_ZH",
     "AccountResult",
@@ -65,4 +77,7 @@ __all__ = [
     "check_green_power",
     "check_green_power_share",
     "check_provisional_defaults",
+    "read_report_workbook",
+    "split_periods",
+    "write_report_template",
 ]
