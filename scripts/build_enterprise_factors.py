@@ -68,6 +68,9 @@ OTHER_ITEMS = (
     ("cement_kiln_dust", "水泥窑粉尘", "Cement kiln dust", "product",
      ("窑头粉尘", "旁路放风粉尘", "CKD")),
     ("raw_meal", "生料", "Cement raw meal", "product", ("水泥生料",)),
+    # GB/T 32150-2015: biomass combustion CO2 is reported apart and left out of the total.
+    # The id matches the inventory's biomass list (inventory.calc.energy.BIOMASS_FUEL_ITEMS).
+    ("biomass", "生物质燃料", "Biomass fuel", "fuel", ("生物质", "生物质成型燃料")),
 )
 CARBONATE_ALIASES = {
     "magnesite": ("碳酸镁", "MgCO3"), "siderite": ("碳酸亚铁", "FeCO3"),

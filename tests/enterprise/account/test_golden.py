@@ -239,3 +239,32 @@ def test_totals_per_source_kind_with_chinese_kind_labels() -> None:
     assert result.total_for("heat") == pytest.approx(11.0)
     assert result.total_co2e_t == pytest.approx(15.3 * 0.99 * C + 43.971 + 536.6 + 11.0)
     assert result.as_dict()["total_co2e_t"] == pytest.approx(result.total_co2e_t)
+
+
+def test_biomass_co2_is_a_memo_line_left_out_of_the_total() -> None:
+    # GB/T 32150-2015: biomass combustion CO2 reported apart, not in the total.  The library
+    # has no biomass defaults, so the line carries its measurements.
+    rows = [
+        {"source_kind": "combustion", "item": "生物质成型燃料", "quantity": 100, "unit": "t",
+         "ncv": 16.0, "carbon_content": 27.0, "oxidation": 0.9},
+        {"source_kind": "heat", "item": "热力", "quantity": 100, "unit": "GJ"},
+    ]
+    result = report(rows)
+    assert result.lines["memo"].tolist() == [True, False]
+    assert result.lines["emissions_t"].iloc[0] == pytest.approx(100 * 16 * 0.027 * 0.9 * C)
+    assert result.total_co2e_t == pytest.approx(11.0)
+
+
+# IPCC 2006 Vol.3 Ch.2 Table 2.1 (t CO2 per t carbonate), as printed there.
+IPCC_TABLE_2_1 = {
+    "magnesite": 0.52197, "siderite": 0.37987, "rhodochrosite": 0.38286,
+    "barium_carbonate": 0.22301, "lithium_carbonate": 0.59552, "potassium_carbonate": 0.31843,
+    "strontium_carbonate": 0.29809, "sodium_bicarbonate": 0.52379,
+    "limestone": 0.43971, "dolomite": 0.47732, "soda_ash": 0.41492,
+}
+
+
+@pytest.mark.parametrize(("item", "printed"), sorted(IPCC_TABLE_2_1.items()))
+def test_carbonate_factors_agree_with_ipcc_table_2_1(item: str, printed: float) -> None:
+    line = {"source_kind": "process", "item": item, "quantity": 1, "unit": "t", "purity": 1}
+    assert one(line) == pytest.approx(printed, abs=1.1e-4)

@@ -157,3 +157,21 @@ def test_convertible_units_give_the_same_result(values: list[float]) -> None:
     b = account_report(other, gwp="AR5", year=2022)
     assert b.lines["emissions_t"].tolist() == pytest.approx(a.lines["emissions_t"].tolist(),
                                                             rel=1e-9)
+
+
+def test_biomass_without_measurements_and_unknown_grid_basis() -> None:
+    (problem,) = problems_of([{"source_kind": "combustion", "item": "生物质", "quantity": 1,
+                               "unit": "t"}])
+    assert where(problem) == (2, "ncv") and "biomass/ncv" in problem.message_en
+    with pytest.raises(DataError, match="unknown grid factor basis 'market'"):
+        GridFactors(basis="market")
+
+
+@settings(max_examples=25, deadline=None)
+@given(quantities, st.sampled_from(["SAR", "AR4", "AR5", "AR6"]))
+def test_co2e_is_each_gas_times_its_gwp(values: list[float], gwp: str) -> None:
+    result = account_report(_frame(values), gwp=gwp, year=2022)
+    n2o = {"SAR": 310.0, "AR4": 298.0, "AR5": 265.0, "AR6": 273.0}[gwp]
+    expected = [e * (n2o if g == "N2O" else 1.0)
+                for e, g in zip(result.lines["emissions_t"], result.lines["gas"], strict=True)]
+    assert result.lines["co2e_t"].tolist() == pytest.approx(expected, rel=1e-12)

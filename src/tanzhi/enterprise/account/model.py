@@ -12,7 +12,7 @@ from enum import StrEnum
 
 import pandas as pd
 
-from tanzhi.kernel import Finding, Severity
+from tanzhi.kernel import DataError, Finding, Location, Problem, Severity
 
 
 class SourceKind(StrEnum):
@@ -78,6 +78,15 @@ class GridFactors:
     basis: GridBasis = GridBasis.LOCATION
     region_code: str = "000000"
     factor_year: int | None = None
+
+    def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "basis", GridBasis(self.basis))
+        except ValueError:
+            raise DataError(Problem(
+                f"未知电网因子口径“{self.basis}”（可用：location、residual_mix、ets）",
+                f"unknown grid factor basis '{self.basis}' (use location, residual_mix or ets)",
+                Location(column="grid"))) from None
 
 
 # Input columns: required, then optional.  Measured parameters override the library default

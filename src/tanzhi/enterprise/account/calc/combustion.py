@@ -39,7 +39,9 @@ C_TO_CO2 = 44.0 / 12.0
 METHOD = "GB/T 32150-2015 §7.1: FC × NCV × CC × OF × 44/12"
 # NDRC enterprise-guideline fuel defaults first (see module docstring); None = library order.
 ENTERPRISE_FUEL_DATASETS: tuple[str | None, ...] = ("cn-ndrc-2015", "cn-ndrc-2013", None)
-BIOMASS_ITEMS = frozenset({"biomass", "firewood", "straw", "charcoal", "biogas", "wood"})
+# Biomass fuels of the item catalogue (the library has no defaults for them: a line needs its
+# measured NCV, carbon content and oxidation, else it is a located error).
+BIOMASS_ITEMS = frozenset({"biomass"})
 PARAMETERS = ("ncv", "carbon_content", "oxidation")
 
 
