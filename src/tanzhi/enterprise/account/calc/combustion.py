@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tanzhi.enterprise.account.calc.defaults import library_default, located, measured
+from tanzhi.enterprise.account.calc.defaults import library_default, located, measured, scale
 from tanzhi.enterprise.account.model import GasEmission, Line, LineAccount
 from tanzhi.kernel import (
     COAL_CONTEXT,
@@ -124,7 +124,7 @@ def account_combustion(line: Line, library: FactorLibrary, *,
         energy_gj = line.quantity * energy_scale
     else:
         base = _physical_base(line)
-        amount = line.quantity * conversion_factor(line.unit, base)
+        amount = line.quantity * scale(line.unit, base, row=line.row, column="unit")
         per = f"GJ/{base}"
         ncv = measured(line, "ncv", parameter="ncv", unit=per, default_unit=per)
         if ncv is None:

@@ -19,7 +19,20 @@ from tanzhi.kernel import (
     NotFound,
     Problem,
     conversion_factor,
+    unit_scale,
 )
+
+
+def scale(from_unit: str, to_unit: str, *, row: int, column: str) -> float:
+    """Multiplier from `from_unit` to `to_unit` (cached per pair by `kernel.unit_scale`); a
+    wrong dimension or unknown unit is a DataError located at `row` and `column`."""
+    factor = unit_scale(from_unit, to_unit)
+    if factor is not None:
+        return factor
+    try:
+        return conversion_factor(from_unit, to_unit, location=Location(row=row, column=column))
+    except DataError as exc:
+        raise located(exc, row, column) from None
 
 
 def located(exc: DataError, row: int, column: str) -> DataError:
@@ -54,10 +67,7 @@ def library_default(
     if factor is None:
         assert last is not None
         raise located(last, line.row, column)
-    try:
-        value = factor.value * conversion_factor(factor.unit, unit)
-    except DataError as exc:
-        raise located(exc, line.row, column) from None
+    value = factor.value * scale(factor.unit, unit, row=line.row, column=column)
     return value, ParameterUse(line.row, parameter, value, unit, "default", factor.id,
                                factor.provisional)
 
@@ -72,10 +82,5 @@ def measured(line: Line, column: str, *, parameter: str, unit: str,
     if column not in line.measured:
         return None
     written = line.measured_units.get(column) or default_unit
-    try:
-        scale = conversion_factor(written, unit,
-                                  location=Location(row=line.row, column=f"{column}_unit"))
-    except DataError as exc:
-        raise located(exc, line.row, f"{column}_unit") from None
-    value = line.measured[column] * scale
+    value = line.measured[column] * scale(written, unit, row=line.row, column=f"{column}_unit")
     return value, ParameterUse(line.row, parameter, value, unit, "measured")

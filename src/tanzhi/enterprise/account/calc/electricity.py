@@ -19,7 +19,7 @@ an error finding (`tanzhi.enterprise.account.checks.check_green_power`).
 
 from __future__ import annotations
 
-from tanzhi.enterprise.account.calc.defaults import located
+from tanzhi.enterprise.account.calc.defaults import located, scale
 from tanzhi.enterprise.account.model import (
     GRID_PARAMETER,
     GasEmission,
@@ -37,7 +37,6 @@ from tanzhi.kernel import (
     NotFound,
     Problem,
     Severity,
-    conversion_factor,
     packaged_items,
     resolve_item,
 )
@@ -83,11 +82,7 @@ def grid_factor(library: FactorLibrary, grid: GridFactors,
 
 
 def _mwh(line: Line) -> float:
-    try:
-        return line.quantity * conversion_factor(
-            line.unit, "MWh", location=Location(row=line.row, column="unit"))
-    except DataError as exc:
-        raise located(exc, line.row, "unit") from None
+    return line.quantity * scale(line.unit, "MWh", row=line.row, column="unit")
 
 
 def _electricity_item(line: Line) -> str:
@@ -106,7 +101,7 @@ def _electricity_item(line: Line) -> str:
 def account_electricity(line: Line, factor: Factor, grid: GridFactors) -> LineAccount:
     """CO2 of one purchased-electricity line at the report's grid factor."""
     _electricity_item(line)
-    ef = factor.value * conversion_factor(factor.unit, "t CO2/MWh")
+    ef = factor.value * scale(factor.unit, "t CO2/MWh", row=line.row, column="item")
     out = LineAccount()
     out.parameters.append(ParameterUse(line.row, GRID_PARAMETER[grid.basis], ef, "t CO2/MWh",
                                        "default", factor.id, factor.provisional))
@@ -118,7 +113,7 @@ def account_electricity(line: Line, factor: Factor, grid: GridFactors) -> LineAc
 def account_green_power(line: Line, factor: Factor, grid: GridFactors) -> LineAccount:
     """The deduction of one certified green-power line (none without evidence)."""
     _electricity_item(line)
-    ef = factor.value * conversion_factor(factor.unit, "t CO2/MWh")
+    ef = factor.value * scale(factor.unit, "t CO2/MWh", row=line.row, column="item")
     out = LineAccount()
     out.parameters.append(ParameterUse(line.row, GRID_PARAMETER[grid.basis], ef, "t CO2/MWh",
                                        "default", factor.id, factor.provisional))

@@ -8,14 +8,13 @@ Heat must be reported as energy (GJ, MJ, TJ, 百万千焦); steam in tonnes need
 
 from __future__ import annotations
 
-from tanzhi.enterprise.account.calc.defaults import library_default, located
+from tanzhi.enterprise.account.calc.defaults import library_default, located, scale
 from tanzhi.enterprise.account.model import GasEmission, Line, LineAccount
 from tanzhi.kernel import (
     DataError,
     FactorLibrary,
     Location,
     Problem,
-    conversion_factor,
     packaged_items,
     resolve_item,
 )
@@ -40,8 +39,7 @@ def account_heat(line: Line, library: FactorLibrary) -> LineAccount:
                                 f"'{line.item}' is not a heat item (e.g. heat, 热力)",
                                 Location(row=line.row, column="item")))
     try:
-        gj = line.quantity * conversion_factor(
-            line.unit, "GJ", location=Location(row=line.row, column="unit"))
+        gj = line.quantity * scale(line.unit, "GJ", row=line.row, column="unit")
     except DataError as exc:
         problem = located(exc, line.row, "unit").problems[0]
         raise DataError(Problem(

@@ -69,6 +69,7 @@ def read_lines(frame: pd.DataFrame, *,
                                 f"unknown columns: {', '.join(map(str, unknown))}",
                                 Location(file)))
     lines = []
+    good_units: set[str] = set()
     for position, record in enumerate(frame.to_dict("records")):
         row = int(record["row"]) if "row" in record and _text(record.get("row")) else position + 2
 
@@ -93,10 +94,12 @@ def read_lines(frame: pd.DataFrame, *,
             problems.append(Problem(f"数量不能为负：{quantity:g}",
                                     f"quantity cannot be negative: {quantity:g}", at("quantity")))
         unit = _text(record["unit"])
-        try:
-            parse_unit(unit, location=at("unit"))
-        except DataError as exc:
-            problems.extend(exc.problems)
+        if unit not in good_units:
+            try:
+                parse_unit(unit, location=at("unit"))
+                good_units.add(unit)
+            except DataError as exc:
+                problems.extend(exc.problems)
         measured: dict[str, float] = {}
         units: dict[str, str] = {}
         for column in MEASURED_COLUMNS:

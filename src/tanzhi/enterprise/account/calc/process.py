@@ -25,7 +25,7 @@ Methods, by the item a line reports (`PROCESS_ITEMS`), as the national industry 
 
 from __future__ import annotations
 
-from tanzhi.enterprise.account.calc.defaults import library_default, located, measured
+from tanzhi.enterprise.account.calc.defaults import library_default, located, measured, scale
 from tanzhi.enterprise.account.model import GasEmission, Line, LineAccount, ParameterUse
 from tanzhi.kernel import (
     DataError,
@@ -34,7 +34,6 @@ from tanzhi.kernel import (
     Location,
     Problem,
     Severity,
-    conversion_factor,
     resolve_item,
 )
 
@@ -78,11 +77,7 @@ METHODS = {
 
 def _mass_t(line: Line) -> float:
     """The line's quantity in t (process activity is a mass)."""
-    try:
-        return line.quantity * conversion_factor(
-            line.unit, "t", location=Location(row=line.row, column="unit"))
-    except DataError as exc:
-        raise located(exc, line.row, "unit") from None
+    return line.quantity * scale(line.unit, "t", row=line.row, column="unit")
 
 
 def _fraction(line: Line, column: str, parameter: str) -> tuple[float, ParameterUse] | None:
