@@ -268,3 +268,19 @@ IPCC_TABLE_2_1 = {
 def test_carbonate_factors_agree_with_ipcc_table_2_1(item: str, printed: float) -> None:
     line = {"source_kind": "process", "item": item, "quantity": 1, "unit": "t", "purity": 1}
     assert one(line) == pytest.approx(printed, abs=1.1e-4)
+
+
+def test_findings_name_unit_slips_and_provisional_defaults() -> None:
+    rows = [
+        # carbon content 0.02637 written without its unit: read as t C/TJ, a 1000× slip
+        {"source_kind": "combustion", "item": "原煤", "quantity": 1, "unit": "t",
+         "ncv": 20.908, "carbon_content": 0.02637, "oxidation": 0.94},
+        {"source_kind": "heat", "item": "热力", "quantity": 1, "unit": "GJ"},
+    ]
+    findings = {f.code: f for f in report(rows).findings}
+    slip = findings["enterprise.account.carbon_content_range"]
+    assert (slip.severity.value, slip.location.row, slip.location.column) == (
+        "warning", 2, "carbon_content")
+    assert "tC/TJ" in slip.message_zh and "t C/TJ vs t C/GJ" in slip.message_en
+    heat = findings["enterprise.account.provisional_default"]
+    assert heat.context == {"factor_id": "cn-heat/heat/co2_ef", "rows": [3]}
