@@ -6,6 +6,8 @@ Every expected value is computed by hand in the test from the published paramete
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -284,3 +286,20 @@ def test_findings_name_unit_slips_and_provisional_defaults() -> None:
     assert "tC/TJ" in slip.message_zh and "t C/TJ vs t C/GJ" in slip.message_en
     heat = findings["enterprise.account.provisional_default"]
     assert heat.context == {"factor_id": "cn-heat/heat/co2_ef", "rows": [3]}
+
+
+def test_facility_totals_and_json_form() -> None:
+    rows = [
+        {"source_kind": "combustion", "item": "天然气", "quantity": 1, "unit": "TJ",
+         "facility": "锅炉1"},
+        {"source_kind": "combustion", "item": "天然气", "quantity": 2, "unit": "TJ",
+         "facility": "锅炉2"},
+        {"source_kind": "heat", "item": "热力", "quantity": 100, "unit": "GJ"},
+    ]
+    result = report(rows)
+    per = result.by_facility().set_index("facility")["co2e_t"].to_dict()
+    gas = 15.3 * 0.99 * C
+    assert per == pytest.approx({"": 11.0, "锅炉1": gas, "锅炉2": 2 * gas})
+    back = json.loads(json.dumps(result.as_dict(), ensure_ascii=False))
+    assert back["total_co2e_t"] == pytest.approx(3 * gas + 11.0)
+    assert [line["row"] for line in back["lines"]] == [2, 3, 4]

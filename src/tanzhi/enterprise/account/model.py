@@ -152,6 +152,12 @@ class AccountResult:
         hit = self.totals.loc[self.totals["source_kind"] == SourceKind(kind).value, "co2e_t"]
         return float(hit.sum())
 
+    def by_facility(self) -> pd.DataFrame:
+        """CO2e (t) per facility and source kind (memo rows left out; '' = no facility)."""
+        counted = self.lines[~self.lines["memo"].astype(bool)]
+        grouped = counted.groupby(["facility", "source_kind"], sort=True)["co2e_t"].sum()
+        return grouped.reset_index()
+
     def errors(self) -> list[Finding]:
         """Findings of severity error (a report with any should not be submitted)."""
         return [f for f in self.findings if f.severity is Severity.ERROR]
