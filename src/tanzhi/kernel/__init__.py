@@ -94,7 +94,13 @@ from tanzhi.kernel.numbers import (
     round_significant,
     significant,
 )
-from tanzhi.kernel.provenance import DatasetRef, dataset_dir, load_meta, read_dataset
+from tanzhi.kernel.provenance import (
+    DatasetRef,
+    dataset_dir,
+    load_meta,
+    read_dataset,
+    verify_dataset,
+)
 from tanzhi.kernel.regions import (
     Region,
     RegionLevel,
@@ -246,4 +252,5 @@ __all__ = [
     "credit_code_problem",
     "is_valid_credit_code",
     "validate_credit_code",
+    "verify_dataset",
 ]
