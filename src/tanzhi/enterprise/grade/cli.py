@@ -9,7 +9,6 @@ Bad input ends the command with exit code 2 and a located message in Chinese and
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -35,6 +34,6 @@ def grade_command(
     """碳效码评价 Grade enterprises by carbon efficiency (L band, K grade, lists)."""
     result, encoded = grade_file(input_path, rules_path=rules, engine=engine, fmt=fmt, out=out)
     if encoded is not None:
-        sys.stdout.write(encoded.decode())
+        typer.echo(encoded.decode(), nl=False)
     else:
         typer.echo(f"{len(result)} 行已写入 / rows written: {out}", err=True)
