@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import yaml
+
+from tanzhi.kernel import dataset_dir
 
 from .cases import ROWS, code, frame
 
@@ -56,3 +60,26 @@ def test_bad_input_exits_2_with_a_located_bilingual_message(
     assert "第 6 行" in result.stderr and "row 6" in result.stderr
     assert "value_added_10k_yuan" in result.stderr
     assert not out.exists()
+
+
+def test_rules_option_and_bad_rules(tanzhi_cli: Callable, tmp_path: Path) -> None:  # type: ignore[type-arg]
+    source = tmp_path / "firms.csv"
+    frame().to_csv(source, index=False)
+    folder = tmp_path / "strict"
+    shutil.copytree(dataset_dir("carbon-efficiency-rules"), folder)
+    meta = yaml.safe_load((folder / "meta.yaml").read_text(encoding="utf-8"))
+    meta["edition"] = "strict"
+    meta["rules"]["grades"][0]["max"] = 0.5  # grade 1 only up to K 0.5: firm 1 (K 0.6) → grade 2
+    (folder / "meta.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
+    result = tanzhi_cli("enterprise", "grade", str(source), "--rules", str(folder),
+                        "--format", "json")
+    assert result.returncode == 0, result.stderr
+    first = next(r for r in json.loads(result.stdout)
+                 if r["credit_code"] == code(1) and r["period"] == "2024")
+    assert (first["grade"], first["rules"]) == (2, "carbon-efficiency-rules@strict")
+    meta["rules"]["grades"][0]["max"] = 0.9  # no longer rising: 0.9 then 0.8
+    (folder / "meta.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
+    result = tanzhi_cli("enterprise", "grade", str(source), "--rules", str(folder))
+    assert result.returncode == 2
+    assert "rise strictly" in result.stderr
+    assert "评价规则无效" in result.stderr and "meta.yaml" in result.stderr

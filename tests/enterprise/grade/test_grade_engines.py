@@ -24,6 +24,7 @@ from tanzhi.enterprise import (
 from .cases import code, frame
 
 RULES = load_rules()
+JAN, FEB = pd.Timestamp("2024-01-01"), pd.Timestamp("2024-02-01")
 EXACT = ["credit_code", "period", "industry_group", "band", "band_en", "grade", "category",
          "category_en", "industry_firms"]
 
@@ -72,7 +73,8 @@ def parquet(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     # Two firms, 2 months × 2 carriers in 2023; the second firm buys green electricity.
     activity = pd.DataFrame({
         "credit_code": [code(1)] * 4 + [code(2)] * 4,
-        "month": ["2023-01", "2023-01", "2023-02", "2023-02"] * 2,
+        "month": pd.to_datetime(["2023-01-01", "2023-01-01", "2023-02-01", "2023-02-01"] * 2
+                                ).date,
         "carrier": ["coal", "electricity", "coal", "electricity",
                     "coal", "green_electricity", "coal", "electricity"],
         "quantity": [10.0, 1000.0, 5.0, 2000.0, 1.0, 4000.0, 2.0, 1000.0],
@@ -84,7 +86,8 @@ def parquet(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     history = pd.DataFrame({"credit_code": [code(1), code(2)], "period": ["2023", "2023"],
                             "net_co2_t": [30.0, 0.0], "electricity_kwh": [3000.0, 0.0]})
     meter = pd.DataFrame({"credit_code": [code(1), code(1), code(2), code(3)],
-                          "month": ["2024-01", "2024-02", "2024-01", "2024-01"],
+                          "month": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-01-01",
+                                                   "2024-01-01"]).date,
                           "electricity_kwh": [1500.0, 600.0, 900.0, 100.0]})
     for name, data in [("activity", activity), ("factors", factors), ("history", history),
                        ("meter", meter)]:
@@ -118,11 +121,11 @@ def test_nowcast_by_hand_and_identical(backends: dict[str, object],
     _same(out["duckdb"], out["spark"], ["month", "credit_code"])
     rows = out["duckdb"].set_index(["credit_code", "month"])
     # firm 1 in 2023: 30 t over 3000 kWh = 0.01 t/kWh → January 2024, 1500 kWh → 15 t.
-    assert rows.loc[(code(1), "2024-01"), "nowcast_co2_t"] == pytest.approx(15.0)
-    assert rows.loc[(code(1), "2024-02"), "nowcast_co2_t"] == pytest.approx(6.0)
+    assert rows.loc[(code(1), JAN), "nowcast_co2_t"] == pytest.approx(15.0)
+    assert rows.loc[(code(1), FEB), "nowcast_co2_t"] == pytest.approx(6.0)
     # firm 2 used no electricity in 2023, firm 3 has no history: no estimate, not a guess.
-    assert pd.isna(rows.loc[(code(2), "2024-01"), "nowcast_co2_t"])
-    assert pd.isna(rows.loc[(code(3), "2024-01"), "nowcast_co2_t"])
+    assert pd.isna(rows.loc[(code(2), JAN), "nowcast_co2_t"])
+    assert pd.isna(rows.loc[(code(3), JAN), "nowcast_co2_t"])
 
 
 def test_benchmarks_and_county_rollup_identical(backends: dict[str, object],

@@ -19,13 +19,15 @@ Definitions and the negative-L decision: `tanzhi.enterprise.grade.calc`.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis
 import ibis.expr.types as ir
-from pyspark.sql import SparkSession
 
 from tanzhi.enterprise.grade.model import INPUT_COLUMNS, OUTPUT_COLUMNS, GradingRules
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
 
 
 class Engine(StrEnum):
@@ -51,6 +53,10 @@ def connect(engine: Engine | str = Engine.DUCKDB, *, spark: SparkSession | None 
 
 def local_spark(cores: int = 2) -> SparkSession:
     """A PySpark local-mode session (no UI, few shuffle partitions: the data are one machine's)."""
+    # Imported here, not at the top: pyspark.sql costs ~1-3 s to import and only a Spark run
+    # needs it, while every importer of the enterprise face would pay for it (not a cycle dodge).
+    from pyspark.sql import SparkSession  # noqa: PLC0415
+
     return (SparkSession.builder.master(f"local[{cores}]").appName("tanzhi-grade")
             .config("spark.sql.shuffle.partitions", str(cores * 2))
             .config("spark.ui.enabled", "false")
@@ -149,14 +155,15 @@ def county_rollup(graded: ir.Table) -> ir.Table:
 def account(activity: ir.Table, factors: ir.Table) -> ir.Table:
     """Firm-year CO2 from monthly carrier quantities.
 
-    `activity`: credit_code, month (``YYYY-MM``), carrier, quantity (in the factor's unit);
+    `activity`: credit_code, month (a date, the month's first day), carrier, quantity (in the
+    factor's unit);
     `factors`: carrier, co2_t_per_unit (emission factor), zero_carbon_t_per_unit (the CO2 the
     carrier's energy CO2 counts but which was zero-carbon — green electricity bought with
     certificates is counted at the grid factor and deducted at the same factor; 0 otherwise).
     Returns credit_code, period (``YYYY``), energy_co2_t, zero_carbon_electricity_co2_t.
     """
     j = activity.inner_join(factors, activity.carrier == factors.carrier)
-    j = j.mutate(period=j.month.substr(0, 4), co2=j.quantity * j.co2_t_per_unit,
+    j = j.mutate(period=j.month.year().cast("string"), co2=j.quantity * j.co2_t_per_unit,
                  zero=j.quantity * j.zero_carbon_t_per_unit)
     return j.group_by(["credit_code", "period"]).aggregate(
         energy_co2_t=j.co2.sum(), zero_carbon_electricity_co2_t=j.zero.sum())
@@ -165,7 +172,7 @@ def account(activity: ir.Table, factors: ir.Table) -> ir.Table:
 def nowcast(meter: ir.Table, history: ir.Table) -> ir.Table:
     """以电算碳: CO2 of each metered month from the firm's previous-year CO2 per kWh.
 
-    `meter`: credit_code, month (``YYYY-MM``), electricity_kwh; `history`: credit_code, period
+    `meter`: credit_code, month (a date), electricity_kwh; `history`: credit_code, period
     (``YYYY``), net_co2_t, electricity_kwh.  Months whose firm has no previous year, or used no
     electricity then, get a null estimate (never a guessed ratio).
     """
@@ -177,7 +184,7 @@ def nowcast(meter: ir.Table, history: ir.Table) -> ir.Table:
                                  else_=ibis.null("float64")),
     )
     j = meter.left_join(ratio, [meter.credit_code == ratio.h_code,
-                                meter.month.substr(0, 4) == ratio.h_year])
+                                meter.month.year().cast("string") == ratio.h_year])
     return j.select(
         "credit_code", "month", "electricity_kwh", "co2_t_per_kwh",
         nowcast_co2_t=j.electricity_kwh * j.co2_t_per_kwh,
