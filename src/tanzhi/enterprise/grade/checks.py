@@ -7,6 +7,7 @@ English; one bad cell fails the whole file and nothing is written.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -103,20 +104,20 @@ def check_input(frame: pd.DataFrame, rules: RuleSet, *, file: str) -> pd.DataFra
 
 
 def _industry(code: str, groups: dict[str, str], sections: dict[str, str], row: int,
-              bad: object) -> str | None:
+              bad: Callable[[int, str, str, str], None]) -> str | None:
     if not code:
         return None
     match = _INDUSTRY.match(code)
     division = match.group(2) if match else None
     if match is None or division not in groups:
-        bad(row, "industry",  # type: ignore[operator]
+        bad(row, "industry",
             f"未知行业“{code}”：应为规则集所列 GB/T 4754-2017 工业大类（如 26、2614、C2614）",
             f"unknown industry '{code}': expected a GB/T 4754-2017 industrial division of the "
             "rule set (e.g. 26, 2614, C2614)")
         return None
     letter = match.group(1)
     if letter and letter != sections[division]:
-        bad(row, "industry",  # type: ignore[operator]
+        bad(row, "industry",
             f"行业“{code}”的门类字母应为 {sections[division]}",
             f"industry '{code}': division {division} is in section {sections[division]}, "
             f"not {letter}")
