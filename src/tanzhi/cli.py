@@ -41,6 +41,7 @@ def _mount_domain_apps() -> None:
     # nothing built at import time), so importing tanzhi.cli never drags in every domain.
     from tanzhi.access.cli import app as user_app
     from tanzhi.demo.cli import demo
+    from tanzhi.enterprise.cli import app as enterprise_app
     from tanzhi.inventory.cli import app as inventory_app
     from tanzhi.kernel.cli import factor_app, region_app
     from tanzhi.plan.cli import app as plan_app
@@ -52,6 +53,7 @@ def _mount_domain_apps() -> None:
     app.add_typer(inventory_app, name="inventory")
     app.add_typer(plan_app, name="plan")
     app.add_typer(report_app, name="report")
+    app.add_typer(enterprise_app, name="enterprise")
     app.command("demo")(demo)
 
 
