@@ -5,7 +5,8 @@ Synthetic data (generated once by DuckDB into ``--data``, default a folder under
 directory): E enterprises × M months × 8 carriers of monthly energy use in Parquet, plus the firm
 table (industry, county) and the firm-year table (value added, sinks).  The pipeline: carrier
 quantity × CO2 factor summed to firm-year energy CO2 and zero-carbon electricity CO2
-(`tanzhi.enterprise.account`), joined to value added and sinks, graded (`tanzhi.enterprise.grade`)
+(`tanzhi.enterprise.carrier_co2`), joined to value added and sinks, graded
+(`tanzhi.enterprise.grade`)
 and written to Parquet.  Factors come from the packaged datasets (NDRC 2013 guideline defaults for
 the fuels, the 2022 national grid average for electricity, cn-heat for heat), so they carry their
 citations there.
@@ -37,7 +38,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from tanzhi.enterprise import account, connect, grade, load_rules
+from tanzhi.enterprise import carrier_co2, connect, grade, load_rules
 from tanzhi.kernel import read_dataset
 
 CARRIERS = ["fuel_oil", "diesel", "gasoline", "lpg", "natural_gas", "electricity",
@@ -120,7 +121,7 @@ def run_ibis(folder: Path, out: Path, engine: str) -> None:
     con = connect(engine, threads=2)
     t = {n: con.read_parquet(str(folder / f"{n}.parquet"))
          for n in ("activity", "factors", "firms", "annual")}
-    acc = account(t["activity"], t["factors"])
+    acc = carrier_co2(t["activity"], t["factors"])
     j = acc.inner_join(t["annual"], ["credit_code", "period"]).inner_join(t["firms"], "credit_code")
     graded = grade(j, load_rules().rules)
     if engine == "duckdb":

@@ -46,6 +46,8 @@ HEAVY_FIRST = (
     "tests/demo/test_service.py:postgresql",
     "tests/web/test_fuzz.py",
     "tests/web/test_policy.py",
+    # one local[2] Spark session for the module: ~1.5 min quiet, ~3 min under load (issue #12)
+    "tests/enterprise/grade/test_grade_engines.py",
 )
 _SPLIT_BY_BACKEND = {"tests/demo/test_service.py"}
 

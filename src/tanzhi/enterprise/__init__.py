@@ -3,7 +3,7 @@
 # Carbon efficiency code and bulk engine (issue #12 items 4 and 6; tanzhi.enterprise.grade).
 from tanzhi.enterprise.grade.analytics import (
     Engine,
-    account,
+    carrier_co2,
     connect,
     county_rollup,
     grade,
@@ -19,7 +19,7 @@ from tanzhi.enterprise.grade.service import OutputFormat, grade_file, grade_fram
 __all__: list[str] = [
     # Carbon efficiency code (issue #12 items 4 and 6)
     "INPUT_COLUMNS", "OUTPUT_COLUMNS", "Engine", "GradingRules", "OutputFormat", "RuleSet",
-    "account", "band_of", "category_of", "connect", "county_rollup", "grade", "grade_file",
+    "band_of", "carrier_co2", "category_of", "connect", "county_rollup", "grade", "grade_file",
     "grade_frame", "grade_of", "industry_benchmarks", "k_value", "l_value", "load_rules",
     "local_spark", "net_co2", "nowcast",
 ]

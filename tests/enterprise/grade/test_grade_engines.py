@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from tanzhi.enterprise import (
-    account,
+    carrier_co2,
     connect,
     county_rollup,
     grade,
@@ -104,7 +104,8 @@ def _run(con: object, build: Callable[..., object], *names: str,
 
 def test_account_by_hand_and_identical(backends: dict[str, object],
                                        parquet: dict[str, Path]) -> None:
-    out = {n: _run(c, account, "activity", "factors", paths=parquet) for n, c in backends.items()}
+    out = {n: _run(c, carrier_co2, "activity", "factors", paths=parquet)
+           for n, c in backends.items()}
     _same(out["duckdb"], out["spark"], ["credit_code", "period"])
     by = out["duckdb"].set_index("credit_code")
     # firm 1: coal 15 t × 2 + 3000 kWh × 0.0005 = 31.5 t; firm 2: 3 × 2 + 5000 × 0.0005 = 8.5 t,

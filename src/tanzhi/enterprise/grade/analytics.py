@@ -8,7 +8,7 @@ DuckDB backend fails on it).
 - `grade` — L, band, industry L, K, grade, category, year-on-year decline, county share, the
   industry's mean and best-quartile (25th percentile, lower is better) L — for every firm-period;
 - `industry_benchmarks`, `county_rollup` — aggregates of a graded table;
-- `account` — carrier quantities × CO2 factors summed to firm-year energy CO2 and zero-carbon
+- `carrier_co2` — carrier quantities × CO2 factors summed to firm-year energy CO2 and zero-carbon
   electricity CO2 (the input `grade` needs);
 - `nowcast` — "以电算碳": a month's CO2 from its metered electricity × the firm's CO2 per kWh in
   the previous calendar year.
@@ -152,7 +152,7 @@ def county_rollup(graded: ir.Table) -> ir.Table:
         ["period", "region_code"])
 
 
-def account(activity: ir.Table, factors: ir.Table) -> ir.Table:
+def carrier_co2(activity: ir.Table, factors: ir.Table) -> ir.Table:
     """Firm-year CO2 from monthly carrier quantities.
 
     `activity`: credit_code, month (a date, the month's first day), carrier, quantity (in the
