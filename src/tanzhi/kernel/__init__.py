@@ -31,6 +31,13 @@ from tanzhi.kernel.coal_rate import (
 from tanzhi.kernel.coal_rate import (
     coal_rate as coal_rate_for,
 )
+from tanzhi.kernel.credit_code import (
+    CREDIT_CODE_CHARSET,
+    credit_code_check_char,
+    credit_code_problem,
+    is_valid_credit_code,
+    validate_credit_code,
+)
 from tanzhi.kernel.db import (
     Base,
     StorageBusy,
@@ -247,4 +254,10 @@ __all__ = [
     "write_statistics",
     "write_template",
     "input_key",
+    # GB 32100-2015 credit code (issue #12)
+    "CREDIT_CODE_CHARSET",
+    "credit_code_check_char",
+    "credit_code_problem",
+    "is_valid_credit_code",
+    "validate_credit_code",
 ]
