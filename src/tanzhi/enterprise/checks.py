@@ -149,9 +149,10 @@ def check_value_added(parts: dict[str, float | None]) -> list[Finding]:
         if value is not None and not math.isfinite(value):
             out.append(_error("value_added", f"{zh}不是数", f"{en} is not a number",
                               column=field))
-    if given and sum(given.values()) <= 0:
-        out.append(_error("value_added", f"增加值（收入法）合计 {sum(given.values()):g} 万元应大于 0",
-                          f"value added (income approach) totals {sum(given.values()):g} "
+    total = sum(given.values())
+    if given and total <= 0:
+        out.append(_error("value_added", f"增加值（收入法）合计 {total:g} 万元应大于 0",
+                          f"value added (income approach) totals {total:g} "
                           "10k yuan; it must be > 0", column="value_added"))
     return out
 

@@ -40,13 +40,15 @@ class DemoEnterprise:
 # Credit codes: "91" (enterprise, company) + the county's GB/T 2260 code + a synthetic
 # organisation code "MA2DM000n" + the GB 32100-2015 check character (tests check them).
 DEMO_ENTERPRISES: tuple[DemoEnterprise, ...] = (
-    DemoEnterprise("91330603MA2DM00015", "柯桥演示印染有限公司（演示）", "C1713", "330603", 12_400.0,
+    DemoEnterprise("91330603MA2DM00015", "柯桥演示印染有限公司（演示）",
+                   "C1713", "330603", 12_400.0,
                    "ent.reporter", "verifier",
                    (("combustion", "natural_gas", 52.0, "万立方米"),
                     ("electricity", "grid", 1_850.0, "MWh"),
                     ("heat", "steam", 21_000.0, "GJ")),
                    ("approved", "verified", "in_verification", "submitted", "draft")),
-    DemoEnterprise("91330522MA2DM0002K", "长兴演示水泥有限公司（演示）", "C3011", "330522", 86_000.0,
+    DemoEnterprise("91330522MA2DM0002K", "长兴演示水泥有限公司（演示）",
+                   "C3011", "330522", 86_000.0,
                    "ent.cement", "verifier",
                    (("combustion", "raw_coal", 9_800.0, "t"),
                     ("process", "clinker", 62_000.0, "t"),
@@ -104,7 +106,7 @@ def _month(session: Session, spec: DemoEnterprise, month: int, state: str, *,
     for kind, item, quantity, unit in spec.lines:
         reports.add_line(session, report.id, source_kind=kind, item=item,
                          quantity=round(quantity * scale, 1), unit=unit)
-    base = spec.annual_energy_tce / 12 * 0.01  # synthetic value added, 万元
+    base = spec.annual_energy_tce / 12 * 0.9  # synthetic: value added ≈ 2.2 × base, 万元
     reports.set_economics(session, report.id, parts={
         "labour_10k_yuan": round(base * 0.9, 1), "taxes_10k_yuan": round(base * 0.3, 1),
         "depreciation_10k_yuan": round(base * 0.4, 1), "surplus_10k_yuan": round(base * 0.6, 1)},
@@ -154,7 +156,8 @@ def demo_seed(session: Session) -> int:
             session, spec.credit_code, user=admin,
             boundary="厂区内全部生产系统、辅助生产系统及附属生产系统（演示）",
             metering="天然气、电力以贸易结算表计为准，每月抄表（演示）",
-            sampling="燃煤每批次取样化验低位发热量（演示）", responsibilities="能源管理部负责（演示）")
+            sampling="燃煤每批次取样化验低位发热量（演示）",
+            responsibilities="能源管理部负责（演示）")
         registry.assign_verifier(session, spec.credit_code, verifier=spec.verifier, user=admin)
         reporter = _user(session, spec.reporter)
         verifier = _user(session, spec.verifier)
