@@ -52,6 +52,7 @@ PACKAGED_DATASETS = (
     "cn-power-footprint",
     "cn-grid-om-2016",
     "cn-heat",
+    "cn-ent-process",  # enterprise process emissions (issue #12 item 2): carbonates, steel
     "ipcc-2006",
     "ipcc-2006-nonco2",
     "cn-nbs-balance",
