@@ -106,6 +106,8 @@ def upgrade() -> None:
     sa.Column('taxes_10k_yuan', sa.Float(), nullable=True),
     sa.Column('depreciation_10k_yuan', sa.Float(), nullable=True),
     sa.Column('surplus_10k_yuan', sa.Float(), nullable=True),
+    sa.Column('co2e_t', sa.Float(), nullable=True),
+    sa.Column('account_json', sa.Text(), nullable=False),
     sa.Column('conclusion', sa.Text(), nullable=False),
     sa.Column('verifier', sa.String(length=64), nullable=True),
     sa.Column('approved_by', sa.String(length=64), nullable=True),

@@ -226,6 +226,7 @@ def _report_page(request: Request, db: Session, user: User, version_id: int,
     role = user.role
     return render(request, "enterprise/report.html", {
         "r": data, "ent": ent, "problems": problems or [], "sources": SOURCE_LABELS,
+        "sources_by_value": {k.value: v for k, v in SOURCE_LABELS.items()},
         "parts": VALUE_ADDED_PARTS, "results": CheckResult,
         "can_edit": role is Role.ENTERPRISE_REPORTER and status is Status.DRAFT,
         "can_respond": role is Role.ENTERPRISE_REPORTER and status is Status.IN_VERIFICATION,

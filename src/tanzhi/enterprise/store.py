@@ -123,6 +123,10 @@ class ReportRow(Base):
     taxes_10k_yuan: Mapped[float | None] = mapped_column(Float, nullable=True)
     depreciation_10k_yuan: Mapped[float | None] = mapped_column(Float, nullable=True)
     surplus_10k_yuan: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # The account (tanzhi.enterprise.account) as last computed: at submission, at the verifier's
+    # conclusion and at approval, after which it never changes with the version.
+    co2e_t: Mapped[float | None] = mapped_column(Float, nullable=True)
+    account_json: Mapped[str] = mapped_column(Text, default="")
     conclusion: Mapped[str] = mapped_column(Text, default="")
     verifier: Mapped[str | None] = mapped_column(String(64), nullable=True)
     approved_by: Mapped[str | None] = mapped_column(String(64), nullable=True)

@@ -23,6 +23,7 @@ from tanzhi.enterprise.model import (
     SourceKind,
     Status,
 )
+from tanzhi.enterprise.service import emissions
 from tanzhi.enterprise.service.registry import enterprise_dict, get_enterprise, visible_codes
 from tanzhi.kernel import export_workbook, get_region
 
@@ -43,6 +44,7 @@ def report_summary(report: store.ReportRow) -> dict[str, Any]:
         "version": report.version, "supersedes_id": report.supersedes_id,
         "status": status.value, "status_zh": status.label_zh, "status_en": status.label_en,
         "gwp": report.gwp, "value_added_10k_yuan": value_added(report),
+        "co2e_t": report.co2e_t,
         "verifier": report.verifier, "approved_by": report.approved_by,
         "conclusion": report.conclusion, "updated_at": report.updated_at.isoformat(),
     }
@@ -54,6 +56,7 @@ def report_dict(session: Session, report: store.ReportRow) -> dict[str, Any]:
     lines = store.of_report(session, store.LineRow, report.id)
     return {
         **report_summary(report),
+        "emissions": emissions.emissions(session, report),
         "value_added_parts": {f: getattr(report, f) for f, _, _ in VALUE_ADDED_PARTS},
         "lines": [{"id": ln.id, "source_kind": ln.source_kind,
                    "source_kind_zh": SOURCE_LABELS[SourceKind(ln.source_kind)][0],

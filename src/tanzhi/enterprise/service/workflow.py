@@ -28,6 +28,7 @@ from tanzhi.enterprise.model import (
     NcStatus,
     Status,
 )
+from tanzhi.enterprise.service import emissions
 from tanzhi.enterprise.service.reports import get_report
 from tanzhi.kernel import DataError, NotFound, utcnow
 
@@ -56,6 +57,7 @@ def submit(session: Session, report_id: int, *, user: User) -> store.ReportRow:
     raise_errors(check_submittable(
         len(lines), {f: getattr(report, f) for f, _, _ in VALUE_ADDED_PARTS},
         annual=report.month is None))
+    emissions.record(session, report)
     return _step(session, report, "submit", user=user)
 
 
@@ -178,6 +180,7 @@ def verify(session: Session, report_id: int, *, conclusion: str, user: User
     if not conclusion.strip():
         raise DataError.at("核查结论不能为空", "the conclusion is empty", column="conclusion")
     report.conclusion = conclusion.strip()
+    emissions.record(session, report)  # conservative estimates included
     return _step(session, report, "verify", user=user, note=conclusion.strip())
 
 
@@ -185,6 +188,9 @@ def approve(session: Session, report_id: int, *, user: User, note: str = ""
             ) -> store.ReportRow:
     """The authority approves a verified version; it is immutable from now on."""
     report = get_report(session, report_id)
+    raise_errors(check_state(Status(report.status), (Status.VERIFIED,), doing_zh="审定",
+                             doing_en="approve"))
+    emissions.record(session, report)
     _step(session, report, "approve", user=user, note=note.strip())
     report.approved_by = user.username
     session.flush()
