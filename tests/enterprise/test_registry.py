@@ -68,7 +68,8 @@ def test_registration_validates_and_locates(world) -> None:
                      region_code="330603", annual_energy_tce=1.0)
         assert "已登记" in dup.value.problems[0].message_zh
         with pytest.raises(DataError) as region:
-            register(s, user=admin, credit_code=valid("91330603MA2DM0009"), name_zh="x", industry_code="C1713", region_code="999999",
+            register(s, user=admin, credit_code=valid("91330603MA2DM0009"), name_zh="x",
+                     industry_code="C1713", region_code="999999",
                      annual_energy_tce=1.0)
         assert region.value.problems[0].location.column == "region_code"
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from tanzhi.enterprise import store
 from tanzhi.enterprise.account import AccountResult, account_report
 from tanzhi.enterprise.model import Status
-from tanzhi.kernel import DataError
+from tanzhi.kernel import DataError, Location, Problem
 
 
 def lines_frame(session: Session, report: store.ReportRow) -> pd.DataFrame:
@@ -34,9 +34,28 @@ def lines_frame(session: Session, report: store.ReportRow) -> pd.DataFrame:
                                        "evidence"])
 
 
-def compute(session: Session, report: store.ReportRow) -> AccountResult:
-    """Account the version's lines now (DataError: a line the account refuses, by row)."""
-    return account_report(lines_frame(session, report), gwp=report.gwp, year=report.year)
+def compute(session: Session, report: store.ReportRow, extra: dict[str, Any] | None = None
+            ) -> AccountResult:
+    """Account the version's lines now, with `extra` (a line about to be added) last
+    (DataError: a line the account refuses — unknown item, a unit of the wrong dimension)."""
+    frame = lines_frame(session, report)
+    if extra is not None:
+        frame = pd.concat([frame, pd.DataFrame([{"facility": "", "evidence": "", **extra}])],
+                          ignore_index=True)
+    return account_report(frame, gwp=report.gwp, year=report.year)
+
+
+def check_new_line(session: Session, report: store.ReportRow, line: dict[str, Any]) -> None:
+    """Refuse a line the account cannot use, before it is written (the problem named by the
+    line's own fields, not its row in the account's frame)."""
+    try:
+        compute(session, report, line)
+    except DataError as exc:
+        last = len(lines_frame(session, report)) + 2  # the new line's row in the frame
+        mine = [p for p in exc.problems if p.location.row == last]
+        if mine:
+            raise DataError([Problem(p.message_zh, p.message_en,
+                                     Location(column=p.location.column)) for p in mine]) from None
 
 
 def _clean(value: Any) -> Any:

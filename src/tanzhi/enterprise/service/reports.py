@@ -9,11 +9,13 @@ twice”), and an approved version never changes (`revise` starts version n + 1 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from tanzhi.access import User
 from tanzhi.enterprise import store
+from tanzhi.enterprise.account import account_report
 from tanzhi.enterprise.checks import (
     check_gwp,
     check_line,
@@ -23,6 +25,7 @@ from tanzhi.enterprise.checks import (
     raise_errors,
 )
 from tanzhi.enterprise.model import VALUE_ADDED_PARTS, Period, Status
+from tanzhi.enterprise.service import emissions
 from tanzhi.enterprise.service.registry import get_enterprise
 from tanzhi.kernel import (
     Column,
@@ -49,7 +52,7 @@ LINES_SCHEMA = TableSchema("enterprise_lines", (
     Column("quantity", "float", aliases=("数量",), nonnegative=True),
     Column("unit", "unit", aliases=("单位",)),
     Column("facility", "str", required=False, aliases=("设施",)),
-), key=("year", "month", "source_kind", "item", "facility"))
+))
 
 
 def get_report(session: Session, report_id: int) -> store.ReportRow:
@@ -109,8 +112,17 @@ def upload_months(session: Session, credit_code: str, *, filename: str, content:
     name = Path(filename).name
     problems: list[Problem] = []
     first_rows: dict[tuple[int, int], int] = {}
+    seen: dict[tuple, int] = {}
     for index, rec in enumerate(frame.itertuples(index=False)):
         row = index + 2  # header is row 1
+        facility = rec.facility if isinstance(rec.facility, str) else ""
+        key = (int(rec.year), int(rec.month), rec.source_kind, rec.item.strip(), facility.strip())
+        if key in seen:
+            problems.append(Problem(
+                f"与第 {seen[key]} 行重复（同一月份、类别、品种和设施只能报一行）",
+                f"repeats row {seen[key]} (one line per month, kind, item and facility)",
+                Location(file=name, row=row, column="item")))
+        seen.setdefault(key, row)
         problems += [f.as_problem() for f in check_period(int(rec.year), int(rec.month),
                                                           file=name, row=row)]
         problems += [f.as_problem() for f in check_line(
@@ -121,6 +133,8 @@ def upload_months(session: Session, credit_code: str, *, filename: str, content:
         problem = _already(session, credit_code, Period(year, month), file=name, row=row)
         if problem is not None:
             problems.append(problem)
+    if not problems:
+        problems += _account_problems(frame, gwp=gwp, file=name)
     if problems:
         raise DataError(sorted(problems, key=lambda p: p.location.row or 0))
     made = []
@@ -135,6 +149,24 @@ def upload_months(session: Session, credit_code: str, *, filename: str, content:
         made.append(report)
     session.flush()
     return made
+
+
+def _account_problems(frame: Any, *, gwp: str, file: str) -> list[Problem]:
+    """Each month's lines through the account (items known, units of the right dimension),
+    its problems put back on the sheet's rows."""
+    problems = []
+    for (year, _month), part in frame.groupby(["year", "month"], sort=True):
+        lines = part[["source_kind", "item", "quantity", "unit"]].assign(
+            facility=part["facility"].fillna(""))
+        try:
+            account_report(lines.reset_index(drop=True), gwp=gwp, year=int(year))
+        except DataError as exc:
+            rows = [int(i) + 2 for i in part.index]  # sheet rows of this month's lines
+            for p in exc.problems:
+                row = rows[p.location.row - 2] if p.location.row else None
+                problems.append(Problem(p.message_zh, p.message_en,
+                                        Location(file=file, row=row, column=p.location.column)))
+    return problems
 
 
 def _draft(report: store.ReportRow, doing_zh: str, doing_en: str) -> None:
@@ -157,6 +189,9 @@ def add_line(session: Session, report_id: int, *, source_kind: str, item: str, q
         if evidence is None or evidence.report_id != report_id:
             raise DataError.at(f"本报告没有佐证材料 {evidence_id}",
                                f"the report has no evidence {evidence_id}", column="evidence_id")
+    emissions.check_new_line(session, report, {
+        "source_kind": source_kind, "item": item.strip(), "quantity": quantity,
+        "unit": unit.strip(), "facility": facility.strip()})
     row = store.LineRow(report_id=report_id, source_kind=source_kind, item=item.strip(),
                         quantity=quantity, unit=unit.strip(), facility=facility.strip(),
                         evidence_id=evidence_id)
