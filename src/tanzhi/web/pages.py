@@ -20,6 +20,7 @@ from tanzhi.access import (
     record_login,
     require_in_scope,
 )
+from tanzhi.enterprise import enterprise_file, verifier_desk
 from tanzhi.http import (
     CurrentUser,
     DbSession,
@@ -29,7 +30,6 @@ from tanzhi.http import (
     require,
     rotate_session,
 )
-from tanzhi.enterprise import enterprise_file, verifier_desk
 from tanzhi.kernel import DataError, NotFound, list_regions, require_region
 from tanzhi.web.api import (
     ADDABLE_LEVELS,
