@@ -231,7 +231,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("POST", "/assess/schemes/{scheme_id}/assessees/{assessee_id}/self"): RECORD,
     ("POST", "/assess/schemes/{scheme_id}/assessees/{assessee_id}/review"): ADMIN,
     ("POST", "/assess/schemes/{scheme_id}/assessees/{assessee_id}/evidence"): RECORD,
-    ("GET", "/assess/evidence/{file_id}"): READ,
+    ("GET", "/assess/evidence/{evidence_id}"): READ,
     ("POST", "/assess/schemes/{scheme_id}/new-round"): ADMIN,
     ("POST", "/assess/rectifications/{rectification_id}/close"): ADMIN,
     ("GET", "/assess/public/{scheme_id}"): PUBLIC,
@@ -269,12 +269,12 @@ POLICY: dict[tuple[str, str], Rule] = {
     # reports
     ("GET", "/api/v1/reports"): READ,
     ("POST", "/api/v1/reports"): PUBLISH,
-    ("GET", "/api/v1/reports/{version_id}"): READ,
-    ("GET", "/api/v1/reports/{version_id}/{fmt}"): READ,
+    ("GET", "/api/v1/reports/{report_id}"): READ,
+    ("GET", "/api/v1/reports/{report_id}/{fmt}"): READ,
     ("GET", "/reports"): READ,
     ("POST", "/reports/generate"): PUBLISH,
-    ("GET", "/reports/{version_id}"): READ,
-    ("GET", "/reports/{version_id}/download/{fmt}"): READ,
+    ("GET", "/reports/{report_id}"): READ,
+    ("GET", "/reports/{report_id}/download/{fmt}"): READ,
     # public disclosure portal (tanzhi.disclosure, issue #11 item 6): the portal, its JSON and
     # downloads are open to anyone and serve live publications only (404 otherwise); publishing
     # and withdrawing are the climate offices', scoped on the run or plan, the region disclosed,
@@ -286,13 +286,13 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/public/inventory/{run_id}/{region}/download/{fmt}"): PUBLIC,
     ("GET", "/public/plans/{plan_id}/{region}"): PUBLIC,
     ("GET", "/public/plans/{plan_id}/{region}/download/{fmt}"): PUBLIC,
-    ("GET", "/public/reports/{version_id}"): PUBLIC,
-    ("GET", "/public/reports/{version_id}/download/{fmt}"): PUBLIC,
+    ("GET", "/public/reports/{report_id}"): PUBLIC,
+    ("GET", "/public/reports/{report_id}/download/{fmt}"): PUBLIC,
     ("GET", "/public/assess/{scheme_id}/download/{fmt}"): PUBLIC,
     ("GET", "/public/manage"): DISCLOSE,
     ("POST", "/public/inventory/{run_id}/{region}/publish"): DISCLOSE,
     ("POST", "/public/plans/{plan_id}/{region}/publish"): DISCLOSE,
-    ("POST", "/public/reports/{version_id}/publish"): DISCLOSE,
+    ("POST", "/public/reports/{report_id}/publish"): DISCLOSE,
     ("POST", "/public/publications/{publication_id}/withdraw"): DISCLOSE,
 
     # search, user administration, audit viewer (issue #11 item 9, tanzhi.web search/admin/audit).
