@@ -10,12 +10,14 @@ nothing is half-written.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
 from tanzhi.access import Role, User
@@ -36,6 +38,20 @@ router = APIRouter(include_in_schema=False)
 
 OFFICES = frozenset({Role.PROVINCE_ADMIN, Role.CITY_OFFICER, Role.COUNTY_OFFICER})
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# Identifiers inside a message (factor ids such as cn-heat/heat/co2_ef): shown as codes.
+IDENTIFIER = re.compile(r"[A-Za-z0-9][\w.-]*(?:/[\w.-]+)+|[A-Za-z]\w*_\w+")
+
+
+def mark_codes(text: str) -> Markup:
+    """`text` escaped, with the identifiers it quotes set as <code>."""
+    out, last = [], 0
+    for match in IDENTIFIER.finditer(text):
+        out += [escape(text[last:match.start()]), Markup("<code>%s</code>") % match.group(0)]
+        last = match.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
 
 
 def _problems(exc: DataError) -> list[dict[str, Any]]:
@@ -227,6 +243,7 @@ def _report_page(request: Request, db: Session, user: User, version_id: int,
     return render(request, "enterprise/report.html", {
         "r": data, "ent": ent, "problems": problems or [], "sources": SOURCE_LABELS,
         "sources_by_value": {k.value: v for k, v in SOURCE_LABELS.items()},
+        "mark_codes": mark_codes,
         "parts": VALUE_ADDED_PARTS, "results": CheckResult,
         "can_edit": role is Role.ENTERPRISE_REPORTER and status is Status.DRAFT,
         "can_respond": role is Role.ENTERPRISE_REPORTER and status is Status.IN_VERIFICATION,

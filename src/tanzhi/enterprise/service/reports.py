@@ -300,6 +300,6 @@ def revise(session: Session, report_id: int, *, user: User) -> store.ReportRow:
                                         quantity=prod.quantity, unit=prod.unit))
     session.add(store.TransitionRow(report_id=new.id, action="revise",
                                     to_status=Status.DRAFT.value, actor=user.username,
-                                    note=f"supersedes report {old.id}"))
+                                    note=f"修订自报告 {old.id}"))
     session.flush()
     return new
