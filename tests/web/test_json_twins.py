@@ -47,6 +47,8 @@ NO_SAMPLE: dict[str, str] = {
     "/public/inventory/{run_id}/{region}/download/{fmt}": "a CSV/XLSX download",
     "/public/plans/{plan_id}/{region}/download/{fmt}": "a CSV/XLSX download",
     "/public/reports/{report_id}/download/{fmt}": "a report document download",
+    "/enterprise/verify": "the verifier's own desk, which the province administrator does not "
+                          "open (tests/enterprise/test_access.py checks its twin)",
     "/enterprise/evidence/{file_id}": "a file download; the demo's reports carry no evidence "
                                       "file (tests/enterprise and tests/e2e upload one)",
     "/enterprise/e/{credit_code}/export.xlsx": "an Excel download (tests/enterprise reads it)",
