@@ -19,6 +19,7 @@ def metadata() -> MetaData:
     # Each module below defines tables on Base; importing it registers them.
     from tanzhi.access import store as _access_store  # noqa: F401
     from tanzhi.disclosure import store as _disclosure_store  # noqa: F401
+    from tanzhi.enterprise import store as _enterprise_store  # noqa: F401
     from tanzhi.inventory import store as _inventory_store  # noqa: F401
     from tanzhi.kernel import factor_sets as _factor_sets  # noqa: F401
     from tanzhi.kernel import jobs as _jobs  # noqa: F401

@@ -51,7 +51,8 @@ def test_build_writes_the_generated_statistics_and_a_login_per_role(
     # the plans that derive intensity from it, the registries before pilot counts are refreshed).
     assert [s for s, done, total in stages if done == total] == [
         "schema", "regions", "generate", "statistics", "users",
-        "inventory", "plan", "decompose", "assess", "refresh", "report", "disclosure"]
+        "inventory", "plan", "decompose", "assess", "refresh", "report", "disclosure",
+        "enterprise"]
     assert summary.domains["inventory"] > 0 and summary.domains["plan"] > 0
     with factory() as s:
         stored = read_statistics(s)

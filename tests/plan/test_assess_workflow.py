@@ -15,13 +15,14 @@ from tanzhi.kernel import (
     DataError,
     NotFound,
     PermissionDenied,
+    check_evidence,
+    evidence_path,
     make_engine,
     make_session_factory,
     unit_of_work,
     verify_chain,
 )
 from tanzhi.plan.assess import service as svc
-from tanzhi.plan.assess.evidence import check_evidence, evidence_path
 from tanzhi.plan.assess.model import ScoreRule
 from tanzhi.plan.assess.workflow import assessees_of, items_of, scores_of
 

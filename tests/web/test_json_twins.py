@@ -47,6 +47,11 @@ NO_SAMPLE: dict[str, str] = {
     "/public/inventory/{run_id}/{region}/download/{fmt}": "a CSV/XLSX download",
     "/public/plans/{plan_id}/{region}/download/{fmt}": "a CSV/XLSX download",
     "/public/reports/{report_id}/download/{fmt}": "a report document download",
+    "/enterprise/verify": "the verifier's own desk, which the province administrator does not "
+                          "open (tests/enterprise/test_access.py checks its twin)",
+    "/enterprise/evidence/{file_id}": "a file download; the demo's reports carry no evidence "
+                                      "file (tests/enterprise and tests/e2e upload one)",
+    "/enterprise/e/{credit_code}/export.xlsx": "an Excel download (tests/enterprise reads it)",
     "/public/assess/{scheme_id}/download/{fmt}": "signed-off schemes only; the demo's is in "
                                                  "self-assessment (tests/disclosure)",
 }
@@ -82,6 +87,9 @@ SAMPLE_SQL = {
     "project_id": "SELECT min(id) FROM plan_project_record",
     "report_id": "SELECT min(id) FROM report_document",
     "evidence_id": "SELECT min(id) FROM plan_assess_evidence",
+    # enterprise carbon accounts (issue #12): the demo's enterprises and report versions
+    "credit_code": "SELECT min(credit_code) FROM enterprise_enterprise",
+    "version_id": "SELECT min(id) FROM enterprise_report",
     # The region whose inventory figures the demo publishes (the province's, issue #11 item 6).
     "region": "SELECT min(region_code) FROM disclosure_publication WHERE kind = 'inventory'",
 }

@@ -84,6 +84,23 @@ OBJECT_SQL = {
                 "'ent.reporter', 'verifier', 'citizen')",
 }
 NO_SUCH_ID = "987654"
+# Enterprise objects (issue #12 item 4): (value, credit code of the enterprise that owns it).
+# Besides the offices over its region (OBJECT_SQL), its own reporter (`enterprise_id`) and the
+# verifiers assigned to it reach it (`REACH_SQL`).
+_VIA_REPORT = ("SELECT x.id, e.region_code, 0, e.credit_code FROM {table} x "
+               "JOIN enterprise_report r ON r.id = x.report_id "
+               "JOIN enterprise_enterprise e ON e.credit_code = r.credit_code")
+ENTERPRISE_SQL = {
+    "credit_code": "SELECT credit_code, region_code, 0, credit_code FROM enterprise_enterprise",
+    "version_id": "SELECT r.id, e.region_code, 0, e.credit_code FROM enterprise_report r "
+                  "JOIN enterprise_enterprise e ON e.credit_code = r.credit_code",
+    "line_id": _VIA_REPORT.format(table="enterprise_line"),
+    "check_id": _VIA_REPORT.format(table="enterprise_check"),
+    "nc_id": _VIA_REPORT.format(table="enterprise_nonconformity"),
+    "file_id": _VIA_REPORT.format(table="enterprise_evidence"),
+}
+REACH_SQL = ("SELECT username, enterprise_id FROM access_user WHERE enterprise_id IS NOT NULL "
+             "UNION SELECT verifier, credit_code FROM enterprise_assignment")
 
 
 @dataclass(frozen=True)
@@ -179,11 +196,19 @@ def catalogue(settings: Settings) -> tuple[dict[str, Rows], dict[str, str]]:
     for name, sql in OBJECT_SQL.items():
         objects[name] = [(str(v), tuple(str(codes).split(",")), bool(spans))
                          for v, codes, spans in db.execute(sql)]
+    owners: dict[str, dict[str, str]] = {}
+    for name, sql in ENTERPRISE_SQL.items():
+        found = list(db.execute(sql))
+        objects[name] = [(str(v), (str(codes),), bool(spans)) for v, codes, spans, _ in found]
+        owners[name] = {str(v): str(owner) for v, _, _, owner in found}
+    reach: dict[str, set[str]] = {}
+    for username, code in db.execute(REACH_SQL):
+        reach.setdefault(username, set()).add(code)
     objects["round_ids"] = objects["round_id"]
     parents = {code: parent or "" for code, parent in db.execute(
         "SELECT code, parent_code FROM kernel_region")}
     db.close()
-    return objects, parents
+    return objects, parents, owners, reach
 
 
 def lineage(parents: dict[str, str], code: str) -> list[str]:
@@ -194,17 +219,20 @@ def lineage(parents: dict[str, str], code: str) -> list[str]:
     return out
 
 
-def samples(catalogue: tuple[dict[str, Rows], dict[str, str]], username: str | None
+def samples(catalogue: tuple, username: str | None
             ) -> dict[str, tuple[str | None, str | None]]:
-    """(own, foreign) value per resolver for one user, from the rows and the region tree."""
-    objects, parents = catalogue
+    """(own, foreign) value per resolver for one user, from the rows and the region tree (an
+    enterprise's objects: also by the user's enterprise or assignments)."""
+    objects, parents, owners, reach = catalogue
     home = REGIONS.get(username or "")
+    mine = reach.get(username or "", set())
     out = {}
     for name, rows in objects.items():
         own: list[tuple[int, str]] = []
         foreign: list[str] = []
         for value, codes, spans in rows:
             inside = home is not None and any(home in lineage(parents, c) for c in codes)
+            inside = inside or owners.get(name, {}).get(value) in mine
             above = home is not None and spans and any(
                 c in lineage(parents, home) for c in codes)
             if inside or above:

@@ -16,7 +16,8 @@ from tanzhi.web import create_app
 
 from .conftest import csrf_of
 
-NAV_PAGES = ("/", "/inventory", "/plans", "/decompose", "/assess", "/reports", "/public")
+NAV_PAGES = ("/", "/inventory", "/plans", "/decompose", "/assess", "/reports", "/enterprise",
+             "/public")
 
 
 @pytest.fixture(scope="module")

@@ -25,6 +25,7 @@ _LABELS = {
     "refresh": "派生指标 derived indicators",
     "report": "报告 reports",
     "disclosure": "信息公开 public disclosure",
+    "enterprise": "企业碳账户 enterprise accounts",
 }
 
 

@@ -390,9 +390,18 @@ DEMO_USERS: tuple[DemoUser, ...] = (
              "housing_construction"),
     DemoUser("zj.jiaotong", "department_officer", "省交通运输厅（演示）", "330000", "transport"),
     DemoUser("zj.linye", "department_officer", "省林业局（演示）", "330000", "forestry"),
-    DemoUser("ent.reporter", "enterprise_reporter", "演示企业填报员", None, None,
-             "DEMO-ENT-0001"),
-    DemoUser("verifier", "verifier", "演示核查机构"),
+    # Enterprise reporters and verifiers of the synthetic enterprises (tanzhi.enterprise's
+    # DEMO_ENTERPRISES, issue #12 item 6): one reporter per enterprise, two verifier agencies.
+    DemoUser("ent.reporter", "enterprise_reporter", "柯桥演示印染填报员", None, None,
+             "91330603MA2DM00015"),
+    DemoUser("ent.cement", "enterprise_reporter", "长兴演示水泥填报员", None, None,
+             "91330522MA2DM0002K"),
+    DemoUser("ent.paper", "enterprise_reporter", "海宁演示纸业填报员", None, None,
+             "91330481MA2DM00030"),
+    DemoUser("ent.ceramic", "enterprise_reporter", "黄岩演示陶瓷填报员", None, None,
+             "91331003MA2DM0004U"),
+    DemoUser("verifier", "verifier", "演示核查机构甲"),
+    DemoUser("verifier.b", "verifier", "演示核查机构乙"),
     DemoUser("analyst", "analyst", "演示分析人员", "330000"),
     DemoUser("citizen", "citizen", "演示公众用户"),
 )

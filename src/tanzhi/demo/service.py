@@ -26,7 +26,7 @@ from tanzhi.migrate import upgrade
 ACTOR = "demo"
 # Stages reported to `progress(stage, done, total)`, in order.
 STAGES = ("schema", "regions", "generate", "statistics", "users", "inventory", "plan",
-          "decompose", "assess", "refresh", "report", "disclosure")
+          "decompose", "assess", "refresh", "report", "disclosure", "enterprise")
 Progress = Callable[[str, int, int], None]
 
 
@@ -51,7 +51,7 @@ def demo_datasets() -> list[str]:
 
 def demo_steps() -> list[tuple[str, Callable[[Session], int]]]:
     """The domains' demo seeders, in dependency order."""
-    from tanzhi import disclosure, plan, report
+    from tanzhi import disclosure, enterprise, plan, report
     from tanzhi.inventory import demo_seed
 
     def refresh_plans(session: Session) -> int:
@@ -72,7 +72,7 @@ def demo_steps() -> list[tuple[str, Callable[[Session], int]]]:
     return [("inventory", demo_seed), ("plan", plan.demo_seed),
             ("decompose", plan.decompose_demo_seed), ("assess", assess),
             ("refresh", refresh_plans), ("report", report.demo_seed),
-            ("disclosure", disclosure.demo_seed)]
+            ("disclosure", disclosure.demo_seed), ("enterprise", enterprise.demo_seed)]
 
 
 def build_demo(settings: Settings, *, progress: Progress | None = None) -> DemoSummary:

@@ -43,10 +43,15 @@ class Reach:
     `codes`: the object is in scope when any of them is (a run covering several regions).
     `spans_below`: the object also concerns every region below its own (a province's plan tracks
     its cities), so a user whose region lies below may open it too.
+    `enterprise`, `verifiers`: an enterprise's object (issue #12 item 4) is also open to that
+    enterprise's reporter (`User.enterprise_id`) and to the verifiers assigned to it (user
+    names); the climate offices reach it through its region, as any other object.
     """
 
     codes: tuple[str, ...]
     spans_below: bool = False
+    enterprise: str | None = None
+    verifiers: frozenset[str] = frozenset()
 
 
 Resolver = Callable[[Session, str], "Reach | Iterable[Reach]"]
@@ -102,8 +107,18 @@ def region_reach(db: Session, value: str) -> Reach:
 
 
 def reachable(db: Session, user: User | None, reach: Reach) -> bool:
-    """Whether `user` may open an object that lies at `reach`."""
-    if user is None or user.region_code is None or not user.active:
+    """Whether `user` may open an object that lies at `reach`.
+
+    An enterprise reporter reaches only its own enterprise's objects and a verifier only those
+    of enterprises assigned to it; every other role reaches by region.
+    """
+    if user is None or not user.active:
+        return False
+    if user.role is Role.ENTERPRISE_REPORTER:
+        return reach.enterprise is not None and user.enterprise_id == reach.enterprise
+    if user.role is Role.VERIFIER:
+        return user.username in reach.verifiers
+    if user.region_code is None:
         return False
     own_lineage: list[str] | None = None
     for code in reach.codes:

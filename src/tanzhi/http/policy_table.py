@@ -7,8 +7,8 @@ needed (`public`).  Roles a row does not name get `none`.  `docs/security.md` pr
 
 Who does what follows DESIGN.md “Who uses it”: the climate offices of province, city and county
 edit their region's data; department officers enter the actuals of the indicators they own;
-analysts read everything in scope; enterprise reporters, verifiers and citizens have no domain
-yet, so no region-scoped data at all.
+analysts read everything in scope; enterprise reporters reach their own enterprise and verifiers
+the enterprises assigned to them (the enterprise block); citizens have no domain yet.
 """
 
 from __future__ import annotations
@@ -89,6 +89,18 @@ HOME = Rule("home", {**{role: Access.OWN for role in _REGION},
 
 # The audit log spans every region: only the province administrator reads it (issue #11 item 9).
 AUDIT = Rule("audit", {Role.PROVINCE_ADMIN: Access.ALL})
+
+# Enterprise carbon accounts (issue #12 item 4, tanzhi.enterprise): an enterprise's objects are
+# reached by its own reporter (`User.enterprise_id`), by the verifiers assigned to it and by the
+# climate offices over its region (`Reach.enterprise`/`verifiers`, resolved on the STORED object).
+ENT_READ = _rule("enterprise-read", _OFFICES | {Role.ANALYST, Role.ENTERPRISE_REPORTER,
+                                                Role.VERIFIER})
+ENT_KEEP = _rule("enterprise-keep", _OFFICES | {Role.ENTERPRISE_REPORTER})  # registry entries
+ENT_REPORT = _rule("enterprise-report", frozenset({Role.ENTERPRISE_REPORTER}))  # drafts, answers
+ENT_VERIFY = _rule("enterprise-verify", frozenset({Role.VERIFIER}))  # the assigned verifier
+ENT_AUTHORITY = _rule("enterprise-authority", _OFFICES)  # register, assign, approve
+ENT_LIST = _rule("enterprise-list", _OFFICES | {Role.ANALYST})
+ENT_DESK = Rule("enterprise-desk", {Role.VERIFIER: Access.ALL})  # the verifier's own list
 
 # Rows by path template (with the router prefix), then method.
 POLICY: dict[tuple[str, str], Rule] = {
@@ -308,6 +320,41 @@ POLICY: dict[tuple[str, str], Rule] = {
     # Excel of the plan status table and of an assessment's scores (as the pages show them).
     ("GET", "/plans/{plan_id}/status.xlsx"): READ,
     ("GET", "/assess/schemes/{scheme_id}/scores.xlsx"): READ,
+    # enterprise carbon accounts (issue #12 items 1, 3, 4, 8: tanzhi.enterprise): registry,
+    # report versions, MRV workflow. Lists filter to the caller's scope themselves.
+    ("GET", "/api/v1/enterprise"): ENT_LIST.but(industry=PLAIN),
+    ("GET", "/api/v1/enterprise/reference"): ENT_AUTHORITY,
+    ("GET", "/api/v1/enterprise/verify"): ENT_DESK,
+    ("GET", "/api/v1/enterprise/e/{credit_code}"): ENT_READ,
+    ("GET", "/api/v1/enterprise/reports/{version_id}"): ENT_READ,
+    ("GET", "/enterprise"): ENT_LIST.but(industry=PLAIN),
+    ("GET", "/enterprise/new"): ENT_AUTHORITY,
+    ("POST", "/enterprise/new"): ENT_AUTHORITY,
+    ("GET", "/enterprise/verify"): ENT_DESK,
+    ("GET", "/enterprise/e/{credit_code}"): ENT_READ,
+    ("GET", "/enterprise/e/{credit_code}/export.xlsx"): ENT_READ,
+    ("POST", "/enterprise/e/{credit_code}/contacts"): ENT_KEEP,
+    ("POST", "/enterprise/e/{credit_code}/facilities"): ENT_KEEP,
+    ("POST", "/enterprise/e/{credit_code}/plan"): ENT_KEEP,
+    ("POST", "/enterprise/e/{credit_code}/verifiers"): ENT_AUTHORITY,
+    ("POST", "/enterprise/e/{credit_code}/reports"): ENT_REPORT,
+    ("POST", "/enterprise/e/{credit_code}/upload"): ENT_REPORT,
+    ("GET", "/enterprise/reports/{version_id}"): ENT_READ,
+    ("POST", "/enterprise/reports/{version_id}/lines"): ENT_REPORT,
+    ("POST", "/enterprise/lines/{line_id}/delete"): ENT_REPORT,
+    ("POST", "/enterprise/reports/{version_id}/economics"): ENT_REPORT,
+    ("POST", "/enterprise/reports/{version_id}/evidence"): ENT_REPORT,
+    ("GET", "/enterprise/evidence/{file_id}"): ENT_READ,
+    ("POST", "/enterprise/reports/{version_id}/submit"): ENT_REPORT,
+    ("POST", "/enterprise/reports/{version_id}/revise"): ENT_REPORT,
+    ("POST", "/enterprise/nc/{nc_id}/respond"): ENT_REPORT,
+    ("POST", "/enterprise/reports/{version_id}/start"): ENT_VERIFY,
+    ("POST", "/enterprise/checks/{check_id}"): ENT_VERIFY,
+    ("POST", "/enterprise/reports/{version_id}/nc"): ENT_VERIFY,
+    ("POST", "/enterprise/nc/{nc_id}/close"): ENT_VERIFY,
+    ("POST", "/enterprise/reports/{version_id}/conservative"): ENT_VERIFY,
+    ("POST", "/enterprise/reports/{version_id}/verify"): ENT_VERIFY,
+    ("POST", "/enterprise/reports/{version_id}/approve"): ENT_AUTHORITY,
 }
 # Rows for routes not mounted yet (kept so a route is covered the moment it is mounted); the
 # policy test does not require them mounted. Empty since the password page landed.

@@ -59,6 +59,14 @@ from tanzhi.kernel.errors import (
     TanzhiError,
     UnitError,
 )
+from tanzhi.kernel.evidence import (
+    EVIDENCE_TYPES,
+    MAX_EVIDENCE_BYTES,
+    check_evidence,
+    evidence_path,
+    read_evidence,
+    store_evidence,
+)
 from tanzhi.kernel.exports import csv_dict_writer, export_workbook, neutralise_csv, neutralise_frame
 from tanzhi.kernel.factor_precedence import unit_scale
 from tanzhi.kernel.factors import (
@@ -128,6 +136,12 @@ from tanzhi.kernel.units import (
 )
 
 __all__ = [
+    "EVIDENCE_TYPES",
+    "MAX_EVIDENCE_BYTES",
+    "check_evidence",
+    "evidence_path",
+    "read_evidence",
+    "store_evidence",
     "MISSING",
     "fixed",
     "format_number",

@@ -20,6 +20,7 @@ from tanzhi.access import (
     record_login,
     require_in_scope,
 )
+from tanzhi.enterprise import enterprise_file, verifier_desk
 from tanzhi.http import (
     CurrentUser,
     DbSession,
@@ -29,7 +30,7 @@ from tanzhi.http import (
     require,
     rotate_session,
 )
-from tanzhi.kernel import DataError, list_regions, require_region
+from tanzhi.kernel import DataError, NotFound, list_regions, require_region
 from tanzhi.web.api import (
     ADDABLE_LEVELS,
     LEVEL_COUNT_LABELS,
@@ -154,11 +155,13 @@ def home(
     """Home dashboard: the map of the user's region, drilling province → city → county.
 
     Roles without region data (enterprise reporter, verifier, citizen) land on a home of their
-    own that says what they can do today and what is coming, never on a 403 (issue #11 item 6).
+    own that says what they can do today and what is coming, never on a 403 (issue #11 item 6);
+    the reporter's and the verifier's list their reports and the work waiting (issue #12).
     """
     if user.role not in REGION_ROLES:
         return render(request, "role_home.html", {
-            "home": ROLE_HOMES[user.role], "json_url": "/api/v1/me"})
+            "home": ROLE_HOMES[user.role], "work": _role_work(db, user),
+            "json_url": "/api/v1/me"})
     if region:  # the policy row checks the scope too; this keeps the 404 for unknown codes
         require_region(db, region)
         require_in_scope(db, user, region)
@@ -179,6 +182,25 @@ def home(
     return response
 
 
+def _role_work(db: Session, user: User) -> list[tuple[str, str, str, str]]:
+    """(what, status zh, status en, link) rows of a reporter's or verifier's work."""
+    if user.role is Role.ENTERPRISE_REPORTER and user.enterprise_id:
+        try:
+            file = enterprise_file(db, user.enterprise_id)
+        except NotFound:
+            return []
+        return [(f"{file['name_zh']}：企业档案（一企一档）", "", "",
+                 f"/enterprise/e/{file['credit_code']}")] + [
+            (f"{r['period_zh']} 第 {r['version']} 版", r["status_zh"], r["status_en"],
+             f"/enterprise/reports/{r['id']}") for r in file["reports"]]
+    if user.role is Role.VERIFIER:
+        desk = verifier_desk(db, user)
+        return [("核查工作台：分配的企业与待核查报告", "", "", "/enterprise/verify")] + [
+            (f"{r['name_zh']} {r['period_zh']} 第 {r['version']} 版", r["status_zh"],
+             r["status_en"], f"/enterprise/reports/{r['id']}") for r in desk["work"]]
+    return []
+
+
 @dataclass(frozen=True)
 class RoleHome:
     """What a role without region data finds on its home page (Chinese first, English twin)."""
@@ -193,19 +215,12 @@ _ACCOUNT = (("修改密码", "Change your password", "/account/password"),
 ROLE_HOMES: dict[Role, RoleHome] = {
     Role.ENTERPRISE_REPORTER: RoleHome(
         ("企业碳账户", "Enterprise carbon account"), _ACCOUNT, (
-            ("企业档案（一企一档）与排放源登记", "Enterprise file and emission sources", "#12"),
-            ("月度、年度能耗与产量填报，Excel 模板导入", "Monthly and annual energy reports",
-             "#12"),
-            ("排放核算（GB/T 32150 及行业核算指南）与碳效码", "Emission accounts and the carbon "
-             "efficiency code", "#12"),
+            ("碳效码等级与行业对标", "Carbon efficiency grade and industry benchmark", "#12"),
+            ("碳信用报告（供银行使用）", "Carbon credit report for banks", "#12"),
             ("配额分配与履约清缴", "Allowances and compliance", "#12"))),
     Role.VERIFIER: RoleHome(
         ("核查工作台", "Verification desk"), _ACCOUNT, (
-            ("分配给本机构的企业排放报告", "Enterprise reports assigned to you", "#12"),
-            ("文件评审、现场核查清单与不符合项登记", "Document review, site checks, "
-             "non-conformities", "#12"),
-            ("核查结论提交与主管部门审定", "Verification statements for the authority",
-             "#12"))),
+            ("配额清缴核查与履约提醒", "Compliance checks of allowance surrender", "#12"),)),
     Role.CITIZEN: RoleHome(
         ("个人碳账户", "Personal carbon account"), _ACCOUNT, (
             ("绿色出行、垃圾分类等低碳行为自动记分", "Points for low-carbon behaviour", "#14"),

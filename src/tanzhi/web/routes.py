@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from tanzhi import disclosure, inventory, plan
+from tanzhi import disclosure, enterprise, inventory, plan
 from tanzhi.report import api_router as report_api_router
 from tanzhi.report import pages_router as report_pages_router
 from tanzhi.web import admin, api, audit, downloads, jobs, pages, search, system
@@ -29,6 +29,8 @@ ROUTES: list[tuple[APIRouter, str]] = [
     (report_pages_router, "/reports"),
     (disclosure.api_router, "/api/v1/public"),
     (disclosure.pages_router, "/public"),
+    (enterprise.api_router, "/api/v1/enterprise"),
+    (enterprise.pages_router, "/enterprise"),
     (search.api, "/api/v1"),
     (search.pages, ""),
     (admin.api, "/api/v1/admin"),

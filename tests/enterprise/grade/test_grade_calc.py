@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tanzhi.enterprise import (
-    band_of,
+    carbon_band_of,
     category_of,
     grade_frame,
     grade_of,
@@ -50,12 +50,12 @@ def test_hand_computed_grades(graded: pd.DataFrame, firm: int) -> None:
 def test_scalar_calc_agrees_on_the_same_cases() -> None:
     rules = RULES.rules
     for l_exp, band, ind_l, k_exp, grade_exp, category in EXPECTED.values():
-        name = {b.code: b.name_zh for b in rules.bands}[band_of(l_exp, rules)]
+        name = {b.code: b.name_zh for b in rules.bands}[carbon_band_of(l_exp, rules)]
         assert name == band
         k = k_value(l_exp, ind_l)
         assert k == pytest.approx(k_exp)
         assert grade_of(k, rules) == grade_exp
-        assert rules.category(category_of(band_of(l_exp, rules), grade_of(k, rules), rules)
+        assert rules.category(category_of(carbon_band_of(l_exp, rules), grade_of(k, rules), rules)
                               ).name_zh == category
 
 
@@ -64,13 +64,13 @@ def test_scalar_calc_agrees_on_the_same_cases() -> None:
     (1.2, "medium", 3), (1.2000001, "medium", 4), (2.0, "medium", 4), (2.0000001, "high", 5),
 ])
 def test_bounds_are_inclusive(value: float, band: str, grade: int) -> None:
-    assert band_of(value, RULES.rules) == band
+    assert carbon_band_of(value, RULES.rules) == band
     assert grade_of(value, RULES.rules) == grade
 
 
 def test_rounding_noise_on_a_bound_counts_as_the_bound() -> None:
     # 0.1 + 0.2 + 0.3 = 0.6000000000000001 in binary floating point.
-    assert band_of(0.1 + 0.2 + 0.3, RULES.rules) == "low"
+    assert carbon_band_of(0.1 + 0.2 + 0.3, RULES.rules) == "low"
 
 
 def test_industry_benchmarks_and_county_share(graded: pd.DataFrame) -> None:
@@ -112,5 +112,5 @@ def test_grade_is_monotone_in_k(ks: list[float]) -> None:
     ks = sorted(ks)
     grades = [grade_of(k, RULES.rules) for k in ks]
     assert grades == sorted(grades)
-    bands = [[b.code for b in RULES.rules.bands].index(band_of(k, RULES.rules)) for k in ks]
+    bands = [[b.code for b in RULES.rules.bands].index(carbon_band_of(k, RULES.rules)) for k in ks]
     assert bands == sorted(bands)

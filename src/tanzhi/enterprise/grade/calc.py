@@ -62,7 +62,7 @@ def k_value(l_firm: float, industry_l: float) -> float:
     return l_firm / industry_l
 
 
-def band_of(l_firm: float, rules: GradingRules) -> str:
+def carbon_band_of(l_firm: float, rules: GradingRules) -> str:
     """The code of L's band (bounds inclusive, within the rules' tolerance)."""
     for band in rules.bands:
         if band.max is None or l_firm <= band.max + rules.tolerance:

@@ -1,4 +1,4 @@
-"""Evidence files for self-assessment: type and size checks, sha256, content-addressed storage.
+"""Evidence files for self-assessment (checks and storage: `tanzhi.kernel.evidence`).
 
 A file is stored once under ``<data_dir>/evidence/<sha256>`` (the same content uploaded twice
 is one file); the row keeps its name, type, size and digest. Accepted: PDF, DOCX, XLSX, JPEG and
@@ -8,67 +8,22 @@ renamed executable is refused.
 
 from __future__ import annotations
 
-import hashlib
-import io
-import os
-import zipfile
-from pathlib import Path, PurePath
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from tanzhi.access import User
-from tanzhi.kernel import ConsistencyError, DataError, NotFound, PermissionDenied
+from tanzhi.kernel import (
+    NotFound,
+    PermissionDenied,
+    check_evidence,
+    read_evidence,
+    store_evidence,
+)
 from tanzhi.plan.assess import roles
-from tanzhi.plan.assess.model import EVIDENCE_TYPES, MAX_EVIDENCE_BYTES, SchemeState
+from tanzhi.plan.assess.model import MAX_EVIDENCE_BYTES, SchemeState
 from tanzhi.plan.assess.store import AssesseeRow, EvidenceRow, ItemRow, ScoreRow
 from tanzhi.plan.assess.workflow import assessees_of, get_scheme, require_state, scores_of
-
-
-def _signature_ok(suffix: str, content: bytes) -> bool:
-    if suffix == ".pdf":
-        return content.startswith(b"%PDF-")
-    if suffix in (".jpg", ".jpeg"):
-        return content.startswith(b"\xff\xd8\xff")
-    if suffix == ".png":
-        return content.startswith(b"\x89PNG\r\n\x1a\n")
-    if suffix in (".docx", ".xlsx"):
-        if not content.startswith(b"PK\x03\x04"):
-            return False
-        try:
-            names = set(zipfile.ZipFile(io.BytesIO(content)).namelist())
-        except zipfile.BadZipFile:
-            return False
-        part = "word/document.xml" if suffix == ".docx" else "xl/workbook.xml"
-        return "[Content_Types].xml" in names and part in names
-    return False
-
-
-def check_evidence(filename: str, content: bytes, *, max_bytes: int = MAX_EVIDENCE_BYTES
-                   ) -> tuple[str, str]:
-    """(clean file name, content type) of an acceptable evidence file; DataError otherwise."""
-    name = PurePath(filename.replace("\\", "/")).name.strip()[:200]
-    suffix = PurePath(name).suffix.lower()
-    if suffix not in EVIDENCE_TYPES:
-        allowed = "、".join(sorted({s.lstrip(".") for s in EVIDENCE_TYPES}))
-        raise DataError.at(f"不接受的文件类型“{suffix or '无扩展名'}”，只接受 {allowed}",
-                           f"file type '{suffix or 'none'}' is not accepted; use {allowed}",
-                           file=name or "<upload>")
-    if not content:
-        raise DataError.at("文件为空", "the file is empty", file=name)
-    if len(content) > max_bytes:
-        raise DataError.at(
-            f"文件 {len(content) / 1048576:.1f} MB，超过 {max_bytes / 1048576:.0f} MB 上限",
-            f"the file is {len(content) / 1048576:.1f} MB, above the "
-            f"{max_bytes / 1048576:.0f} MB limit", file=name)
-    if not _signature_ok(suffix, content):
-        raise DataError.at(f"文件内容与扩展名 {suffix} 不符", f"the content is not a real {suffix} "
-                           "file", file=name)
-    return name, EVIDENCE_TYPES[suffix]
-
-
-def evidence_path(data_dir: Path, sha256: str) -> Path:
-    """Where the content with this digest is stored."""
-    return Path(data_dir) / "evidence" / sha256
 
 
 def add_evidence(
@@ -89,13 +44,7 @@ def add_evidence(
         raise NotFound(f"考核指标 {item_id} 不适用于 {assessee.name_zh} / "
                        f"item {item_id} does not apply to {assessee.name_en}")
     name, content_type = check_evidence(filename, content, max_bytes=max_bytes)
-    digest = hashlib.sha256(content).hexdigest()
-    target = evidence_path(data_dir, digest)
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temp = target.with_suffix(f".tmp{os.getpid()}")
-        temp.write_bytes(content)
-        temp.replace(target)
+    digest = store_evidence(data_dir, content)
     row = EvidenceRow(scheme_id=scheme_id, score_id=score.id, filename=name,
                       content_type=content_type, size=len(content), sha256=digest,
                       uploaded_by=user.username)
@@ -136,11 +85,4 @@ def open_evidence(session: Session, evidence_id: int, *, user: User, data_dir: P
     if score is None or score.assessee_id not in {a.id for a in visible}:
         raise PermissionDenied(f"无权查看佐证材料 {evidence_id} / "
                                f"evidence {evidence_id} is outside your scope")
-    path = evidence_path(data_dir, row.sha256)
-    if not path.is_file():
-        raise NotFound(f"佐证材料文件缺失 {row.sha256} / evidence file {row.sha256} is missing")
-    content = path.read_bytes()
-    if hashlib.sha256(content).hexdigest() != row.sha256:
-        raise ConsistencyError(f"佐证材料 {evidence_id} 的内容与登记的 sha256 不符 / "
-                               f"evidence {evidence_id} no longer matches its recorded sha256")
-    return row, content
+    return row, read_evidence(data_dir, row.sha256, label=str(evidence_id))

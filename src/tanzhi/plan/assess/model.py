@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
+from tanzhi.kernel import EVIDENCE_TYPES as KERNEL_EVIDENCE_TYPES
+from tanzhi.kernel import MAX_EVIDENCE_BYTES as KERNEL_MAX_EVIDENCE_BYTES
 from tanzhi.kernel import DataError
 
 
@@ -151,15 +153,9 @@ class AssesseeResult:
 
 # ------------------------------------------------------------------------------- evidence
 
-EVIDENCE_TYPES: dict[str, str] = {
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-}
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+# Evidence types and size cap: the kernel's (`tanzhi.kernel.evidence`), shared with enterprise.
+EVIDENCE_TYPES = KERNEL_EVIDENCE_TYPES
+MAX_EVIDENCE_BYTES = KERNEL_MAX_EVIDENCE_BYTES
 
 # ------------------------------------------------------------------------------- pilots
 
