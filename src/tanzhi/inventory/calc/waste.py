@@ -223,13 +223,19 @@ def _fod_lineage(emit: pd.DataFrame, group: np.ndarray) -> tuple[list[str], list
 
 
 def _output_years(act: pd.DataFrame, years: Iterable[int] | None) -> pd.DataFrame:
+    """Per region, the emission years: `years`, or every year from its first to its last
+    activity year; built with `numpy.repeat`, not a frame per region."""
     span = act.groupby("region_code")["year"].agg(["min", "max"]).reset_index()
-    wanted = None if years is None else sorted({int(y) for y in years})
-    parts = []
-    for region, lo, hi in span.itertuples(index=False):
-        ys = wanted if wanted is not None else list(range(int(lo), int(hi) + 1))
-        parts.append(pd.DataFrame({"region_code": region, "out_year": ys}))
-    return pd.concat(parts, ignore_index=True)
+    regions = span["region_code"].to_numpy(dtype=object)
+    if years is not None:
+        wanted = np.array(sorted({int(y) for y in years}), dtype="int64")
+        return pd.DataFrame({"region_code": np.repeat(regions, len(wanted)),
+                             "out_year": np.tile(wanted, len(regions))})
+    lo = span["min"].to_numpy(dtype="int64")
+    counts = span["max"].to_numpy(dtype="int64") - lo + 1
+    start = np.repeat(np.cumsum(counts) - counts, counts)
+    return pd.DataFrame({"region_code": np.repeat(regions, counts),
+                         "out_year": np.repeat(lo, counts) + np.arange(counts.sum()) - start})
 
 
 def _add_recovery(builder: EstimateBuilder, rec: pd.DataFrame, factors: FactorLookup,
