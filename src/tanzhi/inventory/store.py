@@ -151,9 +151,10 @@ class ResidualRow(Base):
 # Bulk writes
 
 
-def _bulk(table: object, frame: pd.DataFrame, columns: Sequence[str],
-          **fixed: object) -> BulkRows:
-    """The rows to write, column by column (`tolist`/arrays, missing text → None): boxing every
+def _bulk(table: object, frame: pd.DataFrame, columns: Sequence[str], *,
+          blank: Sequence[str] = (), **fixed: object) -> BulkRows:
+    """The rows to write, column by column (`tolist`/arrays, missing text → None, or "" in the
+    `blank` columns): boxing every
     cell into one dict per row was most of the time to store a province's 155,856 result rows,
     and SQLAlchemy's per-row parameter processing most of the rest (issue #9 item 10)."""
     values: dict[str, object] = {}
@@ -163,8 +164,9 @@ def _bulk(table: object, frame: pd.DataFrame, columns: Sequence[str],
             values[col] = series.to_numpy()
             continue
         cells = series.tolist()
+        missing = "" if col in blank else None
         for i in np.flatnonzero(series.isna().to_numpy()):
-            cells[i] = None
+            cells[i] = missing
         values[col] = cells
     for col, value in fixed.items():
         values[col] = [value] * len(frame)
@@ -234,14 +236,13 @@ def add_run(session: Session, **fields: object) -> RunRow:
 
 def add_results(session: Session, run_id: int, frame: pd.DataFrame) -> int:
     """Bulk-insert result rows (`RESULT_STORE_COLUMNS`) of a run; one audit entry."""
-    work = frame.copy()
-    work["notation"] = work["notation"].fillna("").astype(str)
-    for col in ("method", "factor_ids", "activity_ids", "activity_unit", "note"):
-        work[col] = work[col].fillna("").astype(str)
-    work["memo"] = work["memo"].astype(bool)
-    work["year"] = work["year"].astype(int)
-    work["sector"] = work["sector"].astype(int)
-    batch = _bulk(ResultRow.__table__, work, RESULT_STORE_COLUMNS, run_id=run_id)
+    # Missing text is stored as "" (`_bulk(blank=…)`; `BulkRows` makes every cell a str),
+    # without a copy of the frame per column.
+    work = frame.assign(memo=frame["memo"].astype(bool), year=frame["year"].astype(int),
+                        sector=frame["sector"].astype(int))
+    batch = _bulk(ResultRow.__table__, work, RESULT_STORE_COLUMNS, run_id=run_id,
+                  blank=("notation", "method", "factor_ids", "activity_ids", "activity_unit",
+                         "note"))
     batch.insert(session.connection())
     counted = work.loc[~work["memo"] & work["co2e_t"].notna(), "co2e_t"]
     record(session, action="insert", entity=ResultRow.__tablename__, entity_key=f"run/{run_id}",

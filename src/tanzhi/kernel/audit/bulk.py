@@ -149,7 +149,7 @@ class BulkRows:
         pk = primary_key(table)
         self.names = [c.name for c in table.columns if c not in pk]
         missing = set(self.names) ^ set(columns)
-        if len(pk) != 1 or missing:
+        if len(pk) != 1 or missing or not self.names:
             raise ValueError(f"{table.name}: bulk rows need one key column and the others "
                              f"(got {sorted(columns)})")
         self.key_index = [c.name for c in table.columns].index(pk[0].name)
@@ -184,7 +184,7 @@ class BulkRows:
         form = TableForm(table)
         ours = all(self.columns[name].count(column_value(table.c[name], value)) == len(self)
                    for name, value in where.items())
-        if form.unstable or not ours:
+        if form.unstable or not ours or not self.rows:
             return group_image(conn, table, where, key)
         pk = primary_key(table)[0]
         cond = and_(*(table.c[name] == value for name, value in where.items()))
@@ -197,9 +197,10 @@ class BulkRows:
         else:
             ids = conn.execute(select(pk).where(cond).order_by(pk)).scalars().all()
         # Keys are handed out in insertion order (SQLite rowid, PostgreSQL sequence), so the
-        # i-th key of the group is the i-th row written.
+        # i-th key of the group is the i-th row written; its line is `repr` of the row's tuple
+        # with the key in its place, as `TableForm.line` makes it from the row read back.
         at = self.key_index
-        if at == 0 and len(self.names) > 1:  # "(key, " + the rest of the row's own repr
+        if at == 0:  # "(key, " + the rest of the row's own repr (rows have ≥ 1 other column)
             keyed = [((i,), f"({i!r}, {repr(row)[1:]}")
                      for i, row in zip(ids, self.rows, strict=True)]
         else:
