@@ -114,7 +114,7 @@ class EstimateBuilder:
             "memo": _broadcast(memo, n, dtype=bool),
             "notation": _broadcast(notation, n),
         })
-        self._rows.append(rows[list(RESULT_COLUMNS)])
+        self._rows.append(rows)  # built in RESULT_COLUMNS order: no reindexing copy
         pos = np.arange(self._n_rows, self._n_rows + n)
         self._n_rows += n
         return pos
