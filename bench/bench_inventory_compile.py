@@ -16,7 +16,9 @@ uses.  Times are wall clock and, beside them, this process's CPU time (`time.pro
 which the other jobs of a shared machine disturb far less.  With ``--store DIR`` (a data
 directory holding the demo run, e.g. the one `bench_inventory_pages.py` builds) the compiled rows
 are also stored into a copy of its SQLite database in place of run 1's (`store.add_results` and
-the commit: the "stored rows" figure of issue #9 item 10).
+the commit: the "stored rows" figure of issue #9 item 10), and, as its baseline in the same run,
+by the path before: SQLAlchemy Core executemany with a dict per row and the audit image read
+back from the table; the rows read back and the audit images must be identical.
 
 Run: ``uv run python bench/bench_inventory_compile.py [--sample N] [--store DIR]``.
 """
@@ -24,6 +26,7 @@ Run: ``uv run python bench/bench_inventory_compile.py [--sample N] [--store DIR]
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import tempfile
 import time
@@ -31,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from tanzhi.config import Settings
 from tanzhi.demo.calc import generate
@@ -40,7 +43,8 @@ from tanzhi.inventory.model import InventoryOptions
 from tanzhi.inventory.service.compute import FastCache, compute_rows
 from tanzhi.inventory.service.hierarchy import hierarchy_residuals_frame
 from tanzhi.inventory.service.mapping import STATISTICS_VARIANTS, statistics_to_activity
-from tanzhi.kernel.audit import make_session_factory
+from tanzhi.kernel.audit import AuditEntry, make_session_factory, record
+from tanzhi.kernel.audit.bulk import ROWS_FIELD
 from tanzhi.kernel.db import make_engine
 from tanzhi.kernel.factors import default_library
 from tanzhi.kernel.regions import packaged_regions
@@ -59,21 +63,52 @@ def _compile_per_row(activity, library, options) -> pd.DataFrame:
                         cache_type=PerRowCache).rows
 
 
-def _store(data_dir: Path, rows: pd.DataFrame) -> tuple[float, float]:
-    """Wall and CPU seconds to store `rows` as run 1's results in a copy of the database."""
+def _store_core(session, run_id: int, rows: pd.DataFrame) -> None:
+    """The storing path before this change, as the baseline: SQLAlchemy Core executemany with
+    one parameter dict per row (per-row parameter processing), and the audit image read back
+    from the table (`bulk.group_image`, `record` without `written`)."""
+    batch = store._bulk(store.ResultRow.__table__, rows.assign(
+        notation=rows["notation"].fillna(""),
+        **{c: rows[c].fillna("").astype(str) for c in
+           ("method", "factor_ids", "activity_ids", "activity_unit", "note")}),
+        store.RESULT_STORE_COLUMNS, run_id=run_id)
+    dicts = [dict(zip(batch.names, row, strict=True)) for row in batch.rows]
+    for start in range(0, len(dicts), 20_000):
+        session.execute(store.ResultRow.__table__.insert(), dicts[start:start + 20_000])
+    record(session, action="insert", entity=store.ResultRow.__tablename__,
+           entity_key=f"run/{run_id}", rows={"run_id": run_id}, before={},
+           after={"run_id": run_id, "rows": len(dicts)})
+
+
+def _store(data_dir: Path, rows: pd.DataFrame, *, baseline: bool = False
+           ) -> tuple[float, float, pd.DataFrame, dict]:
+    """Wall and CPU seconds to store `rows` as run 1's results in a copy of the database, the
+    rows read back and the audit entry's image of them."""
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "tanzhi.db"
         shutil.copy(data_dir / "tanzhi.db", db)
+        shutil.copytree(data_dir / "keys", Path(tmp) / "keys")  # the audit key: same images
         settings = Settings(data_dir=Path(tmp), secret_key="bench-secret",
                             database_url=f"sqlite:///{db}")
-        factory = make_session_factory(make_engine(settings))
+        engine = make_engine(settings)
+        factory = make_session_factory(engine)
         with factory() as session:
             session.execute(delete(store.ResultRow).where(store.ResultRow.run_id == 1))
             session.commit()
             t, c = time.perf_counter(), time.process_time()
-            store.add_results(session, 1, rows)
+            if baseline:
+                _store_core(session, 1, rows)
+            else:
+                store.add_results(session, 1, rows)
             session.commit()
-            return time.perf_counter() - t, time.process_time() - c
+            wall, cpu = time.perf_counter() - t, time.process_time() - c
+        with factory() as session:
+            back = store.read_results(session, 1)
+            entry = session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc())
+                                    .limit(1)).one()
+            image = json.loads(entry.after_json)[ROWS_FIELD]
+        engine.dispose()
+        return wall, cpu, back, image
 
 
 def main() -> None:
@@ -123,9 +158,16 @@ def main() -> None:
           f"{per_row_cpu:.2f} s CPU; ratio per-row / keyed join: {per_row_s / best:.1f}× wall, "
           f"{per_row_cpu / best_cpu:.1f}× CPU")
     if args.store:
-        wall, cpu = _store(args.store, compiled.rows)
+        wall, cpu, back, image = _store(args.store, compiled.rows)
+        base_wall, base_cpu, base_back, base_image = _store(args.store, compiled.rows,
+                                                            baseline=True)
+        pd.testing.assert_frame_equal(back, base_back, rtol=1e-12, check_exact=False)
+        assert image == base_image, "audit images of the stored rows differ"
         print(f"storing the {len(compiled.rows):,} rows on SQLite (add_results + commit): "
-              f"{wall:.2f} s wall, {cpu:.2f} s CPU (goal ≤ 2 s, issue #9)")
+              f"{wall:.2f} s wall, {cpu:.2f} s CPU (goal ≤ 2 s, issue #9); the Core "
+              f"executemany path with the image read back (same run, same rows and audit "
+              f"image): {base_wall:.2f} s wall, {base_cpu:.2f} s CPU; ratio "
+              f"{base_wall / wall:.1f}× wall, {base_cpu / cpu:.1f}× CPU")
     print(f"baseline one region-year per call: {per:.3f} s × {len(keys)} = "
           f"{baseline:.1f} s (extrapolated from {len(sample)} region-years)")
     print(f"ratio baseline / vectorised: {baseline / best:.0f}×")

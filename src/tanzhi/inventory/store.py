@@ -1,8 +1,10 @@
 """Inventory tables (inventory_*): activity datasets, runs with lineage, result rows, residuals.
 
-Activity sets and result rows are written with SQLAlchemy Core ``insert()`` executemany (the ORM
-is too slow for ~10^5 rows) and each bulk write leaves one `tanzhi.kernel.audit.record` entry, so
-the audit chain covers it; run and set headers go through the ORM (audited by the flush hook).
+Activity sets and result rows are written with `tanzhi.kernel.BulkRows` (the table's Core
+``insert()`` compiled once, the driver's executemany; the ORM and per-row parameter processing are
+too slow for ~10^5 rows) and each bulk write leaves one `tanzhi.kernel.audit.record` entry whose
+row digests come from the values written, so the audit chain covers it; run and set headers go
+through the ORM (audited by the flush hook).
 Queries take the caller's session and return pandas frames.
 """
 
@@ -26,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from tanzhi.kernel import Base, record, utcnow
+from tanzhi.kernel import Base, BulkRows, record, utcnow
 
 ACTIVITY_ROW_COLUMNS = ("region_code", "year", "category", "item", "value", "unit",
                         "uncertainty_pct", "variant", "row_no")
@@ -38,7 +40,6 @@ UNCERTAINTY_STORE_COLUMNS = ("region_code", "year", "method", "category", "gas",
                              "iterations", "seed", "default_ids", "exact_sources")
 RESIDUAL_COLUMNS = ("parent_code", "year", "sector", "gas", "parent_t", "children_t",
                     "residual_t", "residual_pct", "explanation_zh", "explanation_en")
-_CHUNK = 20_000
 
 
 class ActivitySetRow(Base):
@@ -150,25 +151,26 @@ class ResidualRow(Base):
 # Bulk writes
 
 
-def _records(frame: pd.DataFrame, columns: Sequence[str], **fixed: object) -> list[dict]:
-    """Plain-Python dicts for executemany (NaN → None, numpy scalars → Python)."""
-    # Column by column (`tolist` gives Python scalars in C; missing → None by mask), then one
-    # dict per row: `DataFrame.to_dict("records")` boxed every cell in Python and was most of
-    # the time to store a province's 155,856 result rows (issue #9 item 10).
-    names = [*columns, *fixed]
-    lists: list[list] = []
+def _bulk(table: object, frame: pd.DataFrame, columns: Sequence[str], *,
+          blank: Sequence[str] = (), **fixed: object) -> BulkRows:
+    """The rows to write, column by column (`tolist`/arrays, missing text → None, or "" in the
+    `blank` columns): boxing every
+    cell into one dict per row was most of the time to store a province's 155,856 result rows,
+    and SQLAlchemy's per-row parameter processing most of the rest (issue #9 item 10)."""
+    values: dict[str, object] = {}
     for col in columns:
-        values = frame[col].tolist()
-        for i in np.flatnonzero(frame[col].isna().to_numpy()):
-            values[i] = None
-        lists.append(values)
-    lists += [[value] * len(frame) for value in fixed.values()]
-    return [dict(zip(names, row, strict=True)) for row in zip(*lists, strict=True)]
-
-
-def _insert_many(session: Session, table: object, rows: list[dict]) -> None:
-    for start in range(0, len(rows), _CHUNK):
-        session.execute(table.insert(), rows[start:start + _CHUNK])  # type: ignore[attr-defined]
+        series = frame[col]
+        if series.dtype.kind in "fiub":
+            values[col] = series.to_numpy()
+            continue
+        cells = series.tolist()
+        missing = "" if col in blank else None
+        for i in np.flatnonzero(series.isna().to_numpy()):
+            cells[i] = missing
+        values[col] = cells
+    for col, value in fixed.items():
+        values[col] = [value] * len(frame)
+    return BulkRows(table, values)  # type: ignore[arg-type]
 
 
 def add_activity_set(
@@ -190,10 +192,11 @@ def add_activity_set(
         work["row_no"] = np.arange(len(work)) + 2
     work["year"] = work["year"].astype(int)
     work["value"] = work["value"].astype(float)
-    _insert_many(session, ActivityRow.__table__,
-                 _records(work, ACTIVITY_ROW_COLUMNS, set_id=head.id))
+    batch = _bulk(ActivityRow.__table__, work, ACTIVITY_ROW_COLUMNS, set_id=head.id)
+    batch.insert(session.connection())
     record(session, action="insert", entity=ActivityRow.__tablename__,
-           entity_key=f"set/{head.id}", rows={"set_id": head.id}, before={}, after={
+           entity_key=f"set/{head.id}", rows={"set_id": head.id}, written=batch, before={},
+           after={
                "set_id": head.id, "rows": len(work), "source": source, "filename": filename,
                "sha256": sha256, "regions": int(work["region_code"].nunique()) if len(work) else 0,
                "years": sorted(int(y) for y in work["year"].unique())})
@@ -233,21 +236,21 @@ def add_run(session: Session, **fields: object) -> RunRow:
 
 def add_results(session: Session, run_id: int, frame: pd.DataFrame) -> int:
     """Bulk-insert result rows (`RESULT_STORE_COLUMNS`) of a run; one audit entry."""
-    work = frame.copy()
-    work["notation"] = work["notation"].fillna("").astype(str)
-    for col in ("method", "factor_ids", "activity_ids", "activity_unit", "note"):
-        work[col] = work[col].fillna("").astype(str)
-    work["memo"] = work["memo"].astype(bool)
-    work["year"] = work["year"].astype(int)
-    work["sector"] = work["sector"].astype(int)
-    rows = _records(work, RESULT_STORE_COLUMNS, run_id=run_id)
-    _insert_many(session, ResultRow.__table__, rows)
+    # Missing text is stored as "" (`_bulk(blank=…)`; `BulkRows` makes every cell a str),
+    # without a copy of the frame per column.
+    work = frame.assign(memo=frame["memo"].astype(bool), year=frame["year"].astype(int),
+                        sector=frame["sector"].astype(int))
+    batch = _bulk(ResultRow.__table__, work, RESULT_STORE_COLUMNS, run_id=run_id,
+                  blank=("notation", "method", "factor_ids", "activity_ids", "activity_unit",
+                         "note"))
+    batch.insert(session.connection())
     counted = work.loc[~work["memo"] & work["co2e_t"].notna(), "co2e_t"]
     record(session, action="insert", entity=ResultRow.__tablename__, entity_key=f"run/{run_id}",
-           rows={"run_id": run_id}, before={}, after={"run_id": run_id, "rows": len(rows),
+           rows={"run_id": run_id}, written=batch, before={},
+           after={"run_id": run_id, "rows": len(batch),
                              "regions": int(work["region_code"].nunique()) if len(work) else 0,
                              "co2e_t_sum": round(float(counted.sum()), 3)})
-    return len(rows)
+    return len(batch)
 
 
 def add_residuals(session: Session, run_id: int, frame: pd.DataFrame) -> int:
@@ -257,12 +260,12 @@ def add_residuals(session: Session, run_id: int, frame: pd.DataFrame) -> int:
     work = frame.copy()
     work["year"] = work["year"].astype(int)
     work["sector"] = work["sector"].astype(int)
-    rows = _records(work, RESIDUAL_COLUMNS, run_id=run_id)
-    _insert_many(session, ResidualRow.__table__, rows)
+    batch = _bulk(ResidualRow.__table__, work, RESIDUAL_COLUMNS, run_id=run_id)
+    batch.insert(session.connection())
     record(session, action="insert", entity=ResidualRow.__tablename__,
-           entity_key=f"run/{run_id}", rows={"run_id": run_id},
-           before={}, after={"run_id": run_id, "rows": len(rows)})
-    return len(rows)
+           entity_key=f"run/{run_id}", rows={"run_id": run_id}, written=batch,
+           before={}, after={"run_id": run_id, "rows": len(batch)})
+    return len(batch)
 
 
 class UncertaintyRow(Base):
@@ -306,14 +309,14 @@ def add_uncertainty(session: Session, run_id: int, frame: pd.DataFrame) -> int:
         work[col] = work[col].astype(object).where(work[col].notna(), None)
     work["default_ids"] = work["default_ids"].fillna("").astype(str)
     work["exact_sources"] = work["exact_sources"].fillna(0).astype(int)
-    rows = _records(work, UNCERTAINTY_STORE_COLUMNS, run_id=run_id)
-    _insert_many(session, UncertaintyRow.__table__, rows)
+    batch = _bulk(UncertaintyRow.__table__, work, UNCERTAINTY_STORE_COLUMNS, run_id=run_id)
+    batch.insert(session.connection())
     # `rows=` names the batch so `audit verify` checks it by keyed digests (issue #8 item 8).
     record(session, action="insert", entity=UncertaintyRow.__tablename__,
-           entity_key=f"run/{run_id}", rows={"run_id": run_id}, before={},
-           after={"run_id": run_id, "rows": len(rows),
+           entity_key=f"run/{run_id}", rows={"run_id": run_id}, written=batch, before={},
+           after={"run_id": run_id, "rows": len(batch),
                   "methods": sorted(work["method"].unique().tolist())})
-    return len(rows)
+    return len(batch)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -35,6 +35,31 @@ def join_ids(columns: Sequence[pd.Series]) -> np.ndarray:
     return joined[inverse.reshape(-1)]
 
 
+def group_join(group: np.ndarray, values: pd.Series | np.ndarray, sep: str, *,
+               distinct: bool = False) -> list[str]:
+    """Per group 0, 1, … (`group`: each row's group number, every group present), the
+    `sep`-join of its rows' values in row order; with `distinct`, each value's tokens (split on
+    `sep`) once, in order of first appearance.
+
+    What ``groupby(...).agg(lambda s: ...)`` gave, without a Series per group: rows are ordered
+    by group once and cut at the group boundaries (issue #9 item 10).
+    """
+    group = np.asarray(group, dtype="int64")
+    vals = np.asarray(values, dtype=object)
+    if distinct:  # one row per distinct (group, value), first appearance kept
+        codes, uniq = pd.factorize(vals, use_na_sentinel=False)
+        _, first = np.unique(group * (len(uniq) + 1) + codes, return_index=True)
+        first.sort()
+        group, vals = group[first], vals[first]
+    order = np.argsort(group, kind="stable")
+    cuts = np.flatnonzero(np.diff(group[order])) + 1
+    parts = np.split(vals[order], cuts)
+    if not distinct:
+        return [sep.join(p) for p in parts]
+    return [p[0] if len(p) == 1 else sep.join(dict.fromkeys(sep.join(p).split(sep)))
+            for p in parts]
+
+
 def _prefixed(prefix: str, ids: pd.Series) -> pd.Series:
     """``prefix + id`` per row, None where the id is missing; built per distinct id."""
     codes, uniq = pd.factorize(ids.to_numpy(dtype=object), use_na_sentinel=True)
@@ -89,7 +114,7 @@ class EstimateBuilder:
             "memo": _broadcast(memo, n, dtype=bool),
             "notation": _broadcast(notation, n),
         })
-        self._rows.append(rows[list(RESULT_COLUMNS)])
+        self._rows.append(rows)  # built in RESULT_COLUMNS order: no reindexing copy
         pos = np.arange(self._n_rows, self._n_rows + n)
         self._n_rows += n
         return pos

@@ -20,10 +20,7 @@ from tanzhi.inventory.calc.activity import (
     prepare_activity,
     select_categories,
 )
-from tanzhi.inventory.calc.estimate import (
-    EstimateBuilder,
-    join_ids,
-)
+from tanzhi.inventory.calc.estimate import EstimateBuilder, group_join, join_ids
 from tanzhi.inventory.model import ID_SEPARATOR, Estimate, FactorLookup
 from tanzhi.kernel import DataError
 
@@ -153,19 +150,24 @@ def compute_landfill(
     # The row's activity is the year's own deposit (earlier deposits live in the terms).
     emit["_emitted"] = emitted
     emit["_own"] = np.where(age == 0, emit["activity_value"].to_numpy(), 0.0)
-    emit["_delay"] = emit["delay"].map(lambda d: f"{d:g}")
+    delays = emit["delay"].to_numpy(dtype="float64")
     emit["_missing"] = np.isnan(emitted)
-    rows = emit.groupby(keys, sort=True).agg(
-        emissions_t=("_emitted", "sum"), activity_value=("_own", "sum"),
-        _missing=("_missing", "any"),
-        _delays=("_delay", lambda s: "/".join(sorted(set(s)))),
-    ).reset_index()
+    grouped = emit.groupby(keys, sort=True)
+    rows = grouped.agg(emissions_t=("_emitted", "sum"), activity_value=("_own", "sum"),
+                       _missing=("_missing", "any")).reset_index()
+    group = grouped.ngroup().to_numpy()
     # A deposit whose factor is missing (NaN) leaves the year not estimated, not 0 (pandas'
     # sum would skip the NaN and report a silent zero).
     rows.loc[rows["_missing"], "emissions_t"] = np.nan
-    rows["method"] = METHOD_FOD + "; delay " + rows["_delays"] + " months"
+    # The delays of a row's deposits, each once, sorted as text: formatted per distinct delay.
+    codes, uniq = pd.factorize(delays, use_na_sentinel=False)
+    text = np.array([f"{d:g}" for d in uniq], dtype=object)
+    pairs_ = np.unique(np.stack([group, codes]), axis=1)  # distinct (row, delay)
+    per_row = group_join(pairs_[0], text[pairs_[1]], "/")
+    rows["method"] = [f"{METHOD_FOD}; delay {'/'.join(sorted(d.split('/')))} months"
+                      for d in per_row]
     rows["activity_unit"] = "t"
-    rows = rows.merge(_fod_lineage(emit, keys), on=keys, how="left")
+    rows["activity_ids"], rows["factor_ids"] = _fod_lineage(emit, group)
     pos = builder.add_rows(rows, category=rows["category"], item=rows["item"], gas="CH4",
                            emissions_t=rows["emissions_t"].to_numpy(), method=rows["method"],
                            factor_ids=rows["factor_ids"], activity_ids=rows["activity_ids"])
@@ -212,25 +214,28 @@ def _check_delay(deposits: pd.DataFrame, source: str | None) -> None:
             f"(factor {row['delay_id']})", file=source, column="delay_time")
 
 
-def _fod_lineage(emit: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Per output row: the deposit rows and the distinct factor ids that made it."""
+def _fod_lineage(emit: pd.DataFrame, group: np.ndarray) -> tuple[list[str], list[str]]:
+    """Per output row (`group`: each emit row's output row): the deposit rows and the distinct
+    factor ids that made it."""
     ids = join_ids([emit[f"{n}_id"] for n in ("doc", "k", "docf", "mcf", "delay", "f", "ox")])
-    frame = emit[keys].assign(_a=emit["activity_id"].astype(str), _f=ids)
-    grouped = frame.groupby(keys, sort=True)
-    out = grouped["_a"].agg(ID_SEPARATOR.join).rename("activity_ids").to_frame()
-    out["factor_ids"] = grouped["_f"].agg(
-        lambda s: ID_SEPARATOR.join(dict.fromkeys(ID_SEPARATOR.join(s).split(ID_SEPARATOR))))
-    return out.reset_index()
+    return (group_join(group, emit["activity_id"].astype(str), ID_SEPARATOR),
+            group_join(group, ids, ID_SEPARATOR, distinct=True))
 
 
 def _output_years(act: pd.DataFrame, years: Iterable[int] | None) -> pd.DataFrame:
+    """Per region, the emission years: `years`, or every year from its first to its last
+    activity year; built with `numpy.repeat`, not a frame per region."""
     span = act.groupby("region_code")["year"].agg(["min", "max"]).reset_index()
-    wanted = None if years is None else sorted({int(y) for y in years})
-    parts = []
-    for region, lo, hi in span.itertuples(index=False):
-        ys = wanted if wanted is not None else list(range(int(lo), int(hi) + 1))
-        parts.append(pd.DataFrame({"region_code": region, "out_year": ys}))
-    return pd.concat(parts, ignore_index=True)
+    regions = span["region_code"].to_numpy(dtype=object)
+    if years is not None:
+        wanted = np.array(sorted({int(y) for y in years}), dtype="int64")
+        return pd.DataFrame({"region_code": np.repeat(regions, len(wanted)),
+                             "out_year": np.tile(wanted, len(regions))})
+    lo = span["min"].to_numpy(dtype="int64")
+    counts = span["max"].to_numpy(dtype="int64") - lo + 1
+    start = np.repeat(np.cumsum(counts) - counts, counts)
+    return pd.DataFrame({"region_code": np.repeat(regions, counts),
+                         "out_year": np.repeat(lo, counts) + np.arange(counts.sum()) - start})
 
 
 def _add_recovery(builder: EstimateBuilder, rec: pd.DataFrame, factors: FactorLookup,

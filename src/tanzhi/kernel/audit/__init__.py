@@ -5,6 +5,7 @@
 (issue #8, deliverable 8).
 """
 
+from tanzhi.kernel.audit.bulk import BulkRows
 from tanzhi.kernel.audit.chain import (
     GENESIS,
     AuditEntry,
@@ -44,6 +45,7 @@ __all__ = [
     "AuditFinding",
     "AuditHead",
     "AuditLine",
+    "BulkRows",
     "Checkpoint",
     "audit_actors",
     "audit_tables",

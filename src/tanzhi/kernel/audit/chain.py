@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column, sessionmaker
 
-from tanzhi.kernel.audit.bulk import ROWS_FIELD, group_image
+from tanzhi.kernel.audit.bulk import ROWS_FIELD, BulkRows, group_image
 from tanzhi.kernel.audit.images import canonical, keyed_digest, row_image
 from tanzhi.kernel.db import Base, engine_settings, utcnow
 from tanzhi.kernel.errors import ConsistencyError
@@ -148,18 +148,24 @@ def _changes(session: Session, key: bytes) -> list[tuple[str, Any, dict, dict]]:
 def record(
     session: Session, *, action: str, entity: str, entity_key: str,
     before: dict[str, Any], after: dict[str, Any], rows: Mapping[str, Any] | None = None,
+    written: BulkRows | None = None,
 ) -> None:
     """Append an entry for a change made outside the ORM (bulk imports); same transaction.
 
     `rows` names the group of rows of table `entity` the change wrote (column → value, e.g.
     ``{"run_id": 7}``); the entry then also records their keyed digests (`bulk.group_image`),
     which is what lets verification find a bulk row edited later. A delete needs no `rows`: a
-    deleted group is expected to have no rows left.
+    deleted group is expected to have no rows left. `written`, the `BulkRows` that wrote the
+    group, gives the same digests from the values written instead of reading the rows back.
     """
     conn = session.connection()
     key = _writing_key(conn)
     if rows is not None:
-        image = group_image(conn, Base.metadata.tables[entity], rows, key)
+        table = Base.metadata.tables[entity]
+        if written is not None and written.table is table:
+            image = written.image(conn, rows, key)
+        else:
+            image = group_image(conn, table, rows, key)
         after = {**after, ROWS_FIELD: image}
     _append(session, [(action, entity, entity_key, before, after)], key)
 
