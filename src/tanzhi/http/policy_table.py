@@ -308,6 +308,9 @@ POLICY: dict[tuple[str, str], Rule] = {
     # Excel of the plan status table and of an assessment's scores (as the pages show them).
     ("GET", "/plans/{plan_id}/status.xlsx"): READ,
     ("GET", "/assess/schemes/{scheme_id}/scores.xlsx"): READ,
+
+    # Indicator page Excel (acct helper, brief item 2): what the page shows, same rows as it.
+    ("GET", "/plans/{plan_id}/indicators/{indicator_id}/export.xlsx"): READ,
 }
 # Forced password change (acct helper, issue #11 item 9 follow-up): while a password an
 # administrator set stands (`User.must_change_password`), `tanzhi.http.policy.authorize` lets only
