@@ -9,6 +9,8 @@ from typer.testing import CliRunner
 from tanzhi.access import (
     SessionPolicy,
     authenticate,
+    change_password,
+    find_user,
     new_csrf_token,
     new_session_id,
     start_session,
@@ -106,3 +108,37 @@ def test_set_role_refuses_a_scope_that_does_not_fit(cli_env: dict[str, str]) -> 
     listed = runner.invoke(app, ["list"], env={"COLUMNS": "200"})
     row = next(line for line in listed.output.splitlines() if "shaoxing" in line)
     assert "330600" in row and "city_officer" in row
+
+
+def _must_change(settings: Settings, username: str) -> bool:
+    engine = make_engine(settings)
+    with make_session_factory(engine)() as s:
+        user = find_user(s, username)
+    engine.dispose()
+    assert user is not None
+    return user.must_change_password
+
+
+def test_accounts_the_cli_creates_or_resets_must_change_their_password(
+        cli_env: dict[str, str], settings: Settings) -> None:
+    """The administrator who typed the password knows it (issue #11 item 9 follow-up)."""
+    runner = CliRunner()
+    runner.invoke(app, ["add", "shaoxing", "--role", "city_officer", "--display-name", "x",
+                        "--region", "330600"], env=cli_env)
+    assert _must_change(settings, "shaoxing") is True
+    engine = make_engine(settings)
+    with unit_of_work(make_session_factory(engine), actor="test") as s:
+        change_password(s, user_id=_user_id(s, "shaoxing"), old_password="correct horse battery",
+                        new_password="the user's own", client="c")
+    engine.dispose()
+    assert _must_change(settings, "shaoxing") is False
+    result = runner.invoke(app, ["passwd", "shaoxing"],
+                           env={"TANZHI_NEW_USER_PASSWORD": "a fresh password"})
+    assert result.exit_code == 0, result.output
+    assert _must_change(settings, "shaoxing") is True
+
+
+def _user_id(s, username: str) -> int:  # noqa: ANN001
+    user = find_user(s, username)
+    assert user is not None
+    return user.id

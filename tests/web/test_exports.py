@@ -127,7 +127,8 @@ def seeded(tmp_path_factory: pytest.TempPathFactory, migrated_copy):
     r = client.post("/login", data={"username": "zj.exports", "password": PASSWORD,
                                     "csrf_token": token, "next": "/"})
     assert r.status_code == 200
-    yield app, client, {"round_id": round_id, "run_id": run_id, "scheme_id": scheme_id}
+    yield app, client, {"round_id": round_id, "run_id": run_id, "scheme_id": scheme_id,
+                        "first_indicator": first.id}
     engine.dispose()
 
 
@@ -153,6 +154,10 @@ def cases(ids: dict[str, int]) -> dict[str, list[str]]:
                                          "/plans/sx-fyp14-climate/status.xlsx?region=330602"],
         "/assess/schemes/{scheme_id}/scores.xlsx": [
             f"/assess/schemes/{ids['scheme_id']}/scores.xlsx"],
+        # brief acct item 2: the indicator page's series, status and provenance
+        "/plans/{plan_id}/indicators/{indicator_id}/export.xlsx": [
+            f"/plans/sx-fyp14-climate/indicators/{ids['first_indicator']}/export.xlsx",
+            "/plans/sx-fyp14-climate/indicators/energy_intensity/export.xlsx?region=330602"],
         "/admin/audit/export.csv": ["/admin/audit/export.csv",
                                     "/admin/audit/export.csv?table=plan_pilot"],
         "/public/inventory/{run_id}/{region}/download/{fmt}": [
@@ -210,7 +215,8 @@ def test_no_download_cell_is_a_live_formula(seeded) -> None:
     for route in ("/api/v1/plans/{plan_id}/workbook", "/api/v1/assess/pilots/export.xlsx",
                   "/api/v1/assess/projects/export.xlsx",
                   "/api/v1/decompose/rounds/{round_id}/workbook.xlsx",
-                  "/plans/{plan_id}/status.xlsx", "/admin/audit/export.csv"):
+                  "/plans/{plan_id}/status.xlsx", "/admin/audit/export.csv",
+                  "/plans/{plan_id}/indicators/{indicator_id}/export.xlsx"):
         assert route in seen_marker, route
 
 

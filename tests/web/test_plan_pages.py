@@ -7,10 +7,12 @@ shows another scope's plans or other numbers than its twin fails here without a 
 
 from __future__ import annotations
 
+import io
 import re
 from collections import Counter
 from collections.abc import Iterator
 
+import openpyxl
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -125,6 +127,50 @@ def test_county_reads_its_own_figures_in_the_citys_plan(clients: dict) -> None:
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.text))
     assert "柯桥区" in text
     assert f"完成进度 {100 * twin['status']['completion']:.1f}%" in text
+
+
+@pytest.mark.parametrize(("username", "region"), [("sx.city", "330600"), ("kq.county", "330603")])
+def test_indicator_excel_holds_what_the_page_shows(clients: dict, username: str,
+                                                   region: str) -> None:
+    """The indicator page's download (brief acct item 2): its series, status card and
+    provenance are the twin's figures, for the user's region."""
+    c = clients[username]
+    page = c.get(f"/plans/{SX}/indicators/{CO2}")
+    link = re.search(r'id="indicator-xlsx" href="([^"]+)"', page.text)
+    assert link and "序列与状态（Excel）" in page.text
+    r = c.get(link.group(1).replace("&amp;", "&"))
+    assert r.status_code == 200 and r.content[:2] == b"PK"
+    assert f"{SX}-{CO2}-{region}.xlsx" in r.headers["content-disposition"]
+    twin = c.get(f"/api/v1/plans/{SX}/indicators/{CO2}").json()
+    assert twin["region_code"] == region
+    book = openpyxl.load_workbook(io.BytesIO(r.content))
+    assert book.sheetnames == ["序列 series", "状态 status", "来源 provenance"]
+    series = {row[0]: row for row in book["序列 series"].iter_rows(min_row=2, values_only=True)}
+    path = {p["year"]: p["value"] for p in twin["trajectory"]}
+    for year, value in path.items():
+        assert series[year][1] == pytest.approx(value)
+    for a in twin["actuals"]:
+        assert series[a["year"]][2] == pytest.approx(a["value"])
+        assert series[a["year"]][3] == ("推算 computed" if a["derived"] else "填报 entered")
+        assert series[a["year"]][4] == a["revision"]
+    status = {row[0]: row[1:] for row in book["状态 status"].iter_rows(min_row=2,
+                                                                      values_only=True)}
+    st = twin["status"]
+    assert status["目标值 target"][0] == pytest.approx(st["target"])
+    assert status["最新实际值 latest actual"][0] == pytest.approx(st["actual"])
+    assert status["目标完成度 completion"][0] == pytest.approx(st["completion"])
+    assert status["地区 region"][1] == region
+    light = status["状态 status"][0]
+    assert light.endswith(st["status"]) if st["status"] else light.startswith("无状态")
+    if path:
+        # The expected path runs from the baseline in the base year to the target at the end
+        # of the period (a cumulative cut: from 0 % to the target %).
+        plan = twin["plan"]
+        assert path[plan["period_end"]] == pytest.approx(st["target"])
+        assert path[plan["base_year"]] == pytest.approx(st["baseline"])
+    about = {row[0]: row[1] for row in book["来源 provenance"].iter_rows(min_row=2,
+                                                                        values_only=True)}
+    assert about["规划 plan"] == twin["plan"]["title_zh"]
 
 
 def test_notifications_page_is_empty_for_the_untouched_demo(clients: dict) -> None:

@@ -52,7 +52,7 @@ def user_add(
         user = create_user(
             session, username=username, password=password, role=role,
             display_name=display_name, region_code=region, department=department,
-            enterprise_id=enterprise)
+            enterprise_id=enterprise, must_change_password=True)
     typer.echo(f"created user {user.username} ({user.role.value}) / 已创建用户 {user.username}")
 
 

@@ -92,6 +92,8 @@ class User:
     department: str | None = None
     enterprise_id: str | None = None
     active: bool = True
+    # An administrator chose the current password: the user must replace it before anything else.
+    must_change_password: bool = False
 
     @property
     def is_admin(self) -> bool:
@@ -104,6 +106,23 @@ class LoginFailed(PermissionDenied):
 
     message_zh = "用户名或密码错误"
     message_en = "Wrong user name or password"
+
+    def __init__(self) -> None:
+        super().__init__(f"{self.message_zh} / {self.message_en}")
+
+
+class PasswordChangeRequired(PermissionDenied):
+    """An administrator set this user's password; it must be changed before any other page.
+
+    The web shell answers it with a redirect to the password form for a browser and a 403
+    problem document for the API (issue #11 item 9: a password someone else knows is not the
+    user's own).
+    """
+
+    message_zh = "管理员为您设置了密码，请先修改密码（/account/password）再继续"
+    message_en = ("an administrator set your password; change it at /account/password "
+                  "before continuing")
+    form = "/account/password"
 
     def __init__(self) -> None:
         super().__init__(f"{self.message_zh} / {self.message_en}")

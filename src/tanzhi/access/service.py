@@ -125,11 +125,17 @@ def create_user(
     region_code: str | None = None,
     department: str | None = None,
     enterprise_id: str | None = None,
+    must_change_password: bool = False,
 ) -> User:
     """Create an account with an argon2id password hash.
 
     Parameters
     ----------
+    must_change_password
+        True when an administrator chose the password (`tanzhi user add`, the admin page): the
+        user must replace it at the next login before opening anything else. Seeded demo
+        accounts keep False — their password is published in the README, so forcing a change
+        would lock every other visitor of the demo out of that account.
     role
         Region-bound roles (province admin, city/county/department officer, analyst) need
         `region_code`, at the level the role implies; a department officer also needs
@@ -153,6 +159,7 @@ def create_user(
         session, username=username, display_name=display_name, role=role.value,
         region_code=region_code, department=department, enterprise_id=enterprise_id,
         password_hash=password_hasher().hash(password), active=True,
+        must_change_password=must_change_password,
     )
     return row.to_model()
 
@@ -178,15 +185,19 @@ def _user_row(session: Session, username: str) -> store.UserRow:
     return row
 
 
-def set_password(session: Session, *, username: str, password: str) -> int:
+def set_password(session: Session, *, username: str, password: str,
+                 must_change: bool = True) -> int:
     """Replace a user's password (an administrator's reset) and end all their sessions.
 
     Returns the number of sessions ended.  Whoever held a session learnt nothing from the old
-    password that still works (issue #8, finding 5).
+    password that still works (issue #8, finding 5).  The administrator knows the new password,
+    so by default the user must change it at the next login (`must_change`; the demo seeding
+    passes False for its published demo passwords).
     """
     row = _user_row(session, username)
     _check_password(password)
     row.password_hash = password_hasher().hash(password)
+    row.must_change_password = must_change
     session.flush()
     return end_sessions(session, row.id)
 
@@ -220,6 +231,10 @@ def change_password(
                            column="new_password")
     authenticate(session, row.username, old_password, client=client,
                  max_failures=max_failures, now=now)
+    if row.must_change_password:
+        # The audit entry of this update says why it happened (the flag's change is in it too).
+        session.info["reason"] = "forced password change (password set by an administrator)"
+        row.must_change_password = False
     row.password_hash = password_hasher().hash(new_password)
     session.flush()
     return end_sessions(session, row.id)

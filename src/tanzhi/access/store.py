@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     String,
     delete,
+    false,
     func,
     insert,
     or_,
@@ -40,6 +41,10 @@ class UserRow(Timestamped, Base):
     enterprise_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     password_hash: Mapped[str] = mapped_column(String(255), info={"audit": "redact"})
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set when an administrator chose the password (new account, reset); cleared when the user
+    # changes it (issue #11 item 9 follow-up): until then only the password form opens.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                       server_default=false())
 
     def to_model(self) -> User:
         """The domain view of the row (no hash)."""
@@ -47,6 +52,7 @@ class UserRow(Timestamped, Base):
             id=self.id, username=self.username, display_name=self.display_name,
             role=Role(self.role), region_code=self.region_code, department=self.department,
             enterprise_id=self.enterprise_id, active=self.active,
+            must_change_password=self.must_change_password,
         )
 
 

@@ -110,7 +110,9 @@ def build_demo(settings: Settings, *, progress: Progress | None = None) -> DemoS
             for done, user in enumerate(m.DEMO_USERS):
                 report("users", done, len(m.DEMO_USERS))
                 if user.username in existing:
-                    set_password(session, username=user.username, password=m.DEMO_PASSWORD)
+                    # The demo passwords are published (README): never forced to change.
+                    set_password(session, username=user.username, password=m.DEMO_PASSWORD,
+                                 must_change=False)
                 else:
                     create_user(session, username=user.username, password=m.DEMO_PASSWORD,
                                 role=Role(user.role), display_name=user.display_name,

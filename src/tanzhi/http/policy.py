@@ -29,9 +29,9 @@ from fastapi import Depends, Request
 from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy.orm import Session
 
-from tanzhi.access import Role, User, region_lineage
+from tanzhi.access import PasswordChangeRequired, Role, User, region_lineage
 from tanzhi.http.deps import DbSession, optional_user
-from tanzhi.http.policy_table import ANONYMOUS, POLICY, Access, Rule
+from tanzhi.http.policy_table import ANONYMOUS, OPEN_BEFORE_PASSWORD_CHANGE, POLICY, Access, Rule
 from tanzhi.http.security import NotAuthenticated
 from tanzhi.kernel import NotFound, PermissionDenied, require_region
 
@@ -235,6 +235,9 @@ def authorize(request: Request, db: DbSession,
     if rule is None:
         # Fail closed: a route nobody wrote a policy for answers to no one.
         raise PermissionDenied(f"此地址没有访问策略 / no access policy for {key}")
+    if user is not None and user.must_change_password and key not in OPEN_BEFORE_PASSWORD_CHANGE:
+        # A password an administrator chose opens nothing but the form to replace it.
+        raise PasswordChangeRequired()
     request.state.access = check(db, user, rule, user.role if user else ANONYMOUS,
                                  request_values(request))
 

@@ -355,7 +355,22 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("POST", "/enterprise/reports/{version_id}/conservative"): ENT_VERIFY,
     ("POST", "/enterprise/reports/{version_id}/verify"): ENT_VERIFY,
     ("POST", "/enterprise/reports/{version_id}/approve"): ENT_AUTHORITY,
+
+    # Indicator page Excel (acct helper, brief item 2): what the page shows, same rows as it.
+    ("GET", "/plans/{plan_id}/indicators/{indicator_id}/export.xlsx"): READ,
 }
+# Forced password change (acct helper, issue #11 item 9 follow-up): while a password an
+# administrator set stands (`User.must_change_password`), `tanzhi.http.policy.authorize` lets only
+# these routes through — the form, logging out, who-am-I and the health check (static files never
+# reach it). Every other route: a redirect to the form for a browser, a 403 for the API.
+OPEN_BEFORE_PASSWORD_CHANGE: frozenset[tuple[str, str]] = frozenset({
+    ("GET", "/account/password"),
+    ("POST", "/account/password"),
+    ("POST", "/logout"),
+    ("POST", "/api/v1/logout"),
+    ("GET", "/api/v1/me"),
+    ("GET", "/api/v1/health"),
+})
 # Rows for routes not mounted yet (kept so a route is covered the moment it is mounted); the
 # policy test does not require them mounted. Empty since the password page landed.
 PENDING: frozenset[tuple[str, str]] = frozenset()

@@ -30,7 +30,7 @@ from tanzhi.plan.api import (
     require_recorder,
 )
 from tanzhi.plan.model import Plan, Target
-from tanzhi.plan.service.detail import indicator_detail, plan_overview
+from tanzhi.plan.service.detail import indicator_detail, indicator_workbook, plan_overview
 from tanzhi.plan.service.workbook import read_plan_workbook
 
 router = APIRouter(include_in_schema=False)
@@ -135,6 +135,23 @@ def _detail_ctx(db: Any, user: User, plan_id: str, indicator_id: str, region: st
                 json_url=f"/api/v1/plans/{plan_id}/indicators/{indicator_id}"
                          + (f"?region={code}" if region else ""),
                 provenance=_provenance(record), today=date.today().isoformat(), **extra)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/{plan_id}/indicators/{indicator_id}/export.xlsx")
+def indicator_xlsx(plan_id: str, indicator_id: str, db: DbSession, user: CurrentUser,
+                   region: str | None = None) -> Response:
+    """What the indicator page shows, as Excel: series actual vs expected path, the status
+    card and the provenance (`indicator_workbook`), from the same cached detail as the page."""
+    ctx = _detail_ctx(db, user, plan_id, indicator_id, region)
+    code = ctx["d"]["region_code"]
+    place = ctx["region"]
+    body = indicator_workbook(ctx["d"], region_name=place.name_zh if place else code,
+                              provenance=ctx["provenance"])
+    return Response(body, media_type=XLSX, headers={
+        "Content-Disposition": f'attachment; filename="{plan_id}-{indicator_id}-{code}.xlsx"'})
 
 
 @router.get("/{plan_id}/indicators/{indicator_id}", response_class=HTMLResponse)

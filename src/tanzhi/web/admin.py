@@ -44,11 +44,13 @@ ACCOUNT_LEVELS = ("province", "city", "county")
 
 # What the detail page says after a change (`?done=`).
 DONE: dict[str, tuple[str, str]] = {
-    "created": ("账号已创建", "Account created"),
+    "created": ("账号已创建；该用户首次登录时须修改密码", "Account created; the user must change "
+                "the password at the first login"),
     "role": ("角色与范围已更改，该用户的会话已全部结束", "Role and scope changed; all of the "
              "user's sessions ended"),
-    "password": ("密码已重置，该用户的会话已全部结束；请将新密码告知本人", "Password reset; all of "
-                 "the user's sessions ended. Tell the user the new password"),
+    "password": ("密码已重置，该用户的会话已全部结束；请将新密码告知本人，其下次登录时须修改密码",
+                 "Password reset; all of the user's sessions ended. Tell the user the new "
+                 "password, which they must change at the next login"),
     "disable": ("账号已停用，该用户的会话已全部结束", "Account disabled; all of the user's "
                 "sessions ended"),
     "enable": ("账号已启用", "Account enabled"),
@@ -82,7 +84,7 @@ class UserView:
                 "role_zh": u.role.label_zh, "region_code": u.region_code,
                 "region_name": self.region_name, "department": u.department,
                 "department_name": self.department_name, "enterprise_id": u.enterprise_id,
-                "active": u.active}
+                "active": u.active, "must_change_password": u.must_change_password}
 
 
 def _region_names(db: Session) -> dict[str, str]:
@@ -196,7 +198,8 @@ def user_create(
         created = create_user(
             db, username=username.strip(), password=password, role=chosen,
             display_name=display_name.strip(), region_code=_blank(region_code),
-            department=_blank(department), enterprise_id=_blank(enterprise_id))
+            department=_blank(department), enterprise_id=_blank(enterprise_id),
+            must_change_password=True)
     except DataError as exc:
         return _new_page(request, db, user, values=values, problems=_problems(exc),
                          status_code=422)

@@ -134,6 +134,8 @@ class MeOut(BaseModel):
     region_code: str | None = None
     department: str | None = None
     enterprise_id: str | None = None
+    # An administrator set the password: every route but the password form answers 403/redirect.
+    must_change_password: bool = False
     locale: str
     csrf_token: str
 
@@ -168,7 +170,8 @@ def me_out(request: Request, user: User | None) -> MeOut:
         authenticated=True, username=user.username, display_name=user.display_name,
         role=user.role.value, role_zh=user.role.label_zh, role_en=user.role.label_en,
         region_code=user.region_code, department=user.department,
-        enterprise_id=user.enterprise_id, locale=locale, csrf_token=csrf_token(request))
+        enterprise_id=user.enterprise_id, must_change_password=user.must_change_password,
+        locale=locale, csrf_token=csrf_token(request))
 
 
 def dashboard_summary(db: Any, user: User, code: str) -> DashboardOut:

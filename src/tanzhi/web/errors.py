@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from tanzhi.access import LoginThrottled
+from tanzhi.access import LoginThrottled, PasswordChangeRequired
 from tanzhi.http import NotAuthenticated, render
 from tanzhi.kernel import ConsistencyError, DataError, NotFound, PermissionDenied, TanzhiError
 
@@ -82,6 +82,8 @@ async def tanzhi_error_handler(request: Request, exc: Exception) -> Response:
     elif isinstance(exc, NotAuthenticated):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+    elif isinstance(exc, PasswordChangeRequired):
+        return RedirectResponse(exc.form, status_code=303)
     else:
         response = _error_page(request, status, title_en, title_zh, str(exc), problems)
     response.headers.update(headers)

@@ -10,6 +10,7 @@ value, an official release, always wins over a derived one and is never supersed
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from tanzhi.kernel import DataError, Location, NotFound, Problem, get_region
 from tanzhi.plan import store
+from tanzhi.plan.model import Plan
 from tanzhi.plan.service.registry import get_plan
 
 ACTUAL_COLUMNS = ["plan_id", "indicator_id", "region_code", "year", "value", "source",
@@ -65,13 +67,34 @@ def actual_history(session: Session, plan_id: str, indicator_id: str, region_cod
 def check_actual(session: Session, plan_id: str, indicator_id: str, region_code: str, year: int,
            value: float, source: str) -> None:
     plan = get_plan(session, plan_id)
+    _raise_problems(_problems(plan, indicator_id, get_region(session, region_code) is not None,
+                              region_code, year, value, source))
+
+
+def check_actuals(session: Session, plan: Plan,
+                  items: Sequence[tuple[str, str, int, float, str]]) -> None:
+    """`check_actual` for many (indicator, region, year, value, source) of one plan at once:
+    the plan is read once and each region once (an upload of a whole template)."""
+    known = {code: get_region(session, code) is not None for code in {i[1] for i in items}}
+    for indicator_id, region_code, year, value, source in items:
+        _raise_problems(_problems(plan, indicator_id, known[region_code], region_code, year,
+                                  value, source))
+
+
+def _raise_problems(problems: list[tuple[str, str, str]]) -> None:
+    if problems:
+        raise DataError([Problem(zh, en, Location(column=col)) for col, zh, en in problems])
+
+
+def _problems(plan: Plan, indicator_id: str, region_known: bool, region_code: str, year: int,
+              value: float, source: str) -> list[tuple[str, str, str]]:
     base, _bracket, part = indicator_id.partition("[")
     ind = plan.indicator(base)
     if part and part.rstrip("]") not in (ind.target.parts or {}):
         raise NotFound(f"指标 {base} 没有分项 {part.rstrip(']')} / indicator {base} has no part "
                        f"{part.rstrip(']')}")
     problems = []
-    if get_region(session, region_code) is None:
+    if not region_known:
         problems.append(("region_code", f"未知行政区划代码 {region_code}",
                          f"unknown region code {region_code}"))
     if not plan.base_year - 10 <= year <= plan.period_end + 5:
@@ -83,8 +106,7 @@ def check_actual(session: Session, plan_id: str, indicator_id: str, region_code:
         problems.append(("value", "数值须为有限数", "value must be a finite number"))
     if not source.strip():
         problems.append(("source", "须注明数据来源", "a source is required"))
-    if problems:
-        raise DataError([Problem(zh, en, Location(column=col)) for col, zh, en in problems])
+    return problems
 
 
 def write_actual(session: Session, *, plan_id: str, indicator_id: str, region_code: str, year: int,
@@ -102,6 +124,36 @@ def write_actual(session: Session, *, plan_id: str, indicator_id: str, region_co
         previous.superseded_by = row.id
         session.flush()
     return row
+
+
+def write_actuals(session: Session, plan_id: str, values: Sequence[dict[str, Any]]
+                  ) -> list[store.PlanActualRow]:
+    """`write_actual` for many keys of one plan in two flushes instead of two per value.
+
+    Each item holds `write_actual`'s keywords but `plan_id`; the keys must differ. The values
+    in force are read in one query, the new rows inserted together, then the old ones linked
+    forward (``superseded_by``): the same rows, revisions and audit entries as one by one.
+    """
+    regions = sorted({v["region_code"] for v in values})
+    previous = {(r.indicator_id, r.region_code, r.year): r
+                for r in store.actual_rows(session, plan_id, region_codes=regions)}
+    pairs = []
+    for v in values:
+        before = previous.get((v["indicator_id"], v["region_code"], v["year"]))
+        row = store.PlanActualRow(
+            plan_id=plan_id, indicator_id=v["indicator_id"], region_code=v["region_code"],
+            year=v["year"], value=float(v["value"]), source=v["source"],
+            released_on=v["released_on"], note=v["note"], derived=v["derived"],
+            lineage=v["lineage"], revision=(before.revision + 1) if before else 1,
+            actor=v["actor"])
+        pairs.append((before, row))
+    session.add_all([row for _before, row in pairs])
+    session.flush()
+    for before, row in pairs:
+        if before is not None:
+            before.superseded_by = row.id
+    session.flush()
+    return [row for _before, row in pairs]
 
 
 def derived_lineage(session: Session, plan_id: str, indicator_id: str, region_code: str

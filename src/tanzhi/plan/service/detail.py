@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import math
 from typing import Any
 
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from tanzhi.kernel import NotFound
+from tanzhi.kernel import NotFound, export_workbook
 from tanzhi.plan import calc, store
+from tanzhi.plan.calc import Status
 from tanzhi.plan.service.actuals import actual_history
 from tanzhi.plan.service.derive import derivation_for, not_derived_reason
 from tanzhi.plan.service.nowcast import ELECTRICITY, SUPPORTED, nowcast
@@ -130,3 +132,88 @@ def indicator_detail(session: Session, plan_id: str, indicator_id: str, *,
         "nowcast": _nowcast_for(session, plan_id, indicator_id, region, plan.period_end),
         "children": child_regions(session, plan),
     }
+
+
+# The indicator page's Excel download (brief acct item 2): what the page shows, as numbers.
+SERIES_HEADER = ("年份 year", "预期路径 expected path", "实际值 actual", "口径 kind",
+                 "版本 revision", "数据来源 source", "发布日期 released")
+
+
+def _cell(value: Any) -> Any:
+    value = clean(value)
+    return None if value == "" else value
+
+
+def indicator_workbook(detail: dict[str, Any], *, region_name: str,
+                       provenance: list[dict[str, Any]]) -> bytes:
+    """The indicator page (`indicator_detail`) as an xlsx: three sheets.
+
+    - ``序列 series``: per year of the plan and of every value in force, the expected path, the
+      actual in force, whether it was entered or computed, its revision, source and release;
+    - ``状态 status``: baseline, target, latest actual, completion, time progress and the light
+      (its label, or the reason there is none), each with its basis, as the status card shows;
+    - ``来源 provenance``: the plan record, the indicator's source in the plan text, how its
+      values are computed and the lineage of each computed value.
+
+    Numbers are written as numbers (no formulas); text goes through `export_workbook`, which
+    neutralises formula-like cells.
+    """
+    ind, row, plan = detail["indicator"], detail["status"], detail["plan"]
+    path = {p["year"]: p["value"] for p in detail["trajectory"]}
+    current = {h["year"]: h for h in detail["history"] if not h["superseded"]}
+    series = []
+    for year in sorted(set(path) | set(current)):
+        h = current.get(year)
+        series.append([year, path.get(year), h["value"] if h else None,
+                       ("推算 computed" if h["derived"] else "填报 entered") if h else None,
+                       h["revision"] if h else None, h["source"] if h else None,
+                       h["released_on"] if h else None])
+    status = row.get("status")
+    light = (f"{Status(status).label_zh} {status}" if status in {s.value for s in Status}
+             else f"无状态 none: {row.get('note_zh') or ''}")
+    unit = ind.get("unit") or ""
+    status_rows = [
+        ["指标 indicator", ind["name_zh"], ind["id"]],
+        ["地区 region", region_name, detail["region_code"]],
+        ["单位 unit", unit, None],
+        ["基期值 baseline", row.get("baseline"), row.get("baseline_basis")],
+        ["目标值 target", row.get("target"), row.get("target_basis")],
+        ["最新实际值 latest actual", row.get("actual"), row.get("source")],
+        ["实际值年份 year of the actual", row.get("year"), None],
+        ["目标完成度 completion", row.get("completion"), None],
+        ["时间进度 time progress", row.get("time_progress"), None],
+        ["预期进度 expected progress", row.get("expected_progress"), None],
+        ["状态 status", light, None],
+        ["所需年均变化率 required annual rate", row.get("required_annual_rate"),
+         row.get("required_basis")],
+    ]
+    source = ind.get("source") or {}
+    derivation = detail.get("derivation") or {}
+    about = [["规划 plan", plan["title_zh"], plan["id"]],
+             ["版次 edition", plan["edition"], None]]
+    for p in provenance:
+        about += [["发布单位 publisher", p.get("publisher"), None],
+                  ["许可 licence", p.get("licence"), None]]
+    about += [["规划文本出处 source in the plan", source.get("section"), source.get("quote")],
+              ["计算方法 how it is computed", derivation.get("reason"), derivation.get("kind")]]
+    for line in detail.get("lineage") or []:
+        about.append([f"推算 {line['year']} computed", line.get("method"),
+                      ", ".join(line.get("datasets") or [])])
+    buffer = io.BytesIO()
+    book = export_workbook(buffer, {"in_memory": True})
+    bold = book.add_format({"bold": True, "bg_color": "#E8F1EC", "text_wrap": True})
+    for name, header, rows in (
+            ("序列 series", SERIES_HEADER, series),
+            ("状态 status", ("项目 field", "值 value", "依据 basis"), status_rows),
+            ("来源 provenance", ("项目 field", "值 value", "说明 detail"), about)):
+        sheet = book.add_worksheet(name)
+        sheet.write_row(0, 0, list(header), bold)
+        for r, values in enumerate(rows, start=1):
+            for c, value in enumerate(values):
+                cell = _cell(value)
+                if cell is not None:
+                    sheet.write(r, c, cell if not isinstance(cell, dict | list) else str(cell))
+        sheet.freeze_panes(1, 0)
+        sheet.set_column(0, len(header) - 1, 18)
+    book.close()
+    return buffer.getvalue()

@@ -20,6 +20,7 @@ entered for the child region (`store.entered_assignments`, e.g. the demo's). The
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -103,11 +104,17 @@ def _assignments(session: Session, plan: Plan) -> dict[str, store.Assignment]:
 class _Context:
     """What status rows of one plan and region share: actuals, assigned and child targets."""
 
-    def __init__(self, session: Session, plan: Plan, region_code: str) -> None:
+    def __init__(self, session: Session, plan: Plan, region_code: str,
+                 rows: list[store.PlanActualRow] | None = None) -> None:
         self.plan = plan
         self.region_code = region_code
         self.own = region_code == plan.region_code
-        rows = store.actual_rows(session, plan.id, region_codes=[region_code])
+        # Read once per context: `get_region` builds a fresh object per call, so the ORM row
+        # leaves the identity map and every status row would query it again.
+        region = get_region(session, region_code)
+        self.region_name = region.name_zh if region else region_code
+        if rows is None:
+            rows = store.actual_rows(session, plan.id, region_codes=[region_code])
         self.actuals: dict[str, dict[int, store.PlanActualRow]] = {}
         for r in rows:
             self.actuals.setdefault(r.indicator_id, {})[r.year] = r
@@ -203,12 +210,11 @@ def _row(session: Session, ctx: _Context, ind: Indicator, year: int | None) -> d
     years = [y for y in series if y > plan.base_year and (year is None or y <= year)]
     latest = series[max(years)] if years else None
     out: dict[str, Any] = {c: None for c in STATUS_COLUMNS}
-    region = get_region(session, ctx.region_code)
     out.update({
         "indicator_id": ind.id, "name": ind.name_zh, "name_en": ind.name_en, "unit": ind.unit,
         "nature": ind.nature, "department": ind.department, "direction": ind.direction,
         "defects": ",".join(d.code for d in ind.defects), "region_code": ctx.region_code,
-        "region_name": region.name_zh if region else ctx.region_code, "seq": ind.seq,
+        "region_name": ctx.region_name, "seq": ind.seq,
         "category": ind.category, "accumulation": ind.accumulation,
         "trajectory": ind.trajectory, "baseline_printed": ind.baseline.printed,
         "baseline": baseline, "baseline_basis": baseline_basis, "target": target,
@@ -302,6 +308,34 @@ def indicator_status(session: Session, plan: Plan, ind: Indicator, region_code: 
                      year: int | None = None) -> dict[str, Any]:
     """One status row (see `STATUS_COLUMNS`) of one indicator in one region."""
     return _row(session, _Context(session, plan, region_code), ind, year)
+
+
+class StatusBatch:
+    """`indicator_status` for many (indicator, region) of one plan, for an upload that re-rates
+    every indicator it touched before and after writing.
+
+    Each region's actuals and targets are read once, the actuals of all regions in one query;
+    `put_in_force` then places newly written actual rows in the same contexts (the targets do
+    not change when an actual is recorded), so the after-state is rated without reading again.
+    """
+
+    def __init__(self, session: Session, plan: Plan, regions: Sequence[str]) -> None:
+        self.session, self.plan = session, plan
+        by_region: dict[str, list[store.PlanActualRow]] = {code: [] for code in regions}
+        for row in store.actual_rows(session, plan.id, region_codes=list(regions)):
+            by_region[row.region_code].append(row)
+        self.contexts = {code: _Context(session, plan, code, rows)
+                         for code, rows in by_region.items()}
+
+    def status(self, ind: Indicator, region_code: str, year: int | None) -> dict[str, Any]:
+        """The status row `indicator_status(…, ind, region_code, year=year)` gives."""
+        return _row(self.session, self.contexts[region_code], ind, year)
+
+    def put_in_force(self, rows: Sequence[store.PlanActualRow]) -> None:
+        """Rate from now on with `rows` (just written, current) as the values in force."""
+        for row in rows:
+            self.contexts[row.region_code].actuals.setdefault(row.indicator_id, {})[
+                row.year] = row
 
 
 def status_table(session: Session, plan_id: str, *, region_code: str | None = None,

@@ -22,7 +22,7 @@ import hashlib
 import hmac
 import json
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -136,13 +136,20 @@ def apply_light_rules(session: Session, plan: Plan, ind: Indicator, region_code:
                       actor: str) -> int:
     """Run the record-time rules (`checks.RECORD_RULES`) on an indicator's new status row,
     deliver what they find and resolve its open warnings that no longer hold; rows written."""
-    change = StatusChange(plan, ind, region_code, year, before, after, actor)
-    findings = [f for rule in RECORD_RULES for f in rule(change)]
+    return apply_light_rules_many(session, plan, [
+        StatusChange(plan, ind, region_code, year, before, after, actor)])
+
+
+def apply_light_rules_many(session: Session, plan: Plan, changes: Sequence[StatusChange]
+                           ) -> int:
+    """`apply_light_rules` for many changes of one plan: the plan's open warnings are read
+    once, and each (indicator, region) touched has those no longer found resolved."""
+    findings = [f for change in changes for rule in RECORD_RULES for f in rule(change)]
     written = sum(_deliver(session, f) for f in findings)
     keep = {f.key for f in findings}
+    touched = {(c.indicator.id, c.region_code) for c in changes}
     for row in store.open_warning_rows(session, plan_id=plan.id):
-        if (row.indicator_id, row.region_code) == (ind.id, region_code) and (
-                row.event_key not in keep):
+        if (row.indicator_id, row.region_code) in touched and row.event_key not in keep:
             row.resolved_at = utcnow()
     session.flush()
     return written
