@@ -41,7 +41,15 @@ from tanzhi.kernel.db import (
     unit_of_work,
     utcnow,
 )
-from tanzhi.kernel.derived_cache import VOLATILE_TABLES, DerivedCache, input_key
+from tanzhi.kernel.derived_cache import (
+    VOLATILE_TABLES,
+    DerivedCache,
+    DerivedStore,
+    attach_store,
+    detach_store,
+    input_key,
+    on_content_change,
+)
 from tanzhi.kernel.errors import (
     ConsistencyError,
     DataError,
@@ -76,7 +84,7 @@ from tanzhi.kernel.jobs import (
     no_progress,
     progress_bar,
 )
-from tanzhi.kernel.keys import key_path, secret_key_configured, session_secret
+from tanzhi.kernel.keys import key_path, random_secret, secret_key_configured, session_secret
 from tanzhi.kernel.numbers import (
     MISSING,
     fixed,
@@ -143,6 +151,9 @@ __all__ = [
     "DataError",
     "DatasetRef",
     "DerivedCache",
+    "DerivedStore",
+    "attach_store",
+    "detach_store",
     "Factor",
     "FactorLibrary",
     "FactorUnitMismatch",
@@ -209,6 +220,7 @@ __all__ = [
     "read_grid",
     "read_statistics",
     "read_table",
+    "random_secret",
     "read_transaction",
     "record",
     "region_chain",
@@ -233,4 +245,5 @@ __all__ = [
     "write_statistics",
     "write_template",
     "input_key",
+    "on_content_change",
 ]

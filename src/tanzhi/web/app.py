@@ -28,18 +28,23 @@ from tanzhi.http import (
     make_environment,
 )
 from tanzhi.kernel import (
+    DerivedStore,
     JobRow,
     JobRunner,
+    attach_store,
     ipcc_category,
     key_path,
     make_engine,
     make_session_factory,
+    on_content_change,
+    random_secret,
     registry,
     secret_key_configured,
     session_secret,
     utcnow,
 )
 from tanzhi.web.errors import install_error_handlers
+from tanzhi.web.precompute import Precomputer, precompute
 from tanzhi.web.routes import ROUTES
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -118,6 +123,13 @@ def warm_up() -> None:
     registry()
 
 
+def warm_templates(app: FastAPI) -> None:
+    """Compile every template of every UI language now, not in a visitor's first request."""
+    for templates in app.state.template_sets.values():
+        for name in templates.env.list_templates(extensions=("html",)):
+            templates.env.get_template(name)
+
+
 def template_dirs() -> list[Path]:
     """The base templates and each domain's `templates/` folder."""
     dirs = [WEB_DIR / "templates"]
@@ -131,17 +143,25 @@ async def job_lifespan(app: FastAPI) -> AsyncIterator[None]:
     runner: JobRunner = app.state.jobs
     if inspect(app.state.engine).has_table(JobRow.__tablename__):
         runner.recover()
+    precomputer: Precomputer | None = app.state.precomputer
+    if precomputer is not None:
+        precomputer.request()  # fill (or load) the landing views once we listen
     yield
     runner.shutdown(wait=True)
+    if precomputer is not None:
+        precomputer.stop()
 
 
 def create_app(
     settings: Settings | None = None, *, clock: Callable[[], datetime] = utcnow,
+    precompute_views: bool = False,
 ) -> FastAPI:
     """The tanzhi web application for one installation.
 
     `clock` gives the current UTC time to the session layer (idle and absolute expiry); tests
-    pass a movable one.
+    pass a movable one.  Derived page figures are stored under ``<data_dir>/derived`` by input
+    hash; with `precompute_views` (`tanzhi serve`) the landing views of every user are computed
+    at start and again after each write (`tanzhi.web.precompute`, issue #11 item 10).
     """
     settings = settings or Settings()
     app = FastAPI(
@@ -163,6 +183,13 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    attach_store(engine, DerivedStore(settings.data_dir / "derived",
+                                      random_secret(settings, "derived-hmac")))
+    app.state.precomputer = None
+    if precompute_views:
+        factory, locale = app.state.session_factory, settings.default_locale
+        app.state.precomputer = Precomputer(lambda: precompute(factory, locale))
+        on_content_change(factory, app.state.precomputer.request)
     # Long imports and compilations run as background jobs (issue #8, deliverable 7).
     app.state.jobs = JobRunner(app.state.session_factory,
                                workers=1 if engine.dialect.name == "sqlite" else 2)

@@ -6,6 +6,7 @@
 """
 
 from tanzhi.kernel.audit.chain import (
+    AUDITED_ENTITIES,
     GENESIS,
     AuditEntry,
     AuditFinding,
@@ -36,6 +37,7 @@ from tanzhi.kernel.audit.log import (
 from tanzhi.kernel.audit.rows import verify_rows
 
 __all__ = [
+    "AUDITED_ENTITIES",
     "GENESIS",
     "REDACTED_PREFIX",
     "AuditCheckpoint",
