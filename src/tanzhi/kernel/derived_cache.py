@@ -46,7 +46,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from tanzhi.kernel.audit import AUDITED_ENTITIES, content_version
 
@@ -176,8 +176,9 @@ def on_content_change(factory: sessionmaker[Session], callback: Callable[[], obj
         if session.info.pop(AUDITED_ENTITIES, set()) - skip:
             callback()
 
-    def _rolled_back(session: Session) -> None:
-        session.info.pop(AUDITED_ENTITIES, None)
+    def _rolled_back(session: Session, previous: SessionTransaction) -> None:
+        if not previous.nested:  # a savepoint's rollback leaves the outer writes standing
+            session.info.pop(AUDITED_ENTITIES, None)
 
     event.listen(factory, "after_commit", _committed)
     event.listen(factory, "after_soft_rollback", _rolled_back)
