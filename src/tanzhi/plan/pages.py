@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tanzhi.access import User
-from tanzhi.http import CurrentUser, DbSession, render, serve_script
+from tanzhi.http import CurrentUser, DbSession, render, scope_region, serve_script
 from tanzhi.kernel import (
     DataError,
     DerivedCache,
@@ -110,10 +110,10 @@ def plans_page(request: Request, db: DbSession, user: CurrentUser) -> Response:
     if (again := first_use_redirect(request, db)) is not None:
         return again
     records = plans_in_scope(db, user)
-    counts = {}
-    for r in records:
-        code = plan_region(db, user, r.plan_id, None)
-        counts[r.plan_id] = _counts_cached(db, r.plan_id, code)
+    # `plan_region` of each listed plan, from the current records in hand (`plan_region`
+    # would read each plan's stored document again: a fifth of this page's time).
+    counts = {r.plan_id: _counts_cached(db, r.plan_id, scope_region(db, user, None, r.region_code))
+              for r in records}
     return render(request, "plan/plans.html", _ctx(
         db, user, records=records, counts=counts, json_url="/api/v1/plans",
         can_edit=user.role in EDITOR_ROLES))
