@@ -14,7 +14,13 @@ from sqlalchemy import Integer, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from tanzhi.config import Settings
-from tanzhi.kernel import DerivedCache, DerivedStore, attach_store, on_content_change
+from tanzhi.kernel import (
+    DerivedCache,
+    DerivedStore,
+    attach_store,
+    input_key,
+    on_content_change,
+)
 from tanzhi.kernel.audit import make_session_factory
 from tanzhi.kernel.db import make_engine, read_transaction, unit_of_work
 
@@ -103,3 +109,16 @@ def test_content_change_hook_fires_after_audited_commits_only(engine) -> None:
     with read_transaction(factory) as s:
         _total(s)
     assert fired == [1]  # the rolled-back write's entities are forgotten
+
+
+def test_the_version_is_read_once_per_read_transaction_never_across_a_flush(engine) -> None:
+    factory = make_session_factory(engine)
+    with read_transaction(factory) as s:
+        assert input_key(s, "v", region="a") == input_key(s, "v", region="a")
+    with unit_of_work(factory, actor="t") as s:
+        before = input_key(s, "v", region="a")
+        s.add(Meter(id=9, value=1))
+        s.flush()
+        # The transaction's own audited flush moves its key: figures computed from the new
+        # row are never stored under the committed version before it.
+        assert input_key(s, "v", region="a") != before

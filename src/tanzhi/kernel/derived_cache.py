@@ -58,6 +58,8 @@ VOLATILE_TABLES = ("access_login_attempt", "access_session", "kernel_job")
 
 
 PACKAGE = Path(__file__).resolve().parents[1]
+# `session.info` key: (transaction, {ignored tables: content version}) of a read transaction.
+_VERSION_MEMO = "tanzhi.derived.version"
 
 
 @functools.cache
@@ -89,9 +91,25 @@ def input_key(session: Session, kind: str, *, ignore: Iterable[str] = VOLATILE_T
     anything else is refused rather than stringified, so two different inputs never share
     a key by accident.
     """
-    seq, head = content_version(session, ignore=ignore)
+    seq, head = _version(session, tuple(sorted(set(ignore))))
     return _digest(kind=kind, release=code_fingerprint(), db=_db(session), seq=seq, head=head,
                    inputs=inputs)
+
+
+def _version(session: Session, ignore: tuple[str, ...]) -> tuple[int, str]:
+    """`content_version`, read once per read-only transaction (a page asking for six cached
+    views pays one query, not six).  Never memoised in a write transaction: its own flushes
+    move the version, and figures keyed by the version before them would hold uncommitted
+    rows under a committed key."""
+    if not session.info.get("read_only"):
+        return content_version(session, ignore=ignore)
+    txn = session.get_transaction()
+    memo = session.info.get(_VERSION_MEMO)
+    if memo is None or memo[0] is not txn:
+        memo = session.info[_VERSION_MEMO] = (txn, {})
+    if ignore not in memo[1]:
+        memo[1][ignore] = content_version(session, ignore=ignore)
+    return memo[1][ignore]
 
 
 def slot_key(session: Session, kind: str, **inputs: Any) -> str:
