@@ -7,6 +7,7 @@ are recomputed, never served stale; a file this installation did not sign is nev
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,17 @@ def test_the_version_is_read_once_per_read_transaction_never_across_a_flush(engi
         # The transaction's own audited flush moves its key: figures computed from the new
         # row are never stored under the committed version before it.
         assert input_key(s, "v", region="a") != before
+
+
+def test_files_not_rewritten_for_a_while_are_pruned(engine, tmp_path: Path) -> None:
+    factory = make_session_factory(engine)
+    store = DerivedStore(tmp_path / "derived", b"k" * 32)
+    attach_store(engine, store)
+    with read_transaction(factory) as s:
+        DerivedCache().get(s, "v", lambda: 1, region="old")
+        DerivedCache().get(s, "v", lambda: 2, region="new")
+    assert len(store) == 2
+    old = next(store.folder.glob("*/*.bin"))
+    os.utime(old, (1_000_000_000, 1_000_000_000))  # written in 2001
+    assert store.prune(7 * 24 * 3600) == 1 and len(store) == 1
+    assert not old.exists()

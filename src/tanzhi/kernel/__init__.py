@@ -50,6 +50,7 @@ from tanzhi.kernel.derived_cache import (
     detach_store,
     input_key,
     on_content_change,
+    store_for,
 )
 from tanzhi.kernel.errors import (
     ConsistencyError,
@@ -248,4 +249,5 @@ __all__ = [
     "write_template",
     "input_key",
     "on_content_change",
+    "store_for",
 ]

@@ -38,6 +38,7 @@ import os
 import pickle
 import tempfile
 import threading
+import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -160,6 +161,20 @@ class DerivedStore:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+    def prune(self, max_age_s: float) -> int:
+        """Remove files not written for `max_age_s` seconds (views keyed by a past date or a
+        region nobody opens any more); how many.  A pruned view is recomputed when asked."""
+        cutoff = time.time() - max_age_s
+        removed = 0
+        for path in self.folder.glob("*/*.bin"):
+            try:
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:  # another process pruned or replaced it first
+                continue
+        return removed
 
     def __len__(self) -> int:
         return sum(1 for _ in self.folder.glob("*/*.bin"))

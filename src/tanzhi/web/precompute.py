@@ -28,11 +28,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tanzhi.access import User, list_users
 from tanzhi.inventory import precompute_inventory_pages
-from tanzhi.kernel import TanzhiError, read_transaction
+from tanzhi.kernel import TanzhiError, read_transaction, store_for
 from tanzhi.plan import precompute_plan_pages
 from tanzhi.web.api import key_statistics_cached
 
 log = logging.getLogger(__name__)
+
+# A stored view not rewritten for a week is dropped (plan views are keyed by today's date).
+PRUNE_AFTER_S = 7 * 24 * 3600
 
 
 def precompute_user(db: Session, user: User, locale: str) -> None:
@@ -49,6 +52,9 @@ def precompute(factory: sessionmaker[Session], locale: str) -> tuple[int, int]:
     tanzhi error — their pages show that error themselves, so it is logged, not raised)."""
     with read_transaction(factory) as db:
         users = [u for u in list_users(db) if u.active and u.region_code]
+        store = store_for(db)
+    if store is not None:  # views keyed by a past day are never asked again
+        store.prune(PRUNE_AFTER_S)
     done = failed = 0
     for user in users:
         try:
