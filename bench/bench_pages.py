@@ -14,14 +14,20 @@ cold ≤ 1 s.
 
 Run: ``uv run python bench/bench_pages.py --data DIR [--rounds 3] [--repeat 3]``; with
 ``--fresh-process`` each round runs in a new Python process, so module-level caches are empty too
-(a server restart).
+(a server restart).  The stored precompute (``DIR/derived``, issue #11 item 10) is filled by one
+precompute pass first (untimed in the rounds), as `tanzhi serve` runs at start and after each
+write; ``--compare`` interleaves rounds
+without it (store detached and removed, templates compiled on first use: the behaviour before)
+and prints the cold ratio of the same run.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -32,7 +38,8 @@ from fastapi.testclient import TestClient
 
 from tanzhi.config import Settings
 from tanzhi.demo.model import DEMO_PASSWORD
-from tanzhi.web import create_app, warm_up
+from tanzhi.kernel import detach_store
+from tanzhi.web import create_app, precompute, warm_templates, warm_up
 
 USER = "zj.admin"
 
@@ -63,9 +70,27 @@ def page_urls(client: TestClient) -> list[str]:
             f"/plans/{plan_id}/indicators/{ind.group(1)}"]
 
 
-def one_round(data: Path, repeat: int) -> dict[str, tuple[float, float, int]]:
-    warm_up()  # as `tanzhi serve` does before it listens
+def fill_store(data: Path) -> float:
+    """One precompute pass, as `tanzhi serve` runs at start and after each write; its seconds."""
     app = create_app(Settings(data_dir=data, secret_key="bench-secret"))
+    t = time.perf_counter()
+    precompute(app.state.session_factory, "zh_CN")
+    app.state.engine.dispose()
+    return time.perf_counter() - t
+
+
+def one_round(data: Path, repeat: int, mode: str) -> dict[str, tuple[float, float, int]]:
+    """`mode` "stored": as `tanzhi serve` now starts (templates compiled, the stored precompute
+    in DIR/derived read); "none": as before issue #11's stored precompute (no store, templates
+    compiled on first use) — DIR/derived is removed first."""
+    warm_up()  # as `tanzhi serve` does before it listens
+    if mode == "none":
+        shutil.rmtree(data / "derived", ignore_errors=True)
+    app = create_app(Settings(data_dir=data, secret_key="bench-secret"))
+    if mode == "none":
+        detach_store(app.state.engine)
+    else:
+        warm_templates(app)
     out: dict[str, tuple[float, float, int]] = {}
     with TestClient(app) as client:
         login(client)
@@ -84,35 +109,61 @@ def one_round(data: Path, repeat: int) -> dict[str, tuple[float, float, int]]:
     return out
 
 
+def child_round(args: argparse.Namespace, mode: str) -> dict[str, tuple[float, float, int]]:
+    done = subprocess.run([sys.executable, __file__, "--data", str(args.data),
+                           "--repeat", str(args.repeat), "--json", mode],
+                          check=True, capture_output=True, text=True)
+    return {k: tuple(v) for k, v in json.loads(done.stdout).items()}
+
+
+def report(title: str, rounds: list[dict[str, tuple[float, float, int]]]) -> dict[str, float]:
+    print(title)
+    colds = {}
+    for url in rounds[0]:
+        cold = statistics.median(r[url][0] for r in rounds)
+        warm = statistics.median(r[url][1] for r in rounds)
+        colds[url] = cold
+        ok = "ok" if cold <= 1 and warm <= 0.3 else "OVER"
+        print(f"  {url:58s} {rounds[0][url][2] / 1024:6.0f} kB  cold {cold:6.3f} s  "
+              f"warm {warm:6.3f} s  {ok}")
+    return colds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--fresh-process", action="store_true")
-    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--compare", action="store_true",
+                        help="also time each round without the stored precompute (interleaved)")
+    parser.add_argument("--json", choices=("stored", "none"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.json:  # one round in a child process
-        print(json.dumps(one_round(args.data, args.repeat)))
+        print(json.dumps(one_round(args.data, args.repeat, args.json)))
         return
-    rounds = []
-    for _ in range(args.rounds):
-        if args.fresh_process:
-            done = subprocess.run([sys.executable, __file__, "--data", str(args.data),
-                                   "--repeat", str(args.repeat), "--json"],
-                                  check=True, capture_output=True, text=True)
-            rounds.append({k: tuple(v) for k, v in json.loads(done.stdout).items()})
-        else:
-            rounds.append(one_round(args.data, args.repeat))
-    print(f"server time per page as {USER} (TestClient, in process), median of {args.rounds} "
-          f"rounds; cold = first request of a {'new process' if args.fresh_process else 'new app'}"
-          f", warm = best of {args.repeat}; goal cold ≤ 1 s, warm ≤ 0.3 s")
-    for url in rounds[0]:
-        cold = statistics.median(r[url][0] for r in rounds)
-        warm = statistics.median(r[url][1] for r in rounds)
-        ok = "ok" if cold <= 1 and warm <= 0.3 else "OVER"
-        print(f"  {url:42s} {rounds[0][url][2] / 1024:6.0f} kB  cold {cold:6.3f} s  "
-              f"warm {warm:6.3f} s  {ok}")
+    print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    modes = ("none", "stored") if args.compare else ("stored",)
+    rounds: dict[str, list] = {m: [] for m in modes}
+    for i in range(args.rounds):
+        for mode in modes:
+            if mode == "stored" and i == 0:  # fills DIR/derived, or finds it filled
+                print(f"precompute pass (as `tanzhi serve` at start and after each write): "
+                      f"{fill_store(args.data):.1f} s")
+            rounds[mode].append(child_round(args, mode) if args.fresh_process
+                                else one_round(args.data, args.repeat, mode))
+    kind = "new process" if args.fresh_process else "new app"
+    result = {}
+    for mode in modes:
+        result[mode] = report(
+            f"{mode}: server time per page as {USER} (TestClient, in process), median of "
+            f"{args.rounds} rounds; cold = first request of a {kind}, warm = best of "
+            f"{args.repeat}; goal cold ≤ 1 s, warm ≤ 0.3 s", rounds[mode])
+    if args.compare:
+        print("cold, stored precompute vs none (same run):")
+        for url, cold in result["stored"].items():
+            print(f"  {url:58s} {result['none'][url] / cold:5.1f}× faster")
+    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -200,8 +200,8 @@ def serve_config(settings: Settings, host: str, port: int) -> uvicorn.Config:
 
     from tanzhi.web import create_app
 
-    return uvicorn.Config(create_app(settings), host=host, port=port, proxy_headers=False,
-                          server_header=False)
+    return uvicorn.Config(create_app(settings, precompute_views=True), host=host, port=port,
+                          proxy_headers=False, server_header=False)
 
 
 @app.command("serve")
@@ -216,7 +216,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
 
     import uvicorn
 
-    from tanzhi.web import exposure_warnings, serving_settings, warm_up
+    from tanzhi.web import exposure_warnings, serving_settings, warm_templates, warm_up
 
     settings = serving_settings(Settings(), host)
     warnings = exposure_warnings(settings, host)
@@ -225,6 +225,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
         err.print(f"[bold red]WARNING[/bold red] {warning.en}")
     config = serve_config(settings, host, port)  # configures uvicorn's loggers
     warm_up()  # the category tree and unit registry load now, not in the first request
+    warm_templates(config.app)  # so do the compiled templates of both languages
     for warning in warnings:
         logging.getLogger("uvicorn.error").warning("%s / %s", warning.zh, warning.en)
     uvicorn.Server(config).run()

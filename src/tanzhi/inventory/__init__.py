@@ -34,6 +34,7 @@ from tanzhi.inventory.model import (
     InventoryOptions,
     NotationKey,
 )
+from tanzhi.inventory.pages import precompute as precompute_inventory_pages
 from tanzhi.inventory.pages import router as pages_router
 from tanzhi.inventory.service import (
     RunInfo,
@@ -85,6 +86,7 @@ __all__ = [
     "latest_run",
     "list_runs",
     "pages_router",
+    "precompute_inventory_pages",
     "region_totals",
     "run_findings",
     "results_csv",

@@ -49,7 +49,17 @@ from tanzhi.kernel.db import (
     unit_of_work,
     utcnow,
 )
-from tanzhi.kernel.derived_cache import VOLATILE_TABLES, DerivedCache, input_key
+from tanzhi.kernel.derived_cache import (
+    VOLATILE_TABLES,
+    DerivedCache,
+    DerivedStore,
+    attach_store,
+    code_fingerprint,
+    detach_store,
+    input_key,
+    on_content_change,
+    store_for,
+)
 from tanzhi.kernel.errors import (
     ConsistencyError,
     DataError,
@@ -92,7 +102,7 @@ from tanzhi.kernel.jobs import (
     no_progress,
     progress_bar,
 )
-from tanzhi.kernel.keys import key_path, secret_key_configured, session_secret
+from tanzhi.kernel.keys import key_path, random_secret, secret_key_configured, session_secret
 from tanzhi.kernel.numbers import (
     MISSING,
     fixed,
@@ -172,6 +182,10 @@ __all__ = [
     "DataError",
     "DatasetRef",
     "DerivedCache",
+    "DerivedStore",
+    "attach_store",
+    "code_fingerprint",
+    "detach_store",
     "Factor",
     "FactorLibrary",
     "FactorUnitMismatch",
@@ -238,6 +252,7 @@ __all__ = [
     "read_grid",
     "read_statistics",
     "read_table",
+    "random_secret",
     "read_transaction",
     "record",
     "region_chain",
@@ -269,4 +284,6 @@ __all__ = [
     "is_valid_credit_code",
     "validate_credit_code",
     "verify_dataset",
+    "on_content_change",
+    "store_for",
 ]

@@ -189,6 +189,10 @@ def seed_regions(session: Session) -> int:
     return written
 
 
+# `session.info` key: the region rows `get_region` has read in this session.
+_HELD_REGIONS = "tanzhi.regions.held"
+
+
 def list_regions(
     session: Session, *, parent: str | None = None, level: RegionLevel | str | None = None
 ) -> list[Region]:
@@ -200,7 +204,12 @@ def list_regions(
 def get_region(session: Session, code: str) -> Region | None:
     """The stored region with this code, or None."""
     row = session.get(RegionRow, code)
-    return row.to_region() if row is not None else None
+    if row is None:
+        return None
+    # The identity map holds rows weakly: keep a reference for the session's life, so a page
+    # that walks the same lineage twenty times asks the database once per region.
+    session.info.setdefault(_HELD_REGIONS, {})[code] = row
+    return row.to_region()
 
 
 def require_region(session: Session, code: str) -> Region:

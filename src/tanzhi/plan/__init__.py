@@ -105,6 +105,7 @@ from tanzhi.plan.model import (
     list_plans,
     load_plan,
 )
+from tanzhi.plan.pages import precompute as precompute_plan_pages
 from tanzhi.plan.pages import router as pages_router
 from tanzhi.plan.seed import (
     demo_seed,
@@ -269,6 +270,7 @@ __all__ = [
     "on_scan",
     "open_evidence",
     "pages_router",
+    "precompute_plan_pages",
     "pilot_dict",
     "pilot_in_force",
     "pilot_timeline",

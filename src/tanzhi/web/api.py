@@ -38,6 +38,12 @@ from tanzhi.web.dashboard import KeyStatsOut, dataset_sources, key_statistics
 # version (`tanzhi.kernel.DerivedCache`: never stale; issue #11 item 10).
 STATS_CACHE = DerivedCache(maxsize=256)
 
+
+def key_statistics_cached(db: Any, code: str) -> KeyStatsOut | None:
+    """The key-statistics card of region `code`, through `STATS_CACHE`."""
+    return STATS_CACHE.get(db, "web.key_statistics", lambda: key_statistics(db, code),
+                           region=code)
+
 router = APIRouter(tags=["shell"])
 
 # Roles that look after a region and may extend its tree with towns, villages, parks, pilot zones.
@@ -195,8 +201,7 @@ def dashboard_summary(db: Any, user: User, code: str) -> DashboardOut:
         map_region = next((c.code for c in reversed(lineage[:-1])
                            if c.level in ("city", "province")), code)
     # Issue #2: statistics are demo (synthetic) unless a seed plan states them; say which.
-    stats = STATS_CACHE.get(db, "web.key_statistics", lambda: key_statistics(db, code),
-                            region=code)
+    stats = key_statistics_cached(db, code)
     sources = list(region_sources())
     if stats is not None:
         sources += [Source(**s) for s in dataset_sources(stats.datasets)]

@@ -28,18 +28,26 @@ from tanzhi.http import (
     make_environment,
 )
 from tanzhi.kernel import (
+    DerivedStore,
     JobRow,
     JobRunner,
+    attach_store,
+    code_fingerprint,
+    format_number,
     ipcc_category,
     key_path,
     make_engine,
     make_session_factory,
+    on_content_change,
+    random_secret,
     registry,
     secret_key_configured,
     session_secret,
     utcnow,
 )
+from tanzhi.web.api import region_sources
 from tanzhi.web.errors import install_error_handlers
+from tanzhi.web.precompute import Precomputer, precompute
 from tanzhi.web.routes import ROUTES
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -112,10 +120,22 @@ def exposure_warnings(settings: Settings, host: str) -> list[ExposureWarning]:
 def warm_up() -> None:
     """Load, before serving, what the first request would otherwise load: the IPCC 2006
     category tree (climate_categories and networkx, 2–9 s on this machine's first use) and
-    the unit registry (≈ 3 s).  `tanzhi serve` calls it, so no visitor's request pays it
+    the unit registry (≈ 3 s), the code fingerprint of stored figures and the dashboard's
+    provenance.  `tanzhi serve` calls it, so no visitor's request pays it
     (issue #11 item 10); app factories in tests do not, to keep them fast."""
     ipcc_category("1")
     registry()
+    code_fingerprint()  # part of every stored figure's key: hashing the package takes ≈ 0.3 s
+    region_sources()  # the dashboard's provenance (a YAML read, ≈ 0.1 s)
+    for locale in LOCALES:  # babel loads a locale's number symbols on first use (≈ 40 ms)
+        format_number(12345.6, locale)
+
+
+def warm_templates(app: FastAPI) -> None:
+    """Compile every template of every UI language now, not in a visitor's first request."""
+    for templates in app.state.template_sets.values():
+        for name in templates.env.list_templates(extensions=("html",)):
+            templates.env.get_template(name)
 
 
 def template_dirs() -> list[Path]:
@@ -131,17 +151,25 @@ async def job_lifespan(app: FastAPI) -> AsyncIterator[None]:
     runner: JobRunner = app.state.jobs
     if inspect(app.state.engine).has_table(JobRow.__tablename__):
         runner.recover()
+    precomputer: Precomputer | None = app.state.precomputer
+    if precomputer is not None:
+        precomputer.request()  # fill (or load) the landing views once we listen
     yield
     runner.shutdown(wait=True)
+    if precomputer is not None:
+        precomputer.stop()
 
 
 def create_app(
     settings: Settings | None = None, *, clock: Callable[[], datetime] = utcnow,
+    precompute_views: bool = False,
 ) -> FastAPI:
     """The tanzhi web application for one installation.
 
     `clock` gives the current UTC time to the session layer (idle and absolute expiry); tests
-    pass a movable one.
+    pass a movable one.  Derived page figures are stored under ``<data_dir>/derived`` by input
+    hash; with `precompute_views` (`tanzhi serve`) the landing views of every user are computed
+    at start and again after each write (`tanzhi.web.precompute`, issue #11 item 10).
     """
     settings = settings or Settings()
     app = FastAPI(
@@ -163,6 +191,13 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    attach_store(engine, DerivedStore(settings.data_dir / "derived",
+                                      random_secret(settings, "derived-hmac")))
+    app.state.precomputer = None
+    if precompute_views:
+        factory, locale = app.state.session_factory, settings.default_locale
+        app.state.precomputer = Precomputer(lambda: precompute(factory, locale))
+        on_content_change(factory, app.state.precomputer.request)
     # Long imports and compilations run as background jobs (issue #8, deliverable 7).
     app.state.jobs = JobRunner(app.state.session_factory,
                                workers=1 if engine.dialect.name == "sqlite" else 2)

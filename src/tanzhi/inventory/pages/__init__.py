@@ -153,7 +153,6 @@ def overview(
     b: Annotated[int | None, Query(description="compare: year B")] = None,
 ) -> Response:
     """The inventory of one region: totals, charts, comparison, residuals, QA/QC, notation keys."""
-    zh = _zh(request)
     code = _default_region(user, region)
     place = require_region(db, code)
     info = _run(db, run, code)
@@ -163,17 +162,36 @@ def overview(
     }
     if info is None:
         return render(request, "inventory/overview.html", ctx)
+    ctx.update(_overview_cached(db, info, code, year=year, a=a, b=b,
+                                locale=str(request.state.locale)))
+    return render(request, "inventory/overview.html", ctx)
+
+
+def _overview_cached(db: Any, info: Any, code: str, *, year: int | None, a: int | None,
+                     b: int | None, locale: str) -> dict[str, Any]:
+    """The overview's figures for the asked (or default) years, through `CACHE`."""
     years = sorted(int(y) for y in info.years)
     year = year if year in years else years[-1]
     a = a if a in years else years[0]
     b = b if b in years else year
-    locale = str(request.state.locale)
-    ctx.update(CACHE.get(
+    zh = locale.startswith("zh")
+    return CACHE.get(
         db, "inventory.overview",
         lambda: _overview_figures(db, info, code, year=year, years=years, a=a, b=b, zh=zh,
                                   locale=locale),
-        run=info.id, region=code, year=year, a=a, b=b, locale=locale))
-    return render(request, "inventory/overview.html", ctx)
+        run=info.id, region=code, year=year, a=a, b=b, locale=locale)
+
+
+def precompute(db: Any, user: User, locale: str) -> None:
+    """Compute (or load from the stored precompute) the figures of the views `user` lands on:
+    the overview of their region and the page of its newest run, default years (issue #11
+    item 10).  Same code path and key as the pages, so a page after this is a cache read."""
+    code = _default_region(user, None)
+    info = _run(db, None, code)
+    if info is None:
+        return
+    _overview_cached(db, info, code, year=None, a=None, b=None, locale=locale)
+    _run_cached(db, info, _run_region(db, user, info, None), year=None, locale=locale)
 
 
 @router.get("/qaqc")
@@ -361,20 +379,27 @@ def run_detail(
 ) -> Response:
     """One run: lineage, key categories, recalculation diff, downloads; the uncertainty table
     (Approach 1, or Monte Carlo on request) arrives by htmx from `run_uncertainty`."""
-    zh = _zh(request)
     info = service.get_run(db, run_id)
     code = _run_region(db, user, info, region)
-    years = sorted(int(y) for y in info.years)
-    year = year if year in years else years[-1]
-    locale = str(request.state.locale)
-    figures = CACHE.get(db, "inventory.run",
-                        lambda: _run_figures(db, info, code, year=year, years=years, zh=zh),
-                        run=run_id, region=code, year=year, locale=locale)
+    figures = _run_cached(db, info, code, year=year, locale=str(request.state.locale))
     return render(request, "inventory/run.html", {
         "run": info, "region": require_region(db, code), "regions": scope_regions(db, user),
-        "year": year, "years": years, "can_edit": user.role in EDIT_ROLES, **figures,
+        "can_edit": user.role in EDIT_ROLES, **figures,
         "json_url": _json_url(f"/runs/{run_id}"),
     })
+
+
+def _run_cached(db: Any, info: Any, code: str, *, year: int | None, locale: str
+                ) -> dict[str, Any]:
+    """The run page's figures for the asked (or newest) year, through `CACHE`, with the
+    resolved `years` and `year`."""
+    years = sorted(int(y) for y in info.years)
+    year = year if year in years else years[-1]
+    zh = locale.startswith("zh")
+    figures = CACHE.get(db, "inventory.run",
+                        lambda: _run_figures(db, info, code, year=year, years=years, zh=zh),
+                        run=info.id, region=code, year=year, locale=locale)
+    return {**figures, "years": years, "year": year}
 
 
 def _run_figures(db: Any, info: Any, code: str, *, year: int, years: list[int], zh: bool,

@@ -7,6 +7,7 @@
 
 from tanzhi.kernel.audit.bulk import BulkRows
 from tanzhi.kernel.audit.chain import (
+    AUDITED_ENTITIES,
     GENESIS,
     AuditEntry,
     AuditFinding,
@@ -37,6 +38,7 @@ from tanzhi.kernel.audit.log import (
 from tanzhi.kernel.audit.rows import verify_rows
 
 __all__ = [
+    "AUDITED_ENTITIES",
     "GENESIS",
     "REDACTED_PREFIX",
     "AuditCheckpoint",

@@ -170,6 +170,10 @@ def record(
     _append(session, [(action, entity, entity_key, before, after)], key)
 
 
+# `session.info` key: the set of tables the open transaction has written audit entries for.
+AUDITED_ENTITIES = "tanzhi.audited_entities"
+
+
 def _append(session: Session, items: list[tuple[str, str, str, dict, dict]], key: bytes) -> None:
     if not items:
         return
@@ -198,6 +202,8 @@ def _append(session: Session, items: list[tuple[str, str, str, dict, dict]], key
         fields["entry_hash"] = prev = entry_hash(fields, key)
         rows.append(fields)
     conn.execute(insert(AuditEntry), rows)
+    # Which tables this transaction changed, for after-commit hooks (`tanzhi.web.precompute`).
+    session.info.setdefault(AUDITED_ENTITIES, set()).update(r["entity"] for r in rows)
     if head:
         conn.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, entry_hash=prev))
     else:

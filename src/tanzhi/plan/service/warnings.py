@@ -240,7 +240,9 @@ def open_warnings(session: Session, user: User | None = None) -> list[OpenWarnin
         first = rows[0]
         if user is not None and not any(_visible(session, user, r, scope) for r in rows):
             continue
-        plan = plans.setdefault(first.plan_id, get_plan(session, first.plan_id))
+        if first.plan_id not in plans:  # parse each plan once, not once per warning
+            plans[first.plan_id] = get_plan(session, first.plan_id)
+        plan = plans[first.plan_id]
         ind = plan.indicator(first.indicator_id)
         region = get_region(session, first.region_code)
         out.append(OpenWarning(
