@@ -79,6 +79,7 @@ from tanzhi.kernel.jobs import (
 from tanzhi.kernel.keys import key_path, secret_key_configured, session_secret
 from tanzhi.kernel.numbers import (
     MISSING,
+    excel_format,
     fixed,
     format_number,
     percent,
@@ -122,6 +123,7 @@ __all__ = [
     "percentage_points",
     "quantity",
     "round_significant",
+    "excel_format",
     "significant",
     "COAL_CONTEXT",
     "pin_iam_units_cache",
