@@ -132,9 +132,10 @@ def _intensity_unit(result: RoundResult) -> str:
 
 def _notes(result: RoundResult) -> list[str]:
     method_zh = METHOD_LABELS.get(result.method, (result.method, ""))[0]
+    # figures by the house rule (kernel.numbers): no six-decimal floats in prose (#11 item 7)
+    scale = fixed(result.aggregate.get("scale", 0), 4)
     notes = [
-        # figures by the house rule (kernel.numbers): no six-decimal floats in prose (issue #11 item 7)
-        f"分解方法：{method_zh}。各地目标经比例系数 {fixed(result.aggregate.get('scale', 0), 4)} 调整，"
+        f"分解方法：{method_zh}。各地目标经比例系数 {scale} 调整，"
         "使各地目标按预测GDP汇总后恰好达到上级目标。",
         f"上级目标 {result.parent_target:g}{'%' if result.kind != 'total' else result.unit}，"
         f"来源：{result.parent_target_source_zh}"
