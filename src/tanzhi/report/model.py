@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -340,6 +341,25 @@ LICENCE_ZH = {
 def licence_zh(licence: str) -> str:
     """A source's licence note in Chinese; a licence name (CC0-1.0, MIT) as is."""
     return LICENCE_ZH.get(licence, licence)
+
+
+# Words of an edition id (``2021-draft``, ``demo``) as a Chinese report prints them: a printed
+# report has no code column, so an edition reads as words (issue #11 item 7).
+EDITION_WORDS_ZH = {"draft": "征求意见稿", "demo": "演示版", "adopted": "正式印发稿",
+                    "final": "终稿", "revised": "修订稿", "packaged": "随平台发布"}
+
+
+def edition_zh(edition: str) -> str:
+    """An edition id in Chinese words; a date, a version number or an unknown id as is.
+
+    >>> edition_zh("2021-draft"), edition_zh("demo"), edition_zh("2026-11"), edition_zh("v1.2")
+    ('2021 年征求意见稿', '演示版', '2026-11', 'v1.2')
+    """
+    parts = str(edition).split("-")
+    if not any(p in EDITION_WORDS_ZH for p in parts):
+        return str(edition)
+    return "".join(f"{p} 年" if re.fullmatch(r"(19|20)\d\d", p) else EDITION_WORDS_ZH.get(p, p)
+                   for p in parts)
 
 
 def format_value(value: Any, column: Column) -> str:
