@@ -46,6 +46,9 @@ ALLOWED = frozenset({
     "Nm", "L", "yr", "MB",
     # chemical formulas and gas groups
     "CO", "CO2", "CH4", "N2O", "HFCs", "PFCs", "SF6", "NF3", "HFC", "PFC",
+    # HFC-23 (the by-product gas of HCFC-22 production, IPCC 2006 vol. 3 ch. 3.10) and the
+    # refrigerant number HCFC-22, written so in Chinese texts
+    "HFC23", "HCFC",
     # IPCC and GWP report names
     "IPCC", "AR4", "AR5", "AR6", "SAR", "TAR", "GWP", "GWP100",
     # IPCC notation keys (2006 Guidelines vol. 1 ch. 8): not estimated, not applicable, …

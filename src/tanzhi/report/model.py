@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 import pandas as pd
+from markupsafe import Markup, escape
 
 from tanzhi.kernel import fixed, significant
 from tanzhi.plan import Plan
@@ -81,6 +82,9 @@ class Column:
     align: Literal["left", "right", "center"] = "right"
     percent: bool = False  # value is a fraction shown as a percentage
     width: str | None = None  # CSS width of the column ("18%"), None = automatic
+    # cells are codes (factor and parameter ids, units, check names, dataset ids): the HTML
+    # shows them as code, and the Latin-word check reads them as codes (issue #11 item 7)
+    code: bool = False
 
     @property
     def header(self) -> str:
@@ -336,6 +340,38 @@ LICENCE_ZH = {
     "synthetic, not official": "合成数据，非官方统计",
     "computed": "平台计算",
 }
+
+
+# An IPCC category code leading a cell ("1.A.1.a.i 电力生产").
+CODE_PREFIX = re.compile(r"(\d(?:\.[0-9A-Za-z]+)+)(?=\s|$)")
+
+
+def code_prefix(text: str) -> tuple[str, str]:
+    """(leading IPCC category code, the rest) of a cell's text; ("", text) without one.
+
+    >>> code_prefix("1.A.1.a.i 电力生产"), code_prefix("合计")
+    (('1.A.1.a.i', ' 电力生产'), ('', '合计'))
+    """
+    m = CODE_PREFIX.match(text)
+    return (m.group(1), text[m.end():]) if m else ("", text)
+
+
+# IPCC category codes inside prose ("动物肠道发酵（3.A.1）").
+CODE_INSIDE = re.compile(r"(?<![\w.])(\d(?:\.[0-9A-Za-z]+)+)(?![\w.])")
+
+
+def codes_marked(text: str) -> Markup:
+    """`text` escaped, its IPCC category codes wrapped as code (``<span class="code">``).
+
+    >>> str(codes_marked("肠道发酵（3.A.1）<x>"))
+    '肠道发酵（<span class="code">3.A.1</span>）&lt;x&gt;'
+    """
+    out, last = [], 0
+    for m in CODE_INSIDE.finditer(text):
+        out += [escape(text[last:m.start()]), Markup('<span class="code">%s</span>') % m.group(1)]
+        last = m.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
 
 
 def licence_zh(licence: str) -> str:
