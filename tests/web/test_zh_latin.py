@@ -39,7 +39,7 @@ from .test_policy import LOGINS, _login, build_cases, catalogue  # noqa: F401 â€
 ALLOWED = frozenset({
     # the product and file formats a user downloads or uploads
     "tanzhi", "Excel", "CSV", "PDF", "DOCX", "XLSX", "xlsx", "csv", "pdf", "docx", "JSON", "API",
-    "HTML", "JPG", "PNG", "SHA",
+    "HTML", "JPG", "PNG", "SHA", "IAMC",
     # units (SI and the field's)
     "t", "kt", "Mt", "Gg", "kg", "g", "tce", "kgce", "tCO", "kWh", "MWh", "GWh", "TWh", "kW",
     "MW", "GW", "TJ", "GJ", "PJ", "MJ", "km", "ha", "m", "h", "a", "e", "CO2e", "tCO2e",
@@ -61,7 +61,7 @@ ALLOWED = frozenset({
     "GDP", "UTC",
     # licence identifiers (SPDX), names of software and publishers a source was copied from,
     # and the name of the map datum (GCJ-02)
-    "MIT", "CC0", "cnmaps", "cnmetlab", "GCJ",
+    "MIT", "CC0", "cnmaps", "cnmetlab", "GCJ", "ghgpy", "CityCatalyst",
     # the file format name a download button offers (Word)
     "Word",
 })
