@@ -210,7 +210,7 @@ def visible_text(html: str) -> str:
 
 
 # A file name or path a page points to (docs/decomposition.md, 模板.xlsx) is a name, not prose.
-FILE_NAME = re.compile(r"[\w./-]+\.(?:md|csv|xlsx|xls|json|yaml|pdf|docx|zip|txt)\b")
+FILE_NAME = re.compile(r"[\w./-]+\.(?:md|py|csv|xlsx|xls|json|yaml|pdf|docx|zip|txt)\b")
 
 
 def latin_words(text: str) -> list[str]:

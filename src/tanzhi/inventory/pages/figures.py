@@ -453,7 +453,8 @@ def lineage(info: Any) -> dict[str, Any]:
     """The run's lineage as the workbook's cover sheet records it."""
     return {"run_id": info.id, "created_at": str(info.created_at), "actor": info.actor,
             "label": info.label, "gwp": info.gwp, "source": info.source,
-            "method": info.method, "factor_datasets": dict(info.factor_datasets or {}),
+            "method": info.method, "method_zh": method_zh(info.method),
+            "factor_datasets": dict(info.factor_datasets or {}),
             "supersedes": info.supersedes}
 
 
