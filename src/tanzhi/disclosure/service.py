@@ -59,6 +59,8 @@ SECTORS: dict[int, tuple[str, str]] = {
 STATUS_FIELDS = ("seq", "indicator_id", "name", "name_en", "unit", "nature", "baseline",
                  "target", "actual", "year", "completion", "status", "status_zh", "note_zh",
                  "department", "source", "derived")
+# Fields holding a fraction (0.456), shown in a workbook as a percentage.
+SHARE_FIELDS = frozenset({"completion"})
 STATUS_LABELS = {"green": ("正常", "on track"), "yellow": ("预警", "warning"),
                  "red": ("滞后", "lagging")}
 STATUS_HEADERS = {
@@ -311,6 +313,8 @@ def _table_bytes(fmt: str, *, title: str, subtitle: str, fields: tuple[str, ...]
     out = io.BytesIO()
     book = export_workbook(out, {"in_memory": True})
     sheet = book.add_worksheet("data")
+    # a fraction of the target reached reads as 45.6 % (issue #11 item 7: one number rule)
+    share = book.number_format(kind="share")
     sheet.write(0, 0, title)
     sheet.write(1, 0, subtitle)
     for j, head in enumerate(heads):
@@ -319,7 +323,8 @@ def _table_bytes(fmt: str, *, title: str, subtitle: str, fields: tuple[str, ...]
         for j, f in enumerate(fields):
             value = r.get(f)
             if value is not None:
-                sheet.write(i, j, value)
+                sheet.write(i, j, value, share if f in SHARE_FIELDS and isinstance(
+                    value, int | float) else None)
     book.close()
     return out.getvalue()
 

@@ -11,6 +11,7 @@ import jinja2
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
+from markupsafe import Markup, escape
 
 from tanzhi.access import DEPARTMENTS
 from tanzhi.kernel import (
@@ -28,7 +29,9 @@ DOMAIN = "messages"
 
 # "中文 / English" as the API's bilingual messages and the demo's notes are written: Chinese
 # (with at least one Han character) before " / ", English without any after it.
-_BILINGUAL = re.compile(r"^(?P<zh>.*[\u3400-\u9fff][^/]*?)\s*/\s+(?P<en>[^\u3400-\u9fff]+)$", re.S)
+# "中文 / English": the English half is the text after the first " / " that follows the last
+# Chinese character (a path such as inventory/service/mapping.py in the Chinese half is kept)
+_BILINGUAL = re.compile(r"^(?P<zh>.*[\u3400-\u9fff].*?)\s*/\s+(?P<en>[^\u3400-\u9fff]+)$", re.S)
 
 
 def one_language(text: object, locale: str) -> str:
@@ -42,6 +45,61 @@ def one_language(text: object, locale: str) -> str:
     if not found:
         return value
     return found["zh"].strip() if locale.startswith("zh") else found["en"].strip()
+
+
+# The 2006 IPCC Guidelines as their Chinese edition names them (《2006年IPCC国家温室气体清单指南》,
+# IGES for the IPCC, 2006): volumes and the chapter titles the packaged data cites.
+IPCC_VOLUMES_ZH = {"1": "通则", "2": "能源", "3": "工业过程和产品使用",
+                   "4": "农业、林业和其他土地利用", "5": "废弃物"}
+IPCC_CHAPTERS_ZH = {
+    "Uncertainties": "不确定性", "Introduction": "引言", "Stationary Combustion": "固定源燃烧",
+    "Fugitive Emissions": "逸散排放", "Mineral Industry": "采掘工业排放",
+    "Chemical Industry": "化学工业排放",
+    "Emissions from Livestock and Manure Management": "畜牧业和粪便管理中的排放",
+    "Solid Waste Disposal": "固体废弃物处理",
+    "Incineration and Open Burning": "废弃物的焚化和露天燃烧",
+    "Wastewater Treatment and Discharge": "废水处理与排放",
+}
+_IPCC_CITATION = re.compile(
+    r"2006 IPCC Guidelines Vol\.(?P<vol>[1-5]) \([^)]*\) (?P<chapters>Ch\.[\d\-]+"
+    r"(?: and Ch\.\d+)?)(?: (?P<title>.+))?")
+
+
+def citation_zh(source: object) -> str:
+    """A citation of the 2006 IPCC Guidelines in the words of its Chinese edition; any other
+    citation as given (issue #11 item 7).
+
+    >>> citation_zh("2006 IPCC Guidelines Vol.2 (Energy) Ch.2 Stationary Combustion")
+    '《2006年IPCC国家温室气体清单指南》第2卷（能源）第2章 固定源燃烧'
+    >>> citation_zh("2006 IPCC Guidelines Vol.4 (AFOLU) Ch.5 and Ch.11")
+    '《2006年IPCC国家温室气体清单指南》第4卷（农业、林业和其他土地利用）第5章和第11章'
+    """
+    text = "" if source is None else str(source)
+    m = _IPCC_CITATION.fullmatch(text)
+    if not m or (m["title"] and m["title"] not in IPCC_CHAPTERS_ZH):
+        return text
+    chapters = "和".join(f"第{c.replace('-', '—')}章" for c in
+                        re.findall(r"Ch\.([\d\-]+)", m["chapters"]))
+    title = f" {IPCC_CHAPTERS_ZH[m['title']]}" if m["title"] else ""
+    return (f"《2006年IPCC国家温室气体清单指南》第{m['vol']}卷（{IPCC_VOLUMES_ZH[m['vol']]}）"
+            f"{chapters}{title}")
+
+
+_LEADING_CODE = re.compile(r"(\d(?:\.[0-9A-Za-z]+)*)\s+(.*)", re.S)
+
+
+def code_name(text: object) -> Markup:
+    """``1.A.1.a.i 电力生产`` with its IPCC code shown as a code (``<span class="mono">``), the
+    name as text; a text without a leading code escaped as is (issue #11 item 7).
+
+    >>> str(code_name("1.A.1.a.i 电力生产")), str(code_name("合计"))
+    ('<span class="mono">1.A.1.a.i</span> 电力生产', '合计')
+    """
+    value = "" if text is None else str(text)
+    m = _LEADING_CODE.fullmatch(value)
+    if not m:
+        return escape(value)
+    return Markup('<span class="mono">%s</span> %s') % (m.group(1), m.group(2))
 
 
 def region_label(code: str | None, locale: str) -> str:
@@ -134,7 +192,9 @@ def make_environment(directories: Sequence[Path], locale: str) -> jinja2.Environ
     env.globals["pick"] = lambda zh, en: (zh or en) if chinese else (en or zh)
     env.globals["locale"] = locale
     env.filters["one_language"] = lambda text: one_language(text, locale)
+    env.filters["citation"] = (lambda text: citation_zh(text)) if chinese else str
     env.globals["region_label"] = lambda code: region_label(code, locale)
+    env.globals["code_name"] = code_name
     env.globals["department_label"] = lambda key: department_label(key, locale)
     env.globals["html_lang"] = "zh-CN" if locale.startswith("zh") else "en"
     return env

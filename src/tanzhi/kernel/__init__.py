@@ -105,6 +105,7 @@ from tanzhi.kernel.jobs import (
 from tanzhi.kernel.keys import key_path, random_secret, secret_key_configured, session_secret
 from tanzhi.kernel.numbers import (
     MISSING,
+    excel_format,
     fixed,
     format_number,
     percent,
@@ -160,6 +161,7 @@ __all__ = [
     "percentage_points",
     "quantity",
     "round_significant",
+    "excel_format",
     "significant",
     "COAL_CONTEXT",
     "pin_iam_units_cache",

@@ -10,19 +10,28 @@ alone, since no program reads it as a formula.
 
 Every xlsx writer builds its workbook with `export_workbook`, every CSV writer passes its rows
 through `neutralise_row` / `csv_writer` or its frame through `neutralise_frame`.
+
+The same workbook writes numbers by the house rule (`tanzhi.kernel.numbers`, issue #11 item 7):
+a fraction written with no number format of its own is shown with the significant-digit format
+of `excel_format` (the cell keeps its full value), and `ExportWorkbook.number_format` gives a
+writer the share (``45.6%``) and percentage-point formats for its columns.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
+
+from tanzhi.kernel.numbers import excel_format
 
 # OWASP CSV Injection: "=", "+", "-", "@", tab (0x09) and carriage return (0x0D).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -142,25 +151,67 @@ def csv_dict_writer(handle: IO[str], fieldnames: list[str], **options: Any) -> c
 
 
 class SafeWorksheet(Worksheet):
-    """An xlsxwriter worksheet whose string cells are neutralised as they are written.
+    """An xlsxwriter worksheet whose string cells are neutralised as they are written, and whose
+    fractions get the house number format.
 
     ``write``, ``write_row``, ``write_column`` and ``write_string`` all store text through
     ``_write_string``; explicit ``write_formula`` calls (the exporter's own SUMs) are kept.
+    ``write``, ``write_row`` and ``write_number`` store numbers through ``_write_number``: a
+    number that is not whole (a year or a count stays as Excel shows it) written with no number
+    format, or with a format that has none, is given `excel_format`'s.
     """
+
+    book: ExportWorkbook
 
     def _write_string(self, row: int, col: int, string: str, cell_format: Any = None) -> Any:
         return super()._write_string(row, col, str(neutralise(string)), cell_format)
 
+    def _write_number(self, row: int, col: int, number: Any, cell_format: Any = None) -> Any:
+        value = float(number)
+        if math.isfinite(value) and not value.is_integer() and (
+                cell_format is None or cell_format.num_format in (0, "General")):
+            cell_format = self.book.number_format(value, like=cell_format)
+        return super()._write_number(row, col, number, cell_format)
 
-class _SafeWorkbook(xlsxwriter.Workbook):
+
+class ExportWorkbook(xlsxwriter.Workbook):
+    """The exports' workbook: `SafeWorksheet`s, and formats that remember their properties so
+    the house number format can be added to a writer's own (border, bold, colour)."""
+
     worksheet_class = SafeWorksheet
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._properties: dict[int, dict[str, Any]] = {}
+        self._derived: dict[tuple[int, str], Format] = {}
+        super().__init__(*args, **kwargs)
 
-def export_workbook(target: Any, options: Mapping[str, Any] | None = None) -> xlsxwriter.Workbook:
+    def add_format(self, properties: dict[str, Any] | None = None) -> Format:
+        made = super().add_format(properties)
+        self._properties[id(made)] = dict(properties or {})
+        return made
+
+    def add_worksheet(self, name: str | None = None, worksheet_class: Any = None) -> Any:
+        sheet = super().add_worksheet(name, worksheet_class)
+        sheet.book = self
+        return sheet
+
+    def number_format(self, value: float | int = 0.0, kind: str = "number",
+                      like: Format | None = None) -> Format:
+        """The format `excel_format(value, kind)` on top of `like`'s other properties (one
+        format object per combination, as Excel keeps a table of them)."""
+        code = excel_format(value, kind)
+        key = (id(like) if like is not None else 0, code)
+        if key not in self._derived:
+            base = self._properties.get(id(like), {}) if like is not None else {}
+            self._derived[key] = self.add_format({**base, "num_format": code})
+        return self._derived[key]
+
+
+def export_workbook(target: Any, options: Mapping[str, Any] | None = None) -> ExportWorkbook:
     """`xlsxwriter.Workbook(target, options)` for exports: text never becomes a formula.
 
     ``strings_to_formulas`` is forced off (xlsxwriter's default turns a ``"=…"`` string into a
     live formula) and every worksheet neutralises its strings (`SafeWorksheet`).
     """
     merged = {**(options or {}), "strings_to_formulas": False}
-    return _SafeWorkbook(target, merged)
+    return ExportWorkbook(target, merged)

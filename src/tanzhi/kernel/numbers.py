@@ -14,6 +14,11 @@ Rules (issue #11 item 7):
 - **Percentages and percentage points.** A share is ``45.6%``; a difference of two percentages
   is ``2.0 个百分点`` (``2.0 pp`` in English), never ``2.0%`` (`percentage_points`).
 - Missing values (None, NaN, ±inf) show as an em dash.
+- **Excel.** A number stays a number (the reader sums and charts it); the rules above become the
+  cell's number format (`excel_format`): the significant-digit decimals, thousands grouped, no
+  万/亿 (a multiplier lives in the column's unit, never in the cell), a share as ``0.0%`` and a
+  difference of percentages as ``0.0 "个百分点"``. Every xlsx writer gets them through
+  `tanzhi.kernel.exports.export_workbook`, which formats any fraction written without one.
 """
 
 from __future__ import annotations
@@ -74,6 +79,28 @@ def significant(value: float | int | None, *, grouping: bool = True) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
+
+
+def excel_format(value: float | int, kind: str = "number") -> str:
+    """The Excel number format that shows `value` as the pages do (`significant`, `percent`,
+    `percentage_points`), the cell keeping its full value.
+
+    `kind` is ``"number"`` (an indicator figure or amount), ``"share"`` (0.456 shown 45.6%) or
+    ``"points"`` (a difference of two percentages, in points).
+
+    >>> excel_format(20.243261450978324), excel_format(0.34217), excel_format(123456.7)
+    ('#,##0.00', '#,##0.000', '#,##0')
+    >>> excel_format(0.456, "share"), excel_format(2.0, "points")
+    ('0.0%', '0.0 "个百分点"')
+    """
+    if kind == "share":
+        return "0.0%"
+    if kind == "points":
+        return '0.0 "个百分点"'
+    if kind != "number":
+        raise ValueError(f"unknown number kind {kind!r}")
+    decimals = 2 if _missing(value) else significant_decimals(float(value))
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
 def round_significant(value: float, digits: int = 3) -> float:

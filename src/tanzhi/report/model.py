@@ -13,11 +13,13 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 import pandas as pd
+from markupsafe import Markup, escape
 
 from tanzhi.kernel import fixed, significant
 from tanzhi.plan import Plan
@@ -80,6 +82,9 @@ class Column:
     align: Literal["left", "right", "center"] = "right"
     percent: bool = False  # value is a fraction shown as a percentage
     width: str | None = None  # CSS width of the column ("18%"), None = automatic
+    # cells are codes (factor and parameter ids, units, check names, dataset ids): the HTML
+    # shows them as code, and the Latin-word check reads them as codes (issue #11 item 7)
+    code: bool = False
 
     @property
     def header(self) -> str:
@@ -337,9 +342,60 @@ LICENCE_ZH = {
 }
 
 
+# An IPCC category code leading a cell ("1.A.1.a.i 电力生产").
+CODE_PREFIX = re.compile(r"(\d(?:\.[0-9A-Za-z]+)+)(?=\s|$)")
+
+
+def code_prefix(text: str) -> tuple[str, str]:
+    """(leading IPCC category code, the rest) of a cell's text; ("", text) without one.
+
+    >>> code_prefix("1.A.1.a.i 电力生产"), code_prefix("合计")
+    (('1.A.1.a.i', ' 电力生产'), ('', '合计'))
+    """
+    m = CODE_PREFIX.match(text)
+    return (m.group(1), text[m.end():]) if m else ("", text)
+
+
+# IPCC category codes inside prose ("动物肠道发酵（3.A.1）").
+CODE_INSIDE = re.compile(r"(?<![\w.])(\d(?:\.[0-9A-Za-z]+)+)(?![\w.])")
+
+
+def codes_marked(text: str) -> Markup:
+    """`text` escaped, its IPCC category codes wrapped as code (``<span class="code">``).
+
+    >>> str(codes_marked("肠道发酵（3.A.1）<x>"))
+    '肠道发酵（<span class="code">3.A.1</span>）&lt;x&gt;'
+    """
+    out, last = [], 0
+    for m in CODE_INSIDE.finditer(text):
+        out += [escape(text[last:m.start()]), Markup('<span class="code">%s</span>') % m.group(1)]
+        last = m.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
 def licence_zh(licence: str) -> str:
     """A source's licence note in Chinese; a licence name (CC0-1.0, MIT) as is."""
     return LICENCE_ZH.get(licence, licence)
+
+
+# Words of an edition id (``2021-draft``, ``demo``) as a Chinese report prints them: a printed
+# report has no code column, so an edition reads as words (issue #11 item 7).
+EDITION_WORDS_ZH = {"draft": "征求意见稿", "demo": "演示版", "adopted": "正式印发稿",
+                    "final": "终稿", "revised": "修订稿", "packaged": "随平台发布"}
+
+
+def edition_zh(edition: str) -> str:
+    """An edition id in Chinese words; a date, a version number or an unknown id as is.
+
+    >>> edition_zh("2021-draft"), edition_zh("demo"), edition_zh("2026-11"), edition_zh("v1.2")
+    ('2021 年征求意见稿', '演示版', '2026-11', 'v1.2')
+    """
+    parts = str(edition).split("-")
+    if not any(p in EDITION_WORDS_ZH for p in parts):
+        return str(edition)
+    return "".join(f"{p} 年" if re.fullmatch(r"(19|20)\d\d", p) else EDITION_WORDS_ZH.get(p, p)
+                   for p in parts)
 
 
 def format_value(value: Any, column: Column) -> str:

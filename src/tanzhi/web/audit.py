@@ -9,6 +9,7 @@ starts with), so what the table lists is vouched for, or the page says where it 
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -38,6 +39,41 @@ CSV_COLUMNS = ["seq", "at", "actor", "action", "table", "key", "reason", "before
                "after_json"]
 ACTION_LABELS = {"insert": ("新增", "insert"), "update": ("修改", "update"),
                  "delete": ("删除", "delete")}
+
+# Reasons the platform's own commands and jobs store (English, as `unit_of_work` callers write
+# them), shown by their Chinese name; the command or object they name is shown as a code
+# (issue #11 item 7). A reason a user typed is shown as typed.
+SYSTEM_REASONS: tuple[tuple[re.Pattern[str], str, str, str], ...] = tuple(
+    (re.compile(pattern), zh, en, code) for pattern, zh, en, code in (
+        (r"tanzhi demo", "构建演示数据", "demo build", "{0}"),
+        (r"report (\d+) (\w+) output", "生成报告 {1} 的 {2} 文件", "report {1} {2} output", ""),
+        (r"plan import (.+)", "导入规划工作簿", "plan workbook import", "{1}"),
+        (r"actuals template (.+)", "导入实际值模板", "actuals template import", "{1}"),
+        (r"derive (.+)", "推算派生指标", "derived indicators", "{1}"),
+        (r"plan decompose (.+)", "指标分解", "decomposition", "{1}"),
+        (r"plan (assign|deliver|sync-warnings|check-overdue|status|coverage|list)",
+         "规划命令", "plan command", "{0}"),
+        (r"region add (.+)", "新增地区", "region added", "{1}"),
+        (r"factor load (.+)", "导入排放因子", "factors loaded", "{1}"),
+        (r"tanzhi user add", "新增用户", "user added", "{0}"),
+        (r"job status", "后台任务状态", "job status", ""),
+        (r"job recovery", "后台任务恢复", "job recovery", ""),
+        (r"session last seen", "会话活动", "session activity", ""),
+        (r"login/logout", "登录或退出", "login or logout", ""),
+    ))
+
+
+def reason_shown(reason: str | None) -> dict[str, str]:
+    """``{"zh", "en", "code"}`` of a stored reason: a system reason by its name and the code it
+    names (a command, file or id); any other reason as stored, in both languages."""
+    text = reason or ""
+    for pattern, zh, en, code in SYSTEM_REASONS:
+        m = pattern.fullmatch(text)
+        if m:
+            parts = [m.group(0), *(g.upper() if g in ("html", "pdf", "docx") else g
+                                   for g in m.groups())]
+            return {"zh": zh.format(*parts), "en": en.format(*parts), "code": code.format(*parts)}
+    return {"zh": text, "en": text, "code": ""}
 
 
 def _day(value: str | None, column: str) -> date | None:
@@ -111,6 +147,7 @@ def audit_page(request: Request, db: DbSession, user: CurrentUser, table: Table 
     context: dict[str, Any] = {"values": values, "tables": audit_tables(db),
                                "actors": audit_actors(db), "query": query,
                                "actions": ACTION_LABELS, "shown_time": shown_time,
+                               "reason_shown": reason_shown,
                                "json_url": "/api/v1/admin/audit" + (f"?{query}" if query else "")}
     try:
         where = audit_filter(table, user_, since, until)

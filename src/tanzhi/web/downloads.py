@@ -45,15 +45,19 @@ def _number(value: Any) -> Any:
 
 
 def _sheet(book: Any, name: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
-           widths: int = 14) -> None:
+           widths: int = 14, shares: frozenset[int] = frozenset()) -> None:
+    """One sheet; the columns in `shares` hold fractions shown as percentages (``45.6%``), the
+    other numbers take the house format from `export_workbook` (issue #11 item 7)."""
     bold = book.add_format({"bold": True, "bg_color": "#E8F1EC", "text_wrap": True})
+    share = book.number_format(kind="share")
     sheet = book.add_worksheet(name)
     sheet.write_row(0, 0, list(header), bold)
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
             cell = _number(value)
             if cell is not None:
-                sheet.write(r, c, cell)
+                sheet.write(r, c, cell, share if c in shares and not isinstance(cell, str)
+                            else None)
     sheet.freeze_panes(1, 0)
     sheet.set_column(0, len(header) - 1, widths)
 
@@ -79,7 +83,8 @@ def plan_status_xlsx(plan_id: str, db: DbSession, user: CurrentUser,
     buffer = io.BytesIO()
     book = export_workbook(buffer, {"in_memory": True})
     place = get_region(db, code)
-    _sheet(book, "状态 status", [h for _c, h in STATUS_SHEET], rows)
+    _sheet(book, "状态 status", [h for _c, h in STATUS_SHEET], rows, shares=frozenset(
+        i for i, (col, _h) in enumerate(STATUS_SHEET) if col in ("completion", "time_progress")))
     _sheet(book, "说明 about", ["项目 field", "值 value"], [
         ["规划 plan", plan_id], ["地区 region", place.name_zh if place else code],
         ["地区代码 region code", code], ["截至年份 as of", year if year else "最新 latest"]], 24)

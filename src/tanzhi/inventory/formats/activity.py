@@ -39,6 +39,7 @@ from tanzhi.kernel import (
     Problem,
     TableSchema,
     cell_text,
+    excel_format,
     ipcc_category,
     is_empty,
     read_grid,
@@ -263,6 +264,11 @@ def write_activity_template(path: Path | str) -> Path:
     example.append([c.name for c in ACTIVITY_SCHEMA.columns])
     for row in TEMPLATE_EXAMPLES:
         example.append(list(row))
+    # the examples' figures read as the pages print them (kernel.numbers, issue #11 item 7)
+    for cells in example.iter_rows(min_row=2):
+        for cell in cells:
+            if isinstance(cell.value, float) and not cell.value.is_integer():
+                cell.number_format = excel_format(cell.value)
     guide = book.create_sheet("类别 Categories")
     guide.append(["类别前缀 Category prefix", "项目示例 Items (e.g.)", "单位 Units",
                   "可为负 Signed"])

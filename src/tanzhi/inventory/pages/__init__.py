@@ -385,7 +385,7 @@ def run_detail(
     return render(request, "inventory/run.html", {
         "run": info, "region": require_region(db, code), "regions": scope_regions(db, user),
         "can_edit": user.role in EDIT_ROLES, **figures,
-        "json_url": _json_url(f"/runs/{run_id}"),
+        "json_url": _json_url(f"/runs/{run_id}"), "method_zh": v.method_zh(info.method),
     })
 
 

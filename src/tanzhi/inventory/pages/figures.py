@@ -453,7 +453,8 @@ def lineage(info: Any) -> dict[str, Any]:
     """The run's lineage as the workbook's cover sheet records it."""
     return {"run_id": info.id, "created_at": str(info.created_at), "actor": info.actor,
             "label": info.label, "gwp": info.gwp, "source": info.source,
-            "method": info.method, "factor_datasets": dict(info.factor_datasets or {}),
+            "method": info.method, "method_zh": method_zh(info.method),
+            "factor_datasets": dict(info.factor_datasets or {}),
             "supersedes": info.supersedes}
 
 
@@ -469,18 +470,30 @@ def _dataset_entry(name: str, edition: str) -> dict[str, str]:
             "licence": "—"}
 
 
+def method_zh(method: str) -> str:
+    """A run's stored method (``tanzhi 0.1.0 inventory engine: IPCC 2006 Guidelines …``) in
+    Chinese words (issue #11 item 7); another method text as stored."""
+    words = str(method).split()
+    if len(words) > 3 and words[0] == "tanzhi" and words[2:4] == ["inventory", "engine:"]:
+        return (f"碳智清单计算引擎 {words[1]}：《2006年IPCC国家温室气体清单指南》（第2—5卷，"
+                "方法1、方法2）与《省级温室气体清单编制指南（试行）》（2011）")
+    return str(method)
+
+
 def provenance(info: Any, *, zh: bool) -> list[dict[str, str]]:
     """Footer sources: the run itself (id, method, GWP), each factor dataset, the categories."""
     if info is None:
         return []
     gwp = str(info.gwp)
+    label = str(info.label or info.source)
     out = [{
         "title": f"Inventory run #{info.id} ({info.label or info.source}) — method: "
                  f"{info.method}; GWP: IPCC {gwp} 100-year",
-        "title_zh": f"清单运行 #{info.id}（{info.label or info.source}）— 方法：{info.method}；"
-                    f"全球增温潜势：IPCC {gwp} 100 年",
+        "title_zh": f"清单运行 #{info.id}（{label.split(' / ')[0]}）— "
+                    f"方法：{method_zh(info.method)}；全球增温潜势：IPCC {gwp} 100 年",
         "edition": f"run {info.id}, {str(info.created_at)[:16]}",
-        "publisher": str(info.actor or "tanzhi"), "licence": "—"}]
+        # the platform computed the run; who started it is in the run bar and the audit log
+        "publisher": "tanzhi", "licence": "—"}]
     for name, edition in sorted(dict(info.factor_datasets or {}).items()):
         out.append(_dataset_entry(str(name), str(edition)))
     cats = categories_dataset()

@@ -118,25 +118,36 @@ def _page(request: Request, db: DbSession, user: User, *, result: RoundResult | 
     }, status_code=status_code)
 
 
+# What an input is, by the `what` key `inputs.load_inputs` gives its sources.
+SOURCE_NAMES = {"energy CO2": ("能源活动二氧化碳排放", "energy CO2"),
+                "statistics": ("统计数据集", "statistics"),
+                "standard-coal coefficients": ("折标准煤系数", "standard-coal coefficients"),
+                "non-fossil electricity": ("非化石能源发电折标系数", "non-fossil electricity")}
+
+
 def _provenance(result: RoundResult | None) -> list[dict[str, str]]:
+    """The round's sources for the page footer: names in words, ids and datasets in the edition
+    column (shown as codes), the plan's issuer by its region's name (issue #11 item 7)."""
     if result is None:
         return []
     out = [{"title": result.parent_target_source_en, "title_zh": result.parent_target_source_zh,
-            "edition": result.plan_edition, "publisher": result.plan_id,
+            "edition": f"{result.plan_id} {result.plan_edition}",
+            "publisher": result.region_name_zh,
             "licence": "provisional" if result.provisional else "—"}]
     for src in result.sources:
+        zh, en = SOURCE_NAMES.get(src["what"], (src["what"], src["what"]))
         if src.get("dataset"):
-            out.append({"title": f"statistics {src['dataset']}",
-                        "title_zh": f"统计数据集 {src['dataset']}",
-                        # First–last year; one year alone once (a step of len-1 was 0 for a
-                        # single year: "slice step cannot be zero", issue #8 finding 9).
-                        "edition": "–".join(dict.fromkeys(
-                            str(y) for y in [*src["years"][:1], *src["years"][-1:]])),
+            # First–last year; one year alone once (a step of len-1 was 0 for a
+            # single year: "slice step cannot be zero", issue #8 finding 9).
+            years = "–".join(dict.fromkeys(
+                str(y) for y in [*src["years"][:1], *src["years"][-1:]]))
+            out.append({"title": f"{en} {src['dataset']}", "title_zh": zh,
+                        "edition": f"{src['dataset']} {years}",
                         "publisher": "tanzhi", "licence": "synthetic" if src["synthetic"] else "—"})
         elif src.get("factor_ids") or src.get("factor_id"):
             ids = src.get("factor_ids") or [src["factor_id"]]
-            out.append({"title": f"{src['what']}: {', '.join(ids)}", "title_zh": src["what"],
-                        "edition": "packaged", "publisher": "tanzhi factor library",
+            out.append({"title": f"{en}: {', '.join(ids)}", "title_zh": zh,
+                        "edition": ", ".join(ids), "publisher": "tanzhi factor library",
                         "licence": "provisional" if src.get("provisional") else "—"})
     return out
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 
-from tanzhi.kernel import export_workbook
+from tanzhi.kernel import export_workbook, fixed, significant
 from tanzhi.plan.decompose.calc import CRITERIA
 from tanzhi.plan.decompose.model import METHOD_LABELS, RoundResult
 
@@ -132,13 +132,15 @@ def _intensity_unit(result: RoundResult) -> str:
 
 def _notes(result: RoundResult) -> list[str]:
     method_zh = METHOD_LABELS.get(result.method, (result.method, ""))[0]
+    # figures by the house rule (kernel.numbers): no six-decimal floats in prose (#11 item 7)
+    scale = fixed(result.aggregate.get("scale", 0), 4)
     notes = [
-        f"分解方法：{method_zh}。各地目标经比例系数 {result.aggregate.get('scale', 0):.6f} 调整，"
+        f"分解方法：{method_zh}。各地目标经比例系数 {scale} 调整，"
         "使各地目标按预测GDP汇总后恰好达到上级目标。",
         f"上级目标 {result.parent_target:g}{'%' if result.kind != 'total' else result.unit}，"
         f"来源：{result.parent_target_source_zh}"
         + ("（暂定值）" if result.provisional else "") + "。",
-        f"汇总校核：各地目标汇总为 {result.aggregate['aggregate']:.6f}，"
+        f"汇总校核：各地目标汇总为 {significant(result.aggregate['aggregate'])}，"
         + ("满足上级目标。" if result.aggregate.get("meets") else "未满足上级目标！"),
         f"基期 {result.base_year} 年，目标年 {result.target_year} 年；GDP按2020年不变价，"
         "预测增速为各地前五年年均增速（可逐地调整）。",

@@ -51,7 +51,7 @@ GWP_WHY = {
     "AR4": "采用IPCC第四次评估报告（AR4）100年全球增温潜势，与《联合国气候变化框架公约》"
            "附件一缔约方2015—2023年清单报告一致。",
     "AR5": "采用IPCC第五次评估报告（AR5）100年全球增温潜势：《巴黎协定》透明度框架的"
-           "模式、程序和指南（第18/CMA.1号决定）要求自2024年起的清单采用AR5，我国首次双年透明度报告亦采用AR5。",
+           "模式、程序和指南（《巴黎协定》缔约方会议第一届会议第18号决定）要求自2024年起的清单采用AR5，我国首次双年透明度报告亦采用AR5。",
     "AR6": "采用IPCC第六次评估报告（AR6）100年全球增温潜势，供与最新科学评估比较；"
            "与按AR5编制的国家清单不完全可比。",
 }
@@ -98,13 +98,16 @@ def _basics(inp: InventoryInputs, rows: pd.DataFrame) -> Section:
         ("清单编号", str(run.get("id", "—"))),
         ("编制时间", str(run.get("created_at", "—"))[:19]),
         ("全球增温潜势", f"{inp.gwp}（100年）"),
-        ("活动水平数据来源", str(run.get("source", "—"))),
-        ("排放因子数据集", "；".join(f"{k}（{v}）" for k, v in sorted(datasets.items())) or "—"),
+        ("活动水平数据来源", source_zh(str(run.get("source") or "—"))),
+        # the datasets by name are in 数据来源; their ids are codes a printed report has no
+        # column for (issue #11 item 7)
+        ("排放因子数据集", f"{len(datasets)}个（名称和版本见“数据来源”）" if datasets else "—"),
         ("核算方法", f"IPCC 2006 与省级指南方法共{len(methods)}种"
                      "（各类别所用方法见第三部分和附录）"),
     ]
     if run.get("label"):
-        info.insert(1, ("清单名称", str(run["label"])))
+        # a bilingual label ("演示清单 / demo inventory") prints its Chinese half
+        info.insert(1, ("清单名称", str(run["label"]).split(" / ")[0]))
     sec.add(Table("清单基本信息", [Column("项目", align="left", digits=None, width="22%"),
                                 Column("内容", align="left", digits=None)],
                   [Row([k, v]) for k, v in info]))
@@ -212,8 +215,8 @@ def _trend(rows: pd.DataFrame, year: int) -> tuple[Chart, Table]:
         total_rows[0].cells.append(None)
     table = Table(f"{years[0]}—{years[-1]}年温室气体排放总量", [
         Column("年份", align="center", digits=None),
-        Column("总量（不含LULUCF）", "万吨二氧化碳当量", 2),
-        Column("总量（含LULUCF）", "万吨二氧化碳当量", 2),
+        Column("总量（不含土地利用变化和林业）", "万吨二氧化碳当量", 2),
+        Column("总量（含土地利用变化和林业）", "万吨二氧化碳当量", 2),
         Column("较上年变化", digits=1, percent=True)], total_rows)
     return chart, table
 
@@ -363,6 +366,14 @@ def _sectors(inp: InventoryInputs, rows: pd.DataFrame) -> Section:
 
 
 # ---- the document ----------------------------------------------------------------------------
+
+
+def source_zh(source: str) -> str:
+    """Where a run's activity data came from, in words: ``statistics``, ``upload:<set>``, or
+    the report's own ``activity table``."""
+    if source.startswith("upload:"):
+        return f"用户上传的活动水平数据（第 {source.removeprefix('upload:')} 组）"
+    return {"statistics": "统计数据", "activity table": "活动水平数据表"}.get(source, source)
 
 
 def compose_inventory(inp: InventoryInputs) -> Document:

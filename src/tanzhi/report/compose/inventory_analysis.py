@@ -149,8 +149,10 @@ def qa_section(inp: InventoryInputs) -> Section:
             rows.append(Row([Cell(label, tone), str(f.get("code", "")),
                              str(f.get("where", "")), str(f.get("message_zh", ""))]))
         sub.add(Table("质量检查发现", [
-            Column("级别", align="center", digits=None), Column("检查", align="left", digits=None),
-            Column("位置", align="left", digits=None), Column("说明", align="left", digits=None)],
+            Column("级别", align="center", digits=None),
+            Column("检查", align="left", digits=None, code=True),
+            Column("位置", align="left", digits=None, code=True),
+            Column("说明", align="left", digits=None)],
             rows, ["最多列出60项。"] if len(findings) > 60 else []))
     else:
         sub.add(Paragraph("本次生成未取得质量检查结果，或检查未发现问题。", "note"))
@@ -202,10 +204,12 @@ def appendix(inp: InventoryInputs, rows: pd.DataFrame) -> Section:
                  str(f.get("gas", "") or ""), _f(f.get("value")), str(f.get("unit", "")),
                  f"{f.get('dataset', '')}（{f.get('edition', '')}）"]) for f in factors]
     sec.add(Table("排放因子与参数", [
-        Column("编号", align="left", digits=None), Column("项目", align="left", digits=None),
-        Column("参数", align="left", digits=None), Column("气体", align="center", digits=None),
-        Column("数值", digits=None), Column("单位", align="left", digits=None),
-        Column("数据集（版本）", align="left", digits=None)], body))
+        Column("编号", align="left", digits=None, code=True),
+        Column("项目", align="left", digits=None),
+        Column("参数", align="left", digits=None, code=True),
+        Column("气体", align="center", digits=None), Column("数值", digits=None),
+        Column("单位", align="left", digits=None, code=True),
+        Column("数据集（版本）", align="left", digits=None, code=True)], body))
     return sec
 
 

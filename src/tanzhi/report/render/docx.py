@@ -16,6 +16,7 @@ from tanzhi.report.model import (
     Paragraph,
     Section,
     Table,
+    edition_zh,
     licence_zh,
     number_document,
 )
@@ -260,7 +261,7 @@ def render_docx(doc: Document) -> bytes:
     if doc.provenance:
         document.add_heading("数据来源", level=1)
         for p in doc.provenance:
-            parts = [p.title_zh or p.title, f"版本 {p.edition}" if p.edition else "",
+            parts = [p.title_zh or p.title, f"版本 {edition_zh(p.edition)}" if p.edition else "",
                      p.publisher, f"（{licence_zh(p.licence)}）" if p.licence else ""]
             document.add_paragraph("，".join(x for x in parts[:3] if x) + parts[3],
                                    style="List Number")

@@ -8,7 +8,14 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from tanzhi.report.model import Document, licence_zh, number_document
+from tanzhi.report.model import (
+    Document,
+    code_prefix,
+    codes_marked,
+    edition_zh,
+    licence_zh,
+    number_document,
+)
 from tanzhi.report.render.charts import chart_svg
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -36,7 +43,8 @@ def render_body(doc: Document) -> Markup:
     svgs = {c.number: Markup(chart_svg(c)) for c in doc.charts}
     template = _environment().get_template("report/_document_body.html")
     return Markup(template.render(doc=doc, svgs=svgs, generated=_generated(doc),
-                                  licence_zh=licence_zh))
+                                  licence_zh=licence_zh, edition_zh=edition_zh,
+                                  code_prefix=code_prefix, codes_marked=codes_marked))
 
 
 def document_style() -> Markup:

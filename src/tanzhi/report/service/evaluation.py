@@ -123,7 +123,8 @@ def gather_evaluation(session: Session, *, plan_id: str, kind: str = "final",
     synthetic = _synthetic_statistics(session, code, year) or any(
         p["synthetic"] for p in pilots + projects) or any(t["synthetic"] for t in tasks)
     provenance = [Source(title=f"{plan.title_en} (edition {plan.edition})",
-                         title_zh=f"《{plan.title_zh}》（{plan.edition} 版）",
+                         # the edition follows the title ("版本 2021 年征求意见稿", #11 item 7)
+                         title_zh=f"《{plan.title_zh}》",
                          edition=plan.edition, publisher=plan.region_name_zh,
                          licence="public government document")]
     if synthetic:

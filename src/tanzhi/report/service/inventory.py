@@ -32,12 +32,34 @@ from tanzhi.inventory import (
     run_results,
     run_uncertainty,
 )
-from tanzhi.kernel import Finding, NotFound, default_library, require_region
+from tanzhi.kernel import (
+    DataError,
+    Finding,
+    NotFound,
+    dataset_dir,
+    default_library,
+    load_meta,
+    require_region,
+)
 from tanzhi.report.compose.inventory import compose_inventory
 from tanzhi.report.model import Document, InventoryInputs, Source
 
 MC_ITERATIONS = 10_000
 MC_SEED = 1
+
+
+def factor_source(dataset: str, edition: str) -> Source:
+    """A factor dataset as a source: its Chinese title from its `meta.yaml` (the id stays in
+    the English title), so a Chinese report names it in words (issue #11 item 7)."""
+    title_zh = f"排放因子数据集 {dataset}"
+    for folder in (f"factors/{dataset}", dataset):
+        try:
+            title_zh = load_meta(dataset_dir(folder, edition or None)).title_zh or title_zh
+            break
+        except (NotFound, DataError):
+            continue
+    return Source(title=f"Emission factors {dataset} ({edition})", title_zh=title_zh,
+                  edition=edition)
 
 
 def _findings(items: Iterable[Finding]) -> list[dict[str, Any]]:
@@ -93,8 +115,7 @@ def inputs_from_activity(
         run={"id": "（未入库，直接计算）", "label": label, "source": "activity table",
              "factor_datasets": dict(datasets)},
         uncertainty=unc, montecarlo=mc, key_categories=keycat, findings=_findings(findings),
-        provenance=[Source(title=f"Emission factors {d} ({e})", title_zh=f"排放因子数据集 {d}",
-                           edition=e) for d, e in datasets],
+        provenance=[factor_source(d, e) for d, e in datasets],
         synthetic=synthetic)
 
 
@@ -140,11 +161,13 @@ def gather_inventory(session: Session, *, run_id: str | int | None = None, regio
     run_info = _run_dict(run)
     synthetic = str(run_info.get("source") or "").startswith("statistics")
     provenance = [Source(title=f"Inventory run {run.id} ({run.gwp})",
-                         title_zh=f"温室气体清单 {run.id}（{run.label or run.gwp}）",
-                         edition=str(run.created_at)[:19], publisher=str(run.actor or ""),
+                         # a bilingual label prints its Chinese half; the platform computed
+                         # the run (who started it is in the audit log) (issue #11 item 7)
+                         title_zh=f"温室气体清单 {run.id}"
+                                  f"（{(run.label or run.gwp).split(' / ')[0]}）",
+                         edition=str(run.created_at)[:19], publisher="碳智平台",
                          licence="computed")]
-    provenance += [Source(title=f"Emission factors {d}", title_zh=f"排放因子数据集 {d}", edition=e)
-                   for d, e in sorted((run.factor_datasets or {}).items())]
+    provenance += [factor_source(d, e) for d, e in sorted((run.factor_datasets or {}).items())]
     if synthetic:
         provenance.append(Source(
             title="Tanzhi demo data model: synthetic statistics",
