@@ -247,3 +247,12 @@ def test_pages_carry_baseline_security_headers(client: TestClient) -> None:
     assert headers["x-frame-options"] == "DENY"
     assert headers["x-content-type-options"] == "nosniff"
     assert "script-src 'self'" in headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("path", ["/static/app.css", "/static/no/such.js"])
+def test_a_missing_asset_is_404_not_500(client: TestClient, path: str) -> None:
+    """A static path that names no file: 404 with the problem document (the HTML error page
+    reads the session, which static requests skip, and answered 500 before)."""
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.json()["status"] == 404

@@ -24,6 +24,7 @@ from sqlalchemy import update
 from tanzhi.access import Role, User, create_user
 from tanzhi.config import Settings
 from tanzhi.disclosure import publish_inventory, publish_plan_status
+from tanzhi.enterprise import register
 from tanzhi.http import authorize
 from tanzhi.inventory import service as inventory_service
 from tanzhi.kernel import unit_of_work
@@ -49,11 +50,14 @@ EVIL_PLUS = "+1+cmd|' /C calc'!A0"
 EVIL_AT = "@SUM(1+1)*cmd|' /C calc'!A0"
 EVIL_MINUS = "-2+3+cmd|' /C calc'!A0"
 MARKERS = ("HYPERLINK", "cmd|")
+# The demo's first enterprise's code (valid GB 32100 check character, tests/enterprise).
+ENTERPRISE = "91330603MA2DM00015"
 
 # Routes that answer a file tanzhi did not write from stored text: evidence files are returned
 # byte for byte as their owner uploaded them; reports are HTML, PDF and DOCX, not spreadsheets.
 EXEMPT = {
     "/assess/evidence/{evidence_id}": "the uploaded file itself, returned unchanged",
+    "/enterprise/evidence/{file_id}": "the uploaded file itself, returned unchanged",
     "/api/v1/reports/{report_id}/{fmt}": "html/pdf/docx documents",
     "/reports/{report_id}/download/{fmt}": "html/pdf/docx documents",
     "/public/reports/{report_id}/download/{fmt}": "html/pdf/docx documents",
@@ -115,6 +119,10 @@ def seeded(tmp_path_factory: pytest.TempPathFactory, migrated_copy):
             s, region_codes=["330600", "330602"], years=[2020], label=EVIL).id
         scheme_id = create_scheme(s, plan_id="sx-fyp14-climate", year=2025, user=User(
             2, "sx.exports", "绍兴", Role.CITY_OFFICER, "330600")).id
+        # An enterprise named like a formula reaches its 一企一档 workbook (issue #12).
+        register(s, user=ADMIN, credit_code=ENTERPRISE, name_zh=EVIL, name_en=EVIL_PLUS,
+                 industry_code="C3011", region_code="330602", annual_energy_tce=6000.0,
+                 address=EVIL_MINUS)
         # The public portal's downloads (issue #11 item 6) carry the same names.
         publish_inventory(s, run_id=run_id, region_code="330602", as_of=date(2026, 12, 1),
                           actor="test", actor_name=EVIL)
@@ -155,6 +163,7 @@ def cases(ids: dict[str, int]) -> dict[str, list[str]]:
         "/assess/schemes/{scheme_id}/scores.xlsx": [
             f"/assess/schemes/{ids['scheme_id']}/scores.xlsx"],
         # brief acct item 2: the indicator page's series, status and provenance
+        "/enterprise/e/{credit_code}/export.xlsx": [f"/enterprise/e/{ENTERPRISE}/export.xlsx"],
         "/plans/{plan_id}/indicators/{indicator_id}/export.xlsx": [
             f"/plans/sx-fyp14-climate/indicators/{ids['first_indicator']}/export.xlsx",
             "/plans/sx-fyp14-climate/indicators/energy_intensity/export.xlsx?region=330602"],

@@ -95,7 +95,10 @@ async def http_error_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     title_en, title_zh = _HTTP_TITLES.get(exc.status_code, ("Error", "出错了"))
     detail = exc.detail if isinstance(exc.detail, str) else title_en
-    if wants_json(request) or exc.status_code == 413:
+    # A missing asset under /static gets the problem document, not the HTML page: the page reads
+    # the session, which static requests skip, and answered 500 for any unknown asset path.
+    plain = exc.status_code == 413 or request.url.path.startswith("/static/")
+    if wants_json(request) or plain:
         response: Response = _problem(exc.status_code, title_en, detail, title_zh=title_zh)
     else:
         response = _error_page(request, exc.status_code, title_en, title_zh, detail)
