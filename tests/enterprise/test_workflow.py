@@ -13,7 +13,14 @@ import pytest
 from tanzhi.access import find_user
 from tanzhi.enterprise import service
 from tanzhi.enterprise.store import CheckRow
-from tanzhi.kernel import DataError, make_engine, make_session_factory, unit_of_work
+from tanzhi.kernel import (
+    DataError,
+    make_engine,
+    make_session_factory,
+    unit_of_work,
+    verify_chain,
+    verify_rows,
+)
 
 PAPER = "91330481MA2DM00030"   # 海宁演示纸业: January verified, nothing else (demo)
 CERAMIC = "91331003MA2DM0004U"  # 黄岩演示陶瓷: January a draft (demo)
@@ -139,6 +146,8 @@ def test_the_whole_cycle_with_evidence_a_nonconformity_and_a_hand_computed_accou
             pytest.approx(110.0)
         assert [st["action"] for st in old["steps"]] == ["create", "submit", "start",
                                                           "verify", "approve"]
+        # Every step went through the audited session: the chain and each row's last image hold.
+        assert [str(f) for f in (*verify_chain(s), *verify_rows(s))] == []
 
 
 def test_a_conservative_estimate_closes_an_unrectified_nonconformity(world) -> None:

@@ -78,6 +78,22 @@ def test_app_writes_leave_no_finding(db) -> None:
     assert _findings(factory) == []
 
 
+def test_a_column_left_unset_at_insert_then_set_in_the_same_session_is_audited(db) -> None:
+    """`superseded_by` is not loaded after the insert that left it unset, so setting it leaves no
+    old value in SQLAlchemy's history; the entry must still be written (issue #12: the
+    enterprise approval's `approved_by` went unrecorded and `audit verify` flagged the row)."""
+    _engine, factory = db
+    with unit_of_work(factory, actor="admin") as s:
+        first = _actual(year=2025)
+        s.add(first)
+        s.flush()
+        second = _actual(year=2025, value=13.0)
+        s.add(second)
+        s.flush()
+        first.superseded_by = second.id
+    assert _findings(factory) == []
+
+
 def test_actual_value_changed_in_the_database_is_reported(db) -> None:
     engine, factory = db
     _sql(engine, "UPDATE plan_actual SET value = 99 WHERE year = 2024")

@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column, sessionmaker
+from sqlalchemy.orm.base import NEVER_SET, NO_VALUE
 
 from tanzhi.kernel.audit.bulk import ROWS_FIELD, BulkRows, group_image
 from tanzhi.kernel.audit.images import canonical, keyed_digest, row_image
@@ -108,14 +109,59 @@ def mapped_columns(mapper: Mapper) -> dict[str, Column]:
     return {attr.key: attr.columns[0] for attr in mapper.column_attrs}
 
 
+# `session.info` key: per flushed object, the stored values of columns the object was changed
+# in without their old value having been loaded (`_load_unloaded_priors`).
+_PRIORS = "tanzhi.audit.priors"
+
+
+def _unloaded_changes(state: Any) -> list[str]:
+    """Columns set on a persistent object whose previous value was never loaded: SQLAlchemy's
+    history then has no `deleted` value, and the before-image must read the stored one."""
+    return [name for name in mapped_columns(state.mapper)
+            if name in state.committed_state
+            and id(state.committed_state[name]) in _NOT_LOADED]
+
+
+_NOT_LOADED = {id(NO_VALUE), id(NEVER_SET)}
+
+
+def _load_unloaded_priors(session: Session, _ctx: Any, _instances: Any) -> None:
+    """Before a flush, read from the database the previous values the images would miss.
+
+    A column left unset at insert (a nullable `approved_by`, say) is not loaded afterwards;
+    setting it later in the same session leaves no old value in the history, so the before-image
+    took the new value, saw no change, and wrote no entry — `audit verify` then reported the row
+    as changed outside the app (issue #12, the enterprise approval). Only such columns are read,
+    one query per object, before the flush overwrites them.
+    """
+    priors: dict[int, dict[str, Any]] = {}
+    for obj in session.dirty:
+        state = inspect(obj)
+        if state.key is None or not is_audited(state.mapper.local_table):
+            continue
+        names = _unloaded_changes(state)
+        if not names:
+            continue
+        columns = mapped_columns(state.mapper)
+        where = [c == v for c, v in zip(state.mapper.primary_key, state.key[1], strict=True)]
+        row = session.connection().execute(
+            select(*(columns[n] for n in names)).where(*where)).one_or_none()
+        priors[id(obj)] = dict(zip(names, row, strict=True)) if row is not None else \
+            dict.fromkeys(names)
+    session.info[_PRIORS] = priors
+
+
 def _row_state(obj: Any, *, which: str, key: bytes) -> dict[str, Any]:
     """Image of an ORM object, either as now (`after`) or as loaded (`before`)."""
     state = inspect(obj)
     columns = mapped_columns(state.mapper)
+    priors = state.session.info.get(_PRIORS, {}).get(id(obj), {}) if state.session else {}
     values: dict[str, Any] = {}
     for name in columns:
         if which == "after":
             values[name] = getattr(obj, name, None)
+        elif name in priors:
+            values[name] = priors[name]
         else:
             hist = state.attrs[name].history
             values[name] = hist.deleted[0] if hist.deleted else (
@@ -213,6 +259,7 @@ def _append(session: Session, items: list[tuple[str, str, str, dict, dict]], key
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Session factory whose sessions write an audit entry for every flushed change."""
     factory = sessionmaker(bind=engine, expire_on_commit=False)
+    event.listen(factory, "before_flush", _load_unloaded_priors)
     event.listen(factory, "after_flush", _audit_after_flush)
     return factory
 
