@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -198,15 +199,28 @@ def file_workbook(session: Session, credit_code: str) -> bytes:
     return out.getvalue()
 
 
+# Columns holding an ISO time (the JSON form): written as Excel date-times, not as text.
+_TIMES = frozenset({"at", "uploaded_at", "raised_at", "updated_at"})
+
+
 def _table(book: Any, head: Any, name: str, rows: list[dict[str, Any]],
            fields: tuple[str, ...]) -> None:
     sheet = book.add_worksheet(name)
+    when = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
     for j, f in enumerate(fields):
-        sheet.write(0, j, f, head)
+        sheet.write(0, j, f"{f} (UTC)" if f in _TIMES else f, head)
     for i, item in enumerate(rows, start=1):
         for j, f in enumerate(fields):
             value = item.get(f)
-            if value is not None:
+            if value is None:
+                continue
+            if f in _TIMES:
+                # Stored in UTC; Excel has no time zones, so the header says which.
+                moment = datetime.fromisoformat(value)
+                if moment.tzinfo is not None:
+                    moment = moment.astimezone(UTC).replace(tzinfo=None)
+                sheet.write_datetime(i, j, moment, when)
+            else:
                 sheet.write(i, j, value)
 
 
