@@ -78,6 +78,11 @@ KNOWN_GAPS: dict[str, str] = {
     "/public/reports/{report_id}": "the page shows the published report's body; its numbers "
                                    "are in the report document, not in the publication JSON",
 }
+# Gaps that are small counts made in the page: such a count (18, 34) may also occur in the twin
+# as some other number, so finding every number of the page in the twin does not show the gap
+# closed. These two flipped between two full runs of session 6 on the same code (the "unexplained
+# red JSON-twin run" of session 5); they are not taken as stale.
+MAY_COINCIDE = frozenset({"/plans/notifications", "/public/manage"})
 # Stored objects for the path parameters, from the demo database.
 SAMPLE_SQL = {
     "run_id": "SELECT min(id) FROM inventory_run",
@@ -229,7 +234,7 @@ def test_every_page_has_a_twin_with_its_numbers(app: FastAPI, admin: TestClient,
         lost = sorted({t for cell in _cells(r.text) for t in NUMBER.findall(cell)
                        if not _carried(t, numbers)})
         if path in KNOWN_GAPS:
-            if not lost:
+            if not lost and path not in MAY_COINCIDE:
                 stale.append(path)
             continue
         if lost:

@@ -75,5 +75,5 @@
     })
     .catch(function () { mapChart.hideLoading(); mapEl.textContent = "—"; });
 
-  window.addEventListener("resize", function () { bar.resize(); mapChart.resize(); });
+  window.addEventListener("resize", function () { bar.resize(); window.tanzhiResize(mapChart); });
 })();

@@ -16,7 +16,7 @@
   var toggle = document.getElementById("show-counties");
   var toggleBox = document.getElementById("county-toggle");
 
-  window.addEventListener("resize", function () { chart.resize(); });
+  window.addEventListener("resize", function () { window.tanzhiResize(chart); });
 
   function getJSON(url) {
     return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })

@@ -223,5 +223,5 @@
     });
   }
 
-  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+  window.addEventListener("resize", function () { charts.forEach(function (c) { window.tanzhiResize(c); }); });
 })();
