@@ -46,6 +46,7 @@ from tanzhi.inventory.service.mapping import STATISTICS_VARIANTS, statistics_to_
 from tanzhi.kernel.audit import AuditEntry, make_session_factory, record
 from tanzhi.kernel.audit.bulk import ROWS_FIELD
 from tanzhi.kernel.db import make_engine
+from tanzhi.kernel import python_text_storage
 from tanzhi.kernel.factors import default_library
 from tanzhi.kernel.regions import packaged_regions
 
@@ -111,6 +112,18 @@ def _store(data_dir: Path, rows: pd.DataFrame, *, baseline: bool = False
         return wall, cpu, back, image
 
 
+def _activity(regions) -> pd.DataFrame:
+    activity = statistics_to_activity(generate(regions))
+    activity["activity_id"] = np.arange(len(activity)).astype(str)
+    return activity
+
+
+def _cpu(run) -> float:
+    c = time.process_time()
+    run()
+    return time.process_time() - c
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sample", type=int, default=12, help="region-years in the baseline")
@@ -119,10 +132,20 @@ def main() -> None:
                         help="data directory with the demo run (time storing the rows)")
     args = parser.parse_args()
     regions = packaged_regions()
-    activity = statistics_to_activity(generate(regions))
-    activity["activity_id"] = np.arange(len(activity)).astype(str)
     library = default_library()
     options = InventoryOptions(variants=STATISTICS_VARIANTS)
+    # Text storage: what pandas 3 picks by itself once pyarrow is importable, against what the
+    # entry points set (`python_text_storage`), same data, same process.
+    storage_cpu = {}
+    for storage in ("pyarrow", "python"):
+        with pd.option_context("mode.string_storage", storage):
+            act = _activity(regions)
+            compute_rows(act.loc[act["region_code"] == "330100"], library, gwp="AR5",
+                         options=options)
+            storage_cpu[storage] = min(_cpu(lambda a=act: compute_rows(
+                a, library, gwp="AR5", options=options)) for _ in range(args.repeat))
+    python_text_storage()
+    activity = _activity(regions)
     compute_rows(activity.loc[activity["region_code"] == "330100"], library, gwp="AR5",
                  options=options)  # warm-up: unit registry, factor tables
     best = best_cpu = float("inf")
@@ -154,6 +177,9 @@ def main() -> None:
     print(f"vectorised compile (compute part, best of {args.repeat}): {best:.2f} s wall, "
           f"{best_cpu:.2f} s CPU (goal ≤ 1 s quiet, issue #9); "
           f"hierarchy residuals {resid_s:.2f} s")
+    print(f"text storage (best CPU of {args.repeat}): Arrow-backed str "
+          f"{storage_cpu['pyarrow']:.2f} s, Python-backed str {storage_cpu['python']:.2f} s; "
+          f"ratio {storage_cpu['pyarrow'] / storage_cpu['python']:.2f}×")
     print(f"per-row factor path (before issue #9, same run, same rows): {per_row_s:.2f} s wall, "
           f"{per_row_cpu:.2f} s CPU; ratio per-row / keyed join: {per_row_s / best:.1f}× wall, "
           f"{per_row_cpu / best_cpu:.1f}× CPU")

@@ -26,6 +26,7 @@ from tanzhi import cli
 from tanzhi.config import Settings
 from tanzhi.demo import cli as demo_cli
 from tanzhi.demo.service import DemoSummary, build_demo
+from tanzhi.kernel import python_text_storage
 from tanzhi.migrate import upgrade
 
 POSTGRES_URL = os.environ.get("TANZHI_TEST_POSTGRES_URL")
@@ -60,6 +61,12 @@ def _work_unit(item: pytest.Item) -> str:
     if module in _SPLIT_BY_BACKEND:
         return f"{module}:{item.callspec.params['demo_storage']}"
     return module
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Run the suite with the frames the product uses: `create_app` and the CLI call
+    `python_text_storage` at start; tests calling the engines directly get the same."""
+    python_text_storage()
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from tanzhi.config import Settings
-from tanzhi.kernel import TanzhiError
+from tanzhi.kernel import TanzhiError, python_text_storage
 
 if TYPE_CHECKING:
     import uvicorn
@@ -236,6 +236,7 @@ def main(args: list[str] | None = None) -> None:
 
     `args` defaults to the command line; the test suite passes its own to run a command in
     process (tests/conftest.py `tanzhi_cli`)."""
+    python_text_storage()  # the engines' frames: kernel.frames.python_text_storage, issue #9
     try:
         # With standalone_mode off, click returns (not raises) the code of a `typer.Exit`.
         code = cli_app()(args=args, standalone_mode=False)

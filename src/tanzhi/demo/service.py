@@ -8,10 +8,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from tanzhi import disclosure, enterprise, plan, report
 from tanzhi.access import Role, create_user, list_users, set_password
 from tanzhi.config import Settings
 from tanzhi.demo import model as m
 from tanzhi.demo.calc import generate
+from tanzhi.inventory import demo_seed
 from tanzhi.kernel import (
     delete_statistics,
     make_engine,
@@ -51,9 +53,6 @@ def demo_datasets() -> list[str]:
 
 def demo_steps() -> list[tuple[str, Callable[[Session], int]]]:
     """The domains' demo seeders, in dependency order."""
-    from tanzhi import disclosure, enterprise, plan, report
-    from tanzhi.inventory import demo_seed
-
     def refresh_plans(session: Session) -> int:
         # Pilot-count indicators are derived from the registries the assess seeder just filled;
         # then the marked synthetic stand-ins fill what neither the plans nor the data give

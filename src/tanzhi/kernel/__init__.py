@@ -89,6 +89,7 @@ from tanzhi.kernel.factors import (
     default_library,
     region_chain,
 )
+from tanzhi.kernel.frames import python_text_storage
 from tanzhi.kernel.gwp import canonical_gas, canonical_set, to_co2e
 from tanzhi.kernel.items import packaged_items, resolve_item
 from tanzhi.kernel.jobs import (
@@ -148,6 +149,7 @@ from tanzhi.kernel.units import (
 )
 
 __all__ = [
+    "python_text_storage",
     "EVIDENCE_TYPES",
     "MAX_EVIDENCE_BYTES",
     "check_evidence",

@@ -82,6 +82,9 @@ def categories_dataset() -> DatasetRef:
 
 
 def _ipcc():
+    # Imported on first use, not with the kernel: climate_categories loads every categorisation
+    # it ships at import (measured 10 s with `python -X importtime`), and most commands and
+    # pages never ask for a category's name.
     import climate_categories
 
     return climate_categories.IPCC2006

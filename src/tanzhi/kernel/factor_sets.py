@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from tanzhi.kernel.categories import ipcc_category
 from tanzhi.kernel.db import Base, Timestamped, utcnow
 from tanzhi.kernel.errors import ConsistencyError, DataError, Location, NotFound, Problem
 from tanzhi.kernel.factors import (
@@ -44,6 +45,9 @@ from tanzhi.kernel.factors import (
     resolve_item,
     valid_region_code,
 )
+from tanzhi.kernel.gwp import canonical_gas
+from tanzhi.kernel.items import packaged_items
+from tanzhi.kernel.sheets import is_empty, read_grid
 from tanzhi.kernel.tables import Column, TableSchema, read_table
 
 
@@ -205,8 +209,6 @@ FACTOR_SCHEMA = TableSchema(
 def _data_rows(source: Path | bytes, filename: str | None, sheet: str | None) -> list[int]:
     # read_table drops blank rows and returns a positional index; the spreadsheet row of each
     # returned row is needed for the checks done after it, so it is recomputed the same way.
-    from tanzhi.kernel.sheets import is_empty, read_grid
-
     _file, grid = read_grid(source, filename=filename, sheet=sheet)
     return [r + 1 for r, row in enumerate(grid[1:], start=1)
             if not all(is_empty(raw) for raw in row)]
@@ -240,9 +242,6 @@ def read_factor_file(
     DataError
         Listing every problem with file, spreadsheet row and column.
     """
-    from tanzhi.kernel.categories import ipcc_category
-    from tanzhi.kernel.gwp import canonical_gas
-
     base = library if library is not None else default_library()
     frame = read_table(source, FACTOR_SCHEMA, filename=filename, sheet=sheet)
     shown = filename or (source.name if isinstance(source, Path) else "<upload>")
@@ -309,8 +308,6 @@ def read_factor_file(
 
 
 def _item_zh(item: str) -> str:
-    from tanzhi.kernel.items import packaged_items
-
     found = packaged_items().get(item)
     return found.name_zh if found else ""
 

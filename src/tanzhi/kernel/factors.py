@@ -30,6 +30,7 @@ import pandas as pd
 
 from tanzhi.kernel.errors import DataError, Location, NotFound, Problem
 from tanzhi.kernel.factor_precedence import precedence_rank, unit_fits
+from tanzhi.kernel.gwp import canonical_gas
 from tanzhi.kernel.items import packaged_items, resolve_item
 from tanzhi.kernel.provenance import DatasetRef, read_dataset
 from tanzhi.kernel.units import conversion_factor, parse_unit, same_dimension
@@ -406,8 +407,6 @@ class FactorLibrary:
         wanted_item = resolve_item(item, location=loc)
         parameter = canonical_parameter(parameter)
         if gas is not None and gas not in NON_SPECIES_GASES:
-            from tanzhi.kernel.gwp import canonical_gas
-
             gas = canonical_gas(gas, location=loc)
         chain = {r: k for k, r in enumerate(region_chain(region_code))}
         candidates = [
@@ -525,8 +524,6 @@ def default_library() -> FactorLibrary:
 
 def check_factor(factor: Factor) -> list[Problem]:
     """Problems with a factor's own fields (unit parses, gas known, years ordered)."""
-    from tanzhi.kernel.gwp import canonical_gas
-
     problems: list[Problem] = []
     loc = Location(column="unit")
     try:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import globalwarmingpotentials
 import pandas as pd
 
 from tanzhi.kernel.errors import DataError, Location, Problem
@@ -70,8 +71,6 @@ def gwp_table() -> pd.DataFrame:
     >>> gwp_table().loc["CH4", ["SAR", "AR4", "AR5", "AR6"]].tolist()
     [21.0, 25.0, 28.0, 27.9]
     """
-    import globalwarmingpotentials
-
     columns = {}
     for name, metric in PACKAGE_METRICS.items():
         values = dict(globalwarmingpotentials.data[metric])
@@ -84,8 +83,6 @@ def gwp_table() -> pd.DataFrame:
 
 def package_version() -> str:
     """Version of the installed `globalwarmingpotentials` package."""
-    import globalwarmingpotentials
-
     return str(globalwarmingpotentials.__version__)
 
 

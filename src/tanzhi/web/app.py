@@ -39,6 +39,7 @@ from tanzhi.kernel import (
     make_engine,
     make_session_factory,
     on_content_change,
+    python_text_storage,
     random_secret,
     registry,
     secret_key_configured,
@@ -172,6 +173,7 @@ def create_app(
     at start and again after each write (`tanzhi.web.precompute`, issue #11 item 10).
     """
     settings = settings or Settings()
+    python_text_storage()  # the engines' frames: kernel.frames.python_text_storage, issue #9
     app = FastAPI(
         lifespan=job_lifespan,
         title="tanzhi 碳智",

@@ -18,6 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from openpyxl import load_workbook
 
 from tanzhi.inventory.calc.agriculture import LIVESTOCK_CATEGORY
 from tanzhi.inventory.formats.factors import (
@@ -27,10 +28,13 @@ from tanzhi.inventory.formats.factors import (
 )
 from tanzhi.inventory.formats.vocabulary import (
     MEMO_CATEGORIES,
+    accepted_names,
+    category_rules,
     check_unit,
     norm,
     resolve_activity_item,
     rule_for,
+    supported_prefixes,
 )
 from tanzhi.kernel import (
     Column,
@@ -203,8 +207,6 @@ def _category(code: str) -> str | Problem:
                        p.message_en + " (or a memo item: " + ", ".join(MEMO_CATEGORIES) + ")")
     rule = rule_for(canonical)
     if rule is None:
-        from tanzhi.inventory.formats.vocabulary import supported_prefixes
-
         shown = ", ".join(supported_prefixes())
         return Problem(f"tanzhi 没有类别 {canonical} 的计算方法（可用：{shown}）",
                        f"tanzhi has no method for category {canonical} (supported: {shown})")
@@ -255,10 +257,6 @@ def write_activity_template(path: Path | str) -> Path:
     path = write_template(ACTIVITY_SCHEMA, Path(path))
     if path.suffix.lower() != ".xlsx":
         return path
-    from openpyxl import load_workbook
-
-    from tanzhi.inventory.formats.vocabulary import accepted_names, category_rules
-
     book = load_workbook(path)
     example = book.create_sheet("示例 Example")
     example.append([c.name for c in ACTIVITY_SCHEMA.columns])

@@ -20,7 +20,8 @@ from fastapi.responses import RedirectResponse, Response
 from tanzhi.access import Role, User, scope_codes
 from tanzhi.http import CurrentUser, DbSession, render, serve_script
 from tanzhi.inventory import service, store
-from tanzhi.inventory.formats.activity import read_activity
+from tanzhi.inventory.formats import results
+from tanzhi.inventory.formats.activity import read_activity, write_activity_template
 from tanzhi.inventory.pages import figures as v
 from tanzhi.kernel import (
     DataError,
@@ -255,8 +256,6 @@ def activity_template(
     user: Editor, format: Annotated[str, Query(pattern="^(xlsx|csv)$")] = "xlsx",  # noqa: A002
 ) -> Response:
     """The activity-data template tanzhi reads back (long format, Chinese item names allowed)."""
-    from tanzhi.inventory.formats.activity import write_activity_template
-
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"activity-template.{format}"
         write_activity_template(path)
@@ -477,8 +476,6 @@ def download(
     year: Annotated[int | None, Query()] = None,
 ) -> Response:
     """Results of a run for a region (and, for CSV/IAMC, every region below it)."""
-    from tanzhi.inventory.formats import results
-
     info = service.get_run(db, run_id)
     code = _run_region(db, user, info, region)
     place = require_region(db, code)

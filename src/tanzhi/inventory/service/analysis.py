@@ -25,7 +25,7 @@ from tanzhi.inventory.checks import (
 from tanzhi.inventory.model import ID_SEPARATOR, Estimate, InventoryOptions
 from tanzhi.inventory.service.compute import CompileLookup, FastCache
 from tanzhi.inventory.service.mapping import STATISTICS_VARIANTS
-from tanzhi.inventory.service.reads import run_results
+from tanzhi.inventory.service.reads import hierarchy_residuals, run_results
 from tanzhi.inventory.service.runs import RunInfo, get_run
 from tanzhi.inventory.service.uncertainty import (
     MONTECARLO,
@@ -240,8 +240,6 @@ def run_findings(session: Session, run_id: int, *,
     """QA/QC findings of a run: time-series consistency and implied-factor plausibility (every
     region, or one), completeness with notation keys (one region only, to keep it readable),
     and the hierarchy residuals beyond rounding."""
-    from tanzhi.inventory.service.reads import hierarchy_residuals
-
     codes = [region_code] if region_code else None
     rows = run_results(session, run_id, region_codes=codes)
     numeric = rows.loc[rows["emissions_t"].notna()]

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 import tanzhi
 from tanzhi.inventory import store
 from tanzhi.inventory.calc import combine_estimates
+from tanzhi.inventory.formats.activity import read_activity
 from tanzhi.inventory.model import ID_SEPARATOR, InventoryOptions
 from tanzhi.inventory.service.compute import MISSING_PREFIX, compute_rows
 from tanzhi.inventory.service.hierarchy import hierarchy_residuals_frame
@@ -133,8 +134,6 @@ def import_activity(
         Every problem of the file (file, row, column), or region codes the platform does not
         know; nothing is written.
     """
-    from tanzhi.inventory.formats.activity import read_activity
-
     data = source.read_bytes() if isinstance(source, Path) else bytes(source)
     if frame is None:
         progress(0, 3, "读取文件 / reading the file")
